@@ -2,10 +2,14 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "coverage/**", "**/*.js", "**/*.mjs"] },
+  { ignores: ["node_modules/**", "coverage/**", "**/*.js", "**/*.mjs", "runtime/.build/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
+    languageOptions: {
+      // The Pulumi rules need type information to tell an Output from a string.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     plugins: { "@pulumi": pulumi },
     rules: {
       "@pulumi/no-output-in-template-literal": "error",
