@@ -1,0 +1,81 @@
+/**
+ * Cloud-neutral contracts: the arguments a platform team sets, and the connection outputs every
+ * cloud's implementation returns in the same shape. The Kubernetes workers component turns the
+ * connection outputs into the worker containers' environment; the runtime parses that environment.
+ */
+
+/** Where a pipeline's data lives in object storage. */
+export interface ObjectStoreLocation {
+  /** `s3` (AWS or S3-compatible), `gs` (GCS), `abfss` (Azure Data Lake Gen2), `file` (local). */
+  scheme: "s3" | "gs" | "abfss" | "file";
+  /** Bucket (S3, GCS) or container (Azure) name. */
+  bucket: string;
+  /** Key prefix under which the pipeline writes, without a leading slash; "" for the whole bucket. */
+  prefix: string;
+  /** The primary region of the bucket. */
+  region: string;
+  /** The cross-region replica, when replication is on. */
+  replica?: { bucket: string; region: string };
+}
+
+/** How clients reach the event stream. */
+export interface KafkaConnection {
+  /** Comma-separated `host:port` list. */
+  bootstrapServers: string;
+  securityProtocol: "SSL" | "SASL_SSL" | "PLAINTEXT" | "SASL_PLAINTEXT";
+  saslMechanism?: "SCRAM-SHA-512" | "SCRAM-SHA-256" | "AWS_MSK_IAM" | "OAUTHBEARER" | "PLAIN";
+  /** Reference to the secret that holds the SASL credentials (ARN, resource id or Secret name). */
+  credentialsSecret?: string;
+  /** PEM CA bundle, when brokers use a private CA. */
+  caCert?: string;
+}
+
+/** How clients reach the feature store. */
+export interface RedisConnection {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** The auth token or password (a Pulumi secret), or a reference to where it is kept. */
+  authSecret: string;
+}
+
+/** Object lifecycle: when objects move to cheaper classes and when old versions go. */
+export interface LifecycleArgs {
+  /**
+   * Days after creation before objects move to an infrequent-access class.
+   * @default 30
+   */
+  infrequentAccessAfterDays?: number;
+  /**
+   * Days after creation before objects move to an archive class; later than the infrequent-access move.
+   * @default 90
+   */
+  archiveAfterDays?: number;
+  /**
+   * Days a version stays after it stops being current, before it is deleted.
+   * @default 90
+   */
+  expireNoncurrentAfterDays?: number;
+  /**
+   * Days after which an incomplete multipart upload is aborted and its parts deleted.
+   * @default 7
+   */
+  abortIncompleteMultipartAfterDays?: number;
+}
+
+/** Object lock (WORM): objects cannot be deleted or overwritten during the retention period. */
+export interface ObjectLockArgs {
+  /** `GOVERNANCE` (privileged users may bypass) or `COMPLIANCE` (nobody may, not even root). */
+  mode: "GOVERNANCE" | "COMPLIANCE";
+  /** Default retention in days for new objects. */
+  days: number;
+}
+
+/**
+ * An optional helper resource: create it (`args`), bring your own (`existing`), or do without it
+ * (`skip`). Which forms a given helper accepts is said where it is used.
+ */
+export type Helper<TExisting, TArgs> = { existing: TExisting } | { args: TArgs } | { skip: true };
+
+/** Common tag set for every resource a Seawall component creates. */
+export type Tags = Record<string, string>;

@@ -1,0 +1,84 @@
+import * as pulumi from "@pulumi/pulumi";
+import { buildAwsPlatform, validateAwsPlatformArgs } from "./aws/platform";
+import { ObjectStoreLocation } from "./contracts";
+import { DataPlatformArgs } from "./platformArgs";
+import { Profile, resolveProfile } from "./profiles";
+import { Problem, SeawallValidationError } from "./validation";
+
+export * from "./platformArgs";
+
+/** What every cloud's platform exports, in the cloud-neutral shapes of `contracts.ts`. */
+export interface PlatformOutputs {
+  objectStore: pulumi.Output<ObjectStoreLocation>;
+  /** `s3://bucket/prefix` and the like, for tools that take a URI. */
+  bucketUri: pulumi.Output<string>;
+  replicaBucketUri?: pulumi.Output<string>;
+  /** Encryption keys by what they protect. */
+  kmsKeys: Record<string, pulumi.Output<string>>;
+}
+
+function cloudNeutralProblems(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const problems: Problem[] = [];
+  const replication = args.objectStore?.replication ?? profile.objectStore.replication;
+  if (replication && !args.replicaRegion) {
+    problems.push({
+      field: "replicaRegion",
+      value: args.replicaRegion,
+      fix: `required when replication is on (the ${profile.environment} profile or objectStore.replication = true); set a region other than ${args.region}`,
+    });
+  }
+  if (args.replicaRegion !== undefined && args.replicaRegion === args.region) {
+    problems.push({
+      field: "replicaRegion",
+      value: args.replicaRegion,
+      fix: `must differ from the primary region (${args.region}); a replica in the same region survives no regional outage`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Every problem with the platform's arguments, before anything is registered. Fields are named
+ * as in {@link DataPlatformArgs} (`objectStore.lifecycle.archiveAfterDays`).
+ */
+export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
+  const profile = resolveProfile(args.environment, args.profile);
+  const problems = cloudNeutralProblems(args, profile);
+  switch (args.cloud) {
+    case "aws":
+      return [...problems, ...validateAwsPlatformArgs(args, profile)];
+    default:
+      return [
+        ...problems,
+        {
+          field: "cloud",
+          value: args.cloud,
+          fix: `Seawall does not build a ${args.cloud} platform yet; use "aws"`,
+        },
+      ];
+  }
+}
+
+/**
+ * One cloud's data platform, composed from an environment profile: object storage now; the event
+ * stream, feature store, backups and monitoring as each cloud gains them.
+ */
+export class DataPlatform extends pulumi.ComponentResource {
+  readonly profile: Profile;
+  readonly outputs: PlatformOutputs;
+
+  constructor(name: string, args: DataPlatformArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("seawall:index:DataPlatform", name, {}, opts);
+    const problems = validateDataPlatformArgs(args);
+    if (problems.length > 0) throw new SeawallValidationError(`seawall:index:DataPlatform ${name}`, problems);
+    this.profile = resolveProfile(args.environment, args.profile);
+    switch (args.cloud) {
+      case "aws":
+        this.outputs = buildAwsPlatform(this, name, args, this.profile);
+        break;
+      default:
+        throw new Error(`unreachable: ${args.cloud} was rejected by validateDataPlatformArgs`);
+    }
+    this.registerOutputs({ ...this.outputs });
+  }
+}

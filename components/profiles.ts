@@ -1,0 +1,223 @@
+import { LifecycleArgs } from "./contracts";
+
+/**
+ * Environment profiles: availability, replication, backup retention, deletion protection and
+ * sizes per environment. A user overrides any field. A profile never weakens encryption: there
+ * is no encryption setting here to weaken.
+ */
+
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENTS)[number];
+
+export interface Profile {
+  environment: EnvironmentName;
+  /** Availability zones the platform spans (MSK needs client subnets in at least two). */
+  availabilityZones: number;
+  /** Protect stateful resources against deletion (Pulumi `protect` and provider deletion protection). */
+  deletionProtection: boolean;
+  /** Let `pulumi destroy` empty and delete buckets. Only for throwaway environments. */
+  forceDestroy: boolean;
+  /** Days a scheduled KMS key deletion waits (7 to 30). */
+  keyDeletionWindowDays: number;
+  objectStore: {
+    /** Replicate every object to the replica region. */
+    replication: boolean;
+    /** S3 Replication Time Control (15-minute SLA) and replication metrics. */
+    replicationTimeControl: boolean;
+    lifecycle: Required<LifecycleArgs>;
+  };
+  eventStream: {
+    brokersPerZone: number;
+    instanceType: string;
+    /** Initial broker volume size, GiB; storage autoscaling grows it. */
+    volumeSizeGiB: number;
+    /** Ceiling for storage autoscaling, GiB. */
+    maxVolumeSizeGiB: number;
+    defaultReplicationFactor: number;
+    minInsyncReplicas: number;
+    enhancedMonitoring: "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
+    /** Prometheus JMX and node exporters on the brokers. */
+    openMonitoring: boolean;
+    logRetentionDays: number;
+  };
+  featureStore: {
+    nodeType: string;
+    shards: number;
+    replicasPerShard: number;
+    multiAz: boolean;
+    snapshotRetentionDays: number;
+  };
+  backup: {
+    dailyRetentionDays: number;
+    weeklyRetentionDays: number;
+    /** AWS Backup Vault Lock (governance mode) against deletion of recovery points. */
+    vaultLock: boolean;
+    /** Copy recovery points to the replica region's vault. */
+    crossRegionCopy: boolean;
+    /** Periodically restore recovery points to prove they work. */
+    restoreTesting: boolean;
+  };
+  monitoring: {
+    kafkaDiskUsedPercent: number;
+    cpuPercent: number;
+    redisMemoryPercent: number;
+    consumerLagMessages: number;
+    replicationLatencySeconds: number;
+  };
+}
+
+const lifecycle: Required<LifecycleArgs> = {
+  infrequentAccessAfterDays: 30,
+  archiveAfterDays: 90,
+  expireNoncurrentAfterDays: 90,
+  abortIncompleteMultipartAfterDays: 7,
+};
+
+export const PROFILES: Record<EnvironmentName, Profile> = {
+  dev: {
+    environment: "dev",
+    availabilityZones: 2,
+    deletionProtection: false,
+    forceDestroy: true,
+    keyDeletionWindowDays: 7,
+    objectStore: {
+      replication: false,
+      replicationTimeControl: false,
+      lifecycle: { ...lifecycle, expireNoncurrentAfterDays: 30 },
+    },
+    eventStream: {
+      brokersPerZone: 1,
+      instanceType: "kafka.t3.small",
+      volumeSizeGiB: 100,
+      maxVolumeSizeGiB: 500,
+      defaultReplicationFactor: 2,
+      minInsyncReplicas: 1,
+      enhancedMonitoring: "DEFAULT",
+      openMonitoring: false,
+      logRetentionDays: 14,
+    },
+    featureStore: {
+      nodeType: "cache.t4g.small",
+      shards: 1,
+      replicasPerShard: 0,
+      multiAz: false,
+      snapshotRetentionDays: 1,
+    },
+    backup: {
+      dailyRetentionDays: 7,
+      weeklyRetentionDays: 35,
+      vaultLock: false,
+      crossRegionCopy: false,
+      restoreTesting: false,
+    },
+    monitoring: {
+      kafkaDiskUsedPercent: 85,
+      cpuPercent: 90,
+      redisMemoryPercent: 90,
+      consumerLagMessages: 1_000_000,
+      replicationLatencySeconds: 3600,
+    },
+  },
+  staging: {
+    environment: "staging",
+    availabilityZones: 3,
+    deletionProtection: true,
+    forceDestroy: false,
+    keyDeletionWindowDays: 30,
+    objectStore: { replication: true, replicationTimeControl: false, lifecycle },
+    eventStream: {
+      brokersPerZone: 1,
+      instanceType: "kafka.m7g.large",
+      volumeSizeGiB: 500,
+      maxVolumeSizeGiB: 2000,
+      defaultReplicationFactor: 3,
+      minInsyncReplicas: 2,
+      enhancedMonitoring: "PER_BROKER",
+      openMonitoring: true,
+      logRetentionDays: 30,
+    },
+    featureStore: {
+      nodeType: "cache.m7g.large",
+      shards: 1,
+      replicasPerShard: 1,
+      multiAz: true,
+      snapshotRetentionDays: 7,
+    },
+    backup: {
+      dailyRetentionDays: 14,
+      weeklyRetentionDays: 90,
+      vaultLock: false,
+      crossRegionCopy: false,
+      restoreTesting: false,
+    },
+    monitoring: {
+      kafkaDiskUsedPercent: 80,
+      cpuPercent: 80,
+      redisMemoryPercent: 85,
+      consumerLagMessages: 500_000,
+      replicationLatencySeconds: 1800,
+    },
+  },
+  prod: {
+    environment: "prod",
+    availabilityZones: 3,
+    deletionProtection: true,
+    forceDestroy: false,
+    keyDeletionWindowDays: 30,
+    objectStore: { replication: true, replicationTimeControl: true, lifecycle },
+    eventStream: {
+      brokersPerZone: 1,
+      instanceType: "kafka.m7g.xlarge",
+      volumeSizeGiB: 1000,
+      maxVolumeSizeGiB: 8000,
+      defaultReplicationFactor: 3,
+      minInsyncReplicas: 2,
+      enhancedMonitoring: "PER_TOPIC_PER_BROKER",
+      openMonitoring: true,
+      logRetentionDays: 90,
+    },
+    featureStore: {
+      nodeType: "cache.r7g.large",
+      shards: 1,
+      replicasPerShard: 2,
+      multiAz: true,
+      snapshotRetentionDays: 14,
+    },
+    backup: {
+      dailyRetentionDays: 35,
+      weeklyRetentionDays: 365,
+      vaultLock: true,
+      crossRegionCopy: true,
+      restoreTesting: true,
+    },
+    monitoring: {
+      kafkaDiskUsedPercent: 75,
+      cpuPercent: 75,
+      redisMemoryPercent: 80,
+      consumerLagMessages: 100_000,
+      replicationLatencySeconds: 900,
+    },
+  },
+};
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function merge<T>(base: T, override: DeepPartial<T> | undefined): T {
+  if (!override) return base;
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    const current = out[key];
+    out[key] = isPlainObject(current) && isPlainObject(value) ? merge(current, value) : value;
+  }
+  return out as T;
+}
+
+/** The named environment's profile with the user's overrides applied field by field. */
+export function resolveProfile(environment: EnvironmentName, overrides?: DeepPartial<Profile>): Profile {
+  return merge(PROFILES[environment], { ...overrides, environment });
+}

@@ -1,0 +1,162 @@
+import { z } from "zod";
+import {
+  CLOUDS,
+  DATA_CLASSIFICATIONS,
+  DataPlatformArgs,
+  validateDataPlatformArgs,
+} from "../components/platform";
+import { ENVIRONMENTS } from "../components/profiles";
+import { formatValue, Problem } from "../components/validation";
+
+/**
+ * The stack's configuration: one schema for every key in the `seawall:` namespace, plus the
+ * provider's region. Bad config fails before any resource is registered, every problem listed with
+ * its key, its value and what is allowed.
+ */
+
+const days = (min: number, max: number) => z.int().min(min).max(max);
+
+const lifecycle = z.strictObject({
+  infrequentAccessAfterDays: days(1, 3650).optional(),
+  archiveAfterDays: days(1, 36500).optional(),
+  archiveStorageClass: z.enum(["GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"]).optional(),
+  expireNoncurrentAfterDays: days(1, 36500).optional(),
+  abortIncompleteMultipartAfterDays: days(1, 365).optional(),
+});
+
+const objectStore = z.strictObject({
+  bucketName: z.string().min(3).max(63).optional(),
+  prefix: z.string().optional(),
+  replication: z.boolean().optional(),
+  replicationTimeControl: z.boolean().optional(),
+  lifecycle: lifecycle.optional(),
+  objectLock: z.strictObject({ mode: z.enum(["GOVERNANCE", "COMPLIANCE"]), days: days(1, 36500) }).optional(),
+  accessLogging: z.boolean().optional(),
+  intelligentTiering: z.boolean().optional(),
+});
+
+/** The `seawall:` keys. */
+export const seawallConfigSchema = z.strictObject({
+  environment: z.enum(ENVIRONMENTS),
+  cloud: z.enum(CLOUDS),
+  owner: z.string().min(1),
+  dataClassification: z.enum(DATA_CLASSIFICATIONS).optional(),
+  replicaRegion: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+  objectStore: objectStore.optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
+/** Where each cloud keeps its region in config. */
+const REGION_KEY: Record<string, string> = {
+  aws: "aws:region",
+  gcp: "gcp:region",
+  azure: "azure-native:location",
+  kubernetes: "seawall:region",
+};
+
+export class StackConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly problems: Problem[],
+  ) {
+    super(
+      `invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p.field} = ${formatValue(p.value)}: ${p.fix}`).join("\n") +
+        `\nFix each with \`pulumi config set <key> <value> --stack ${stack}\` (or edit stacks/Pulumi.${stack}.yaml).`,
+    );
+    this.name = "StackConfigError";
+  }
+}
+
+/** Parses a config value the way `pulumi.Config` does: JSON when it is JSON, else the string. */
+function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+function describe(issue: z.core.$ZodIssue, value: unknown): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return value === undefined ? `required (${issue.expected})` : `must be a ${issue.expected}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return `must be at least ${String(issue.minimum)}${issue.origin === "string" ? " characters" : ""}`;
+    case "too_big":
+      return `must be at most ${String(issue.maximum)}${issue.origin === "string" ? " characters" : ""}`;
+    case "invalid_format":
+      return `is not a valid ${issue.format}`;
+    default:
+      return issue.message;
+  }
+}
+
+/**
+ * Turns the engine's config map (`namespace:key` → string) into {@link DataPlatformArgs}, or throws
+ * a {@link StackConfigError} listing every problem.
+ */
+export function parseStackConfig(stack: string, all: Record<string, string>): DataPlatformArgs {
+  const seawall: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(all)) {
+    if (key.startsWith("seawall:")) seawall[key.slice("seawall:".length)] = parseValue(raw);
+  }
+  const problems: Problem[] = [];
+  const parsed = seawallConfigSchema.safeParse(seawall);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          const path = [...issue.path, key];
+          const known = Object.keys(
+            (valueAt(
+              seawallConfigSchema.shape,
+              issue.path.flatMap((k) => [k, "shape"]),
+            ) as object) ?? seawallConfigSchema.shape,
+          );
+          problems.push({
+            field: `seawall:${path.join(".")}`,
+            value: valueAt(seawall, path),
+            fix: `unknown key; the keys allowed here are ${known.join(", ")}`,
+          });
+        }
+        continue;
+      }
+      const value = valueAt(seawall, issue.path);
+      problems.push({ field: `seawall:${issue.path.join(".")}`, value, fix: describe(issue, value) });
+    }
+  }
+  const cloud = typeof seawall.cloud === "string" ? seawall.cloud : "aws";
+  const regionKey = REGION_KEY[cloud] ?? "aws:region";
+  const region = all[regionKey];
+  if (!region) {
+    problems.push({
+      field: regionKey,
+      value: undefined,
+      fix: `required: the primary region of the ${cloud} platform`,
+    });
+  }
+  if (problems.length > 0 || !parsed.success || !region) throw new StackConfigError(stack, problems);
+
+  const args: DataPlatformArgs = { ...parsed.data, region };
+  const semantic = validateDataPlatformArgs(args).map((p) => ({
+    ...p,
+    field: p.field === "region" ? regionKey : `seawall:${p.field}`,
+  }));
+  if (semantic.length > 0) throw new StackConfigError(stack, semantic);
+  return args;
+}

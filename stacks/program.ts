@@ -1,0 +1,22 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DataPlatform } from "../components/platform";
+import { parseStackConfig } from "./config";
+
+/**
+ * The Pulumi program: validate the stack's config, then build the data platform. Returns the
+ * stack outputs: the connection contracts (secrets marked secret), bucket URIs and key ARNs.
+ */
+export async function program(): Promise<Record<string, unknown>> {
+  const stack = pulumi.getStack();
+  const args = parseStackConfig(stack, pulumi.runtime.allConfig());
+  const platform = new DataPlatform(`seawall-${args.environment}`, args);
+  const o = platform.outputs;
+  return {
+    environment: args.environment,
+    cloud: args.cloud,
+    objectStore: o.objectStore,
+    bucketUri: o.bucketUri,
+    ...(o.replicaBucketUri ? { replicaBucketUri: o.replicaBucketUri } : {}),
+    kmsKeys: o.kmsKeys,
+  };
+}
