@@ -1,0 +1,188 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { newMockState, seawallMocks, MockState } from "./mocks";
+
+/**
+ * Offline synthesis: runs a Pulumi program (a component, or the whole stack program) under the
+ * SDK's mocks and returns every resource it registered, with what the mocks' `newResource`
+ * callback cannot see (dependencies, property dependencies, provider, protect) recorded by a
+ * `MockMonitor` subclass. Serves the tests, `npm run plan` and the offline policy check.
+ */
+
+/** A secret input, kept marked so tests can assert secrecy and printers can redact it. */
+export class Secret {
+  constructor(readonly value: unknown) {}
+  toJSON(): string {
+    return "[secret]";
+  }
+}
+
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource, if any. */
+  parent?: string;
+  /** URN of the explicit provider, if any (the default provider otherwise). */
+  provider?: string;
+  /** The inputs the program passed, secrets wrapped in {@link Secret}. */
+  inputs: Record<string, unknown>;
+  /** URNs this resource depends on (explicit `dependsOn` and through its inputs). */
+  dependsOn: string[];
+  /** For each input property, the URNs of the resources its value came from. */
+  propertyDependencies: Record<string, string[]>;
+  protect: boolean;
+  custom: boolean;
+  retainOnDelete: boolean;
+  ignoreChanges: string[];
+}
+
+export interface StackOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export interface SynthResult {
+  resources: RecordedResource[];
+  outputs: Record<string, StackOutput>;
+}
+
+export interface SynthOptions {
+  project?: string;
+  stack?: string;
+  /** Config as the engine passes it: `namespace:key` to a string (objects JSON-encoded). */
+  config?: Record<string, string>;
+  /** Run as a preview, where unknown values stay unknown. @default false */
+  preview?: boolean;
+}
+
+function markSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(markSecrets);
+  if (value && typeof value === "object" && value.constructor === Object) {
+    const obj = value as Record<string, unknown>;
+    if (obj[specialSigKey] === specialSecretSig) return new Secret(markSecrets(obj.value));
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, markSecrets(v)]));
+  }
+  return value;
+}
+
+function stripProviderId(ref: string): string | undefined {
+  if (!ref) return undefined;
+  const at = ref.lastIndexOf("::");
+  return at > 0 ? ref.slice(0, at) : ref;
+}
+
+/** The runtime internals the harness needs; they are marked @internal, so not in the typings. */
+interface RuntimeStore {
+  supportsSecrets: boolean;
+  supportsResourceReferences: boolean;
+  supportsOutputValues: boolean;
+  supportsDeletedWith: boolean;
+  supportsAliasSpecs: boolean;
+  supportsTransforms: boolean;
+  logErrorCount: number;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore };
+const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
+
+/** The URN the MockMonitor gives a resource (its own `newUrn` is private). */
+function mockUrn(parent: string, type: string, name: string): string {
+  const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the monitor's requests are untyped protobufs */
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly state: MockState,
+  ) {
+    super(mocks);
+  }
+
+  async registerResource(req: any, callback: (err: any, innerResponse: any) => void): Promise<void> {
+    const urn = mockUrn(req.getParent(), req.getType(), req.getName());
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+      propertyDependencies[key] = deps.getUrnsList();
+    });
+    const inputs = deserializeProperties(req.getObject()) as Record<string, unknown>;
+    if (req.getType() === "pulumi:providers:aws" && typeof inputs.region === "string") {
+      this.state.providerRegions.set(urn, inputs.region);
+    }
+    this.recorded.push({
+      urn,
+      type: req.getType(),
+      name: req.getName(),
+      parent: req.getParent() || undefined,
+      provider: stripProviderId(req.getProvider()),
+      inputs: markSecrets(inputs) as Record<string, unknown>,
+      dependsOn: req.getDependenciesList(),
+      propertyDependencies,
+      protect: req.getProtect() === true,
+      custom: req.getCustom(),
+      retainOnDelete: req.getRetainondelete() === true,
+      ignoreChanges: req.getIgnorechangesList(),
+    });
+    return super.registerResource(req, callback);
+  }
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+async function resolveOutput(value: unknown): Promise<StackOutput> {
+  const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
+  const secret = await pulumi.isSecret(output);
+  const resolved = await new Promise<unknown>((resolve) => output.apply((v) => resolve(v)));
+  return { value: resolved, secret };
+}
+
+let running: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `program` under the mocks and returns what it registered. Calls are serialized: the Pulumi
+ * runtime's settings are process-global.
+ */
+export function synthesize(program: () => unknown, options: SynthOptions = {}): Promise<SynthResult> {
+  const run = running.then(() => synthesizeNow(program, options));
+  running = run.catch(() => undefined);
+  return run;
+}
+
+async function synthesizeNow(program: () => unknown, options: SynthOptions): Promise<SynthResult> {
+  const mockState = newMockState();
+  const monitor = new RecordingMonitor(seawallMocks(mockState), mockState);
+  settings.setMockOptions(
+    monitor,
+    options.project ?? "seawall",
+    options.stack ?? "test",
+    options.preview ?? false,
+  );
+  // The same feature flags `pulumi.runtime.setMocks` turns on.
+  const store = state.getStore();
+  store.supportsSecrets = true;
+  store.supportsResourceReferences = true;
+  store.supportsOutputValues = false;
+  store.supportsDeletedWith = true;
+  store.supportsAliasSpecs = true;
+  store.supportsTransforms = false;
+  pulumi.runtime.setAllConfig(options.config ?? {}, []);
+
+  const result = await program();
+  const outputs: Record<string, StackOutput> = {};
+  if (result && typeof result === "object" && !pulumi.Output.isInstance(result)) {
+    for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
+      outputs[key] = await resolveOutput(value);
+    }
+  }
+  await waitForRPCs();
+  const errors = store.logErrorCount;
+  if (errors > 0) {
+    throw new Error(`the program logged ${errors} error(s) during synthesis; see the log above`);
+  }
+  return { resources: [...monitor.recorded], outputs };
+}

@@ -1,0 +1,158 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Realistic provider behaviour for offline synthesis: ids, ARNs, names and generated values that
+ * look like what the real providers return, derived deterministically from the resource's URN so a
+ * plan is stable from run to run. What flows between resources (a key's ARN into a bucket's
+ * encryption rule, a role's ARN into a replication rule) is therefore real data, not `undefined`.
+ */
+
+/** The account id every mocked AWS ARN carries. */
+export const MOCK_AWS_ACCOUNT_ID = "123456789012";
+
+function digest(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+function uuidFrom(text: string): string {
+  const h = digest(text, 32);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The provider reference the engine passes is `<urn>::<id>`. */
+function providerUrn(ref: string | undefined): string | undefined {
+  if (!ref) return undefined;
+  const at = ref.lastIndexOf("::");
+  return at > 0 ? ref.slice(0, at) : ref;
+}
+
+export interface MockState {
+  /** Region of each explicit provider, by provider URN. */
+  providerRegions: Map<string, string>;
+}
+
+export function newMockState(): MockState {
+  return { providerRegions: new Map() };
+}
+
+function regionOf(
+  state: MockState,
+  providerRef: string | undefined,
+  inputs: Record<string, unknown>,
+): string {
+  if (typeof inputs.region === "string") return inputs.region;
+  const urn = providerUrn(providerRef);
+  const fromProvider = urn ? state.providerRegions.get(urn) : undefined;
+  return fromProvider ?? new pulumi.Config("aws").get("region") ?? "us-east-1";
+}
+
+/** Auto-names like Pulumi does: the logical name plus a random-looking suffix. */
+function physicalName(logical: string, seed: string, separator = "-"): string {
+  return `${logical}${separator}${digest(seed, 7)}`;
+}
+
+function awsResource(
+  args: pulumi.runtime.MockResourceArgs,
+  state: MockState,
+): { id: string; state: Record<string, unknown> } {
+  const inputs = args.inputs as Record<string, unknown>;
+  const seed = `${args.type}::${args.name}`;
+  const region = regionOf(state, args.provider, inputs);
+  const account = MOCK_AWS_ACCOUNT_ID;
+  const [, module] = args.type.split(":");
+  const service = module.split("/")[0];
+
+  switch (args.type) {
+    case "aws:kms/key:Key": {
+      const keyId = uuidFrom(seed);
+      return {
+        id: keyId,
+        state: { ...inputs, keyId, arn: `arn:aws:kms:${region}:${account}:key/${keyId}`, region },
+      };
+    }
+    case "aws:kms/alias:Alias": {
+      const aliasName = (inputs.name as string) ?? `alias/${args.name}`;
+      return {
+        id: aliasName,
+        state: { ...inputs, name: aliasName, arn: `arn:aws:kms:${region}:${account}:${aliasName}` },
+      };
+    }
+    case "aws:s3/bucket:Bucket": {
+      const bucket = (inputs.bucket as string) ?? physicalName(args.name, seed);
+      return {
+        id: bucket,
+        state: {
+          ...inputs,
+          bucket,
+          arn: `arn:aws:s3:::${bucket}`,
+          region,
+          bucketDomainName: `${bucket}.s3.amazonaws.com`,
+          bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com`,
+          hostedZoneId: "Z3AQBSTGFYJSTF",
+        },
+      };
+    }
+    case "aws:iam/role:Role":
+    case "aws:iam/policy:Policy": {
+      const name = (inputs.name as string) ?? physicalName(args.name, seed);
+      const kind = args.type === "aws:iam/role:Role" ? "role" : "policy";
+      return {
+        id: name,
+        state: {
+          ...inputs,
+          name,
+          arn: `arn:aws:iam::${account}:${kind}/${name}`,
+          uniqueId: digest(seed, 21),
+        },
+      };
+    }
+    default: {
+      const id = `${args.name}-${digest(seed, 8)}`;
+      return {
+        id,
+        state: { ...inputs, arn: `arn:aws:${service}:${region}:${account}:${args.name}/${id}` },
+      };
+    }
+  }
+}
+
+/** The mocks: resource outputs per provider, and the provider functions the components call. */
+export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
+  return {
+    newResource(args) {
+      if (args.type.startsWith("pulumi:providers:")) {
+        return { id: `${args.name}-provider`, state: args.inputs };
+      }
+      if (args.type.startsWith("aws:")) return awsResource(args, state);
+      const id = `${args.name}-${digest(`${args.type}::${args.name}`, 8)}`;
+      return { id, state: { ...args.inputs, name: args.inputs.name ?? args.name } };
+    },
+    call(args) {
+      switch (args.token) {
+        case "aws:index/getRegion:getRegion": {
+          const region = regionOf(state, args.provider, {});
+          return { id: region, region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+        }
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+          return {
+            id: MOCK_AWS_ACCOUNT_ID,
+            accountId: MOCK_AWS_ACCOUNT_ID,
+            arn: `arn:aws:iam::${MOCK_AWS_ACCOUNT_ID}:user/seawall`,
+            userId: "AIDASEAWALL",
+          };
+        case "aws:index/getPartition:getPartition":
+          return {
+            id: "aws",
+            partition: "aws",
+            dnsSuffix: "amazonaws.com",
+            reverseDnsPrefix: "com.amazonaws",
+          };
+        default:
+          throw new Error(
+            `offline synthesis has no mock for the provider function ${args.token}; add one to scripts/synth/mocks.ts`,
+          );
+      }
+    },
+  };
+}
