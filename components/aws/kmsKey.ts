@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../validation";
 
 /** Settings for a customer-managed KMS key that a component creates. */
 export interface KmsKeyArgs {
@@ -23,6 +24,20 @@ export interface KmsKeyArgs {
  * Seawall never falls back to an AWS-managed key, so there is no `skip`.
  */
 export type KmsKeyOption = { existing: { arn: pulumi.Input<string> } } | { args: KmsKeyArgs };
+
+/** Adds a problem for each way `option` asks for something other than exactly one customer-managed key. */
+export function checkKmsKeyOption(p: Problems, field: string, option: KmsKeyOption | undefined): void {
+  if (option && "existing" in option && "args" in option) {
+    p.add(
+      field,
+      "{ existing, args }",
+      "give either `existing` (bring your own key) or `args` (create one), not both",
+    );
+  }
+  if (option && "skip" in option) {
+    p.add(field, "{ skip: true }", "a customer-managed key is required; give `existing` or `args`");
+  }
+}
 
 export interface ResolvedKey {
   arn: pulumi.Output<string>;

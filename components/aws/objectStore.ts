@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LifecycleArgs, ObjectLockArgs, ObjectStoreLocation } from "../contracts";
 import { isKnown, Problems } from "../validation";
-import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
+import { checkKmsKeyOption, KmsKeyOption, resolveKmsKey } from "./kmsKey";
 import {
   dataBucketPolicy,
   lifecycleRules,
@@ -117,19 +117,6 @@ const DEFAULT_LIFECYCLE = {
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function checkKeyOption(p: Problems, field: string, option: KmsKeyOption | undefined): void {
-  if (option && "existing" in option && "args" in option) {
-    p.add(
-      field,
-      "{ existing, args }",
-      "give either `existing` (bring your own key) or `args` (create one), not both",
-    );
-  }
-  if (option && "skip" in option) {
-    p.add(field, "{ skip: true }", "a customer-managed key is required; give `existing` or `args`");
-  }
-}
-
 /**
  * Checks an {@link ObjectStoreArgs} and throws one error listing every problem. Values that are
  * Outputs are not known yet and are left to the provider.
@@ -171,7 +158,7 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs): void {
     );
   }
   p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
-  checkKeyOption(p, "kmsKey", args.kmsKey);
+  checkKmsKeyOption(p, "kmsKey", args.kmsKey);
   if (
     typeof args.bucketName === "string" &&
     (!BUCKET_NAME.test(args.bucketName) || args.bucketName.includes(".."))
@@ -191,7 +178,7 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs): void {
     if (typeof r.region !== "string" || !REGION.test(r.region)) {
       p.add("replication.region", r.region, 'must be an AWS region code such as "us-west-2"');
     }
-    checkKeyOption(p, "replication.kmsKey", r.kmsKey);
+    checkKmsKeyOption(p, "replication.kmsKey", r.kmsKey);
     if (typeof r.bucketName === "string" && !BUCKET_NAME.test(r.bucketName)) {
       p.add(
         "replication.bucketName",
