@@ -1,0 +1,178 @@
+/**
+ * The worker environment: one schema, shared with the Kubernetes workers component, which turns the
+ * platform's connection contracts into these variables. No Pulumi here: the image stays small.
+ */
+import { z } from "zod";
+
+/** Where a worker finds Kafka. Mirrors `KafkaConnection` in components/contracts.ts. */
+export const kafkaConnectionSchema = z.object({
+  bootstrapServers: z.string().min(1),
+  securityProtocol: z.enum(["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]),
+  saslMechanism: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "AWS_MSK_IAM", "OAUTHBEARER"]).optional(),
+  credentialsSecret: z.string().min(1).optional(),
+  caCert: z.string().min(1).optional(),
+});
+export type KafkaConnection = z.infer<typeof kafkaConnectionSchema>;
+
+/** Where a worker finds Redis. Mirrors `RedisConnection`. */
+export const redisConnectionSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+  tls: z.boolean(),
+  authSecret: z.string().optional(),
+});
+export type RedisConnection = z.infer<typeof redisConnectionSchema>;
+
+/** Where the lake lives. Mirrors `ObjectStoreLocation`. */
+export const objectStoreLocationSchema = z.object({
+  scheme: z.enum(["s3", "gs", "abfss", "file"]),
+  bucket: z.string().min(1),
+  prefix: z.string(),
+  region: z.string(),
+  replica: z.string().optional(),
+});
+export type ObjectStoreLocation = z.infer<typeof objectStoreLocationSchema>;
+
+const bool = z
+  .enum(["true", "false", "1", "0"], { message: 'use "true" or "false"' })
+  .transform((v) => v === "true" || v === "1");
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: "use an integer" })
+    .int({ message: "use an integer" })
+    .min(min, { message: `use an integer from ${min} to ${max}` })
+    .max(max, { message: `use an integer from ${min} to ${max}` });
+
+/** The stages one image runs, chosen by its command. */
+export const stages = ["ingest", "dedup", "lake-sink", "feature-writer", "feature-server"] as const;
+export type Stage = (typeof stages)[number];
+
+/**
+ * Every variable a worker reads, with its default. Names are the contract with the workers component.
+ */
+export const workerEnvSchema = z.object({
+  KAFKA_BOOTSTRAP_SERVERS: kafkaConnectionSchema.shape.bootstrapServers,
+  KAFKA_SECURITY_PROTOCOL: kafkaConnectionSchema.shape.securityProtocol.default("SASL_SSL"),
+  KAFKA_SASL_MECHANISM: kafkaConnectionSchema.shape.saslMechanism,
+  /** `user:password` for SCRAM/PLAIN, read from the mounted credentials secret. */
+  KAFKA_CREDENTIALS: z
+    .string()
+    .regex(/^[^:]+:.+$/, { message: "use user:password" })
+    .optional(),
+  KAFKA_CA_CERT: z.string().min(1).optional(),
+  KAFKA_CLIENT_REGION: z.string().optional(),
+  KAFKA_GROUP_PREFIX: z.string().min(1).default("seawall"),
+
+  REDIS_HOST: redisConnectionSchema.shape.host,
+  REDIS_PORT: int(1, 65535).default(6379),
+  REDIS_TLS: bool.default(true),
+  REDIS_AUTH: z.string().optional(),
+
+  LAKE_SCHEME: objectStoreLocationSchema.shape.scheme.default("file"),
+  LAKE_BUCKET: objectStoreLocationSchema.shape.bucket,
+  LAKE_PREFIX: z.string().default(""),
+  LAKE_REGION: z.string().default(""),
+  LAKE_REPLICA: z.string().optional(),
+  /** A custom S3-compatible endpoint (http://127.0.0.1:9000). */
+  LAKE_ENDPOINT: z.url().optional(),
+  LAKE_FORMAT: z.enum(["jsonl.gz"]).default("jsonl.gz"),
+
+  TOPIC_RAW: z.string().min(1).default("events.raw"),
+  TOPIC_VALID: z.string().min(1).default("events.valid"),
+  TOPIC_EVENTS: z.string().min(1).default("events.unique"),
+  TOPIC_FEATURES: z.string().min(1).default("features"),
+  TOPIC_DEAD_LETTER: z.string().min(1).default("events.dead-letter"),
+
+  /** A JSON Schema (inline JSON) for ingest; the default requires eventId, entity, ts, value. */
+  EVENT_SCHEMA: z.string().optional(),
+  MAX_RECORD_BYTES: int(64, 16 * 1024 * 1024).default(64 * 1024),
+  DEDUP_TTL_SECONDS: int(1, 30 * 86400).default(7 * 86400),
+  FEATURE_WINDOW_SECONDS: int(1, 30 * 86400).default(3600),
+  FEATURE_TTL_SECONDS: int(1, 30 * 86400).default(86400),
+
+  BATCH_MIN: int(1, 100000).default(100),
+  BATCH_MAX: int(1, 100000).default(5000),
+  CONCURRENCY_MAX: int(1, 64).default(4),
+  TARGET_BATCH_LATENCY_MS: int(1, 60000).default(250),
+  CALL_TIMEOUT_MS: int(10, 120000).default(5000),
+  SHUTDOWN_DEADLINE_MS: int(100, 600000).default(20000),
+  HTTP_PORT: int(0, 65535).default(8080),
+  HTTP_HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+export type WorkerConfig = z.infer<typeof workerEnvSchema>;
+
+/** A bad or missing variable. `problems` names each variable and what is allowed. */
+export class ConfigError extends Error {
+  readonly code = "SEAWALL_CONFIG";
+  constructor(readonly problems: string[]) {
+    super(`invalid worker environment:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses the environment, collecting every problem and throwing once. */
+export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const result = workerEnvSchema.safeParse(cleaned);
+  const problems: string[] = [];
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const name = String(issue.path[0] ?? "?");
+      const value = cleaned[name];
+      const shown = value === undefined ? "missing" : `got ${JSON.stringify(redact(name, value))}`;
+      problems.push(`${name}: ${shown}; ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const cfg = result.data;
+  if (cfg.BATCH_MIN > cfg.BATCH_MAX) {
+    problems.push(`BATCH_MIN: got ${cfg.BATCH_MIN}; must not exceed BATCH_MAX (${cfg.BATCH_MAX})`);
+  }
+  const sasl = cfg.KAFKA_SECURITY_PROTOCOL.startsWith("SASL");
+  if (sasl && !cfg.KAFKA_SASL_MECHANISM) {
+    problems.push(`KAFKA_SASL_MECHANISM: missing; required when KAFKA_SECURITY_PROTOCOL is SASL_*`);
+  }
+  if (sasl && cfg.KAFKA_SASL_MECHANISM?.match(/^(PLAIN|SCRAM)/) && !cfg.KAFKA_CREDENTIALS) {
+    problems.push(`KAFKA_CREDENTIALS: missing; ${cfg.KAFKA_SASL_MECHANISM} needs user:password`);
+  }
+  if (cfg.EVENT_SCHEMA !== undefined) {
+    try {
+      JSON.parse(cfg.EVENT_SCHEMA);
+    } catch {
+      problems.push(`EVENT_SCHEMA: not valid JSON; give a JSON Schema document`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return cfg;
+}
+
+function redact(name: string, value: string): string {
+  return /AUTH|CREDENTIALS|SECRET|PASSWORD/.test(name) ? "***" : value;
+}
+
+/**
+ * The environment for the workers, from the platform's connection contracts: what the Kubernetes
+ * workers component sets on each container (secrets are referenced there, not inlined).
+ */
+export function workerEnvFromContracts(c: {
+  kafka: KafkaConnection;
+  redis: RedisConnection;
+  lake: ObjectStoreLocation;
+}): Record<string, string> {
+  const env: Record<string, string> = {
+    KAFKA_BOOTSTRAP_SERVERS: c.kafka.bootstrapServers,
+    KAFKA_SECURITY_PROTOCOL: c.kafka.securityProtocol,
+    REDIS_HOST: c.redis.host,
+    REDIS_PORT: String(c.redis.port),
+    REDIS_TLS: String(c.redis.tls),
+    LAKE_SCHEME: c.lake.scheme,
+    LAKE_BUCKET: c.lake.bucket,
+    LAKE_PREFIX: c.lake.prefix,
+    LAKE_REGION: c.lake.region,
+  };
+  if (c.kafka.saslMechanism) env.KAFKA_SASL_MECHANISM = c.kafka.saslMechanism;
+  if (c.kafka.caCert) env.KAFKA_CA_CERT = c.kafka.caCert;
+  if (c.lake.replica) env.LAKE_REPLICA = c.lake.replica;
+  return env;
+}

@@ -1,0 +1,247 @@
+/**
+ * The Kafka transport on @confluentinc/kafka-javascript's librdkafka-style API: batched `consume`,
+ * manual offset commits, delivery reports awaited per batch.
+ */
+import { KafkaConsumer, Producer } from "@confluentinc/kafka-javascript";
+import type { LibrdKafkaError, Message } from "@confluentinc/kafka-javascript";
+import { TransientError, PermanentError } from "../errors";
+import type { WorkerConfig } from "../config";
+import type {
+  ConsumerTransport,
+  InRecord,
+  OutRecord,
+  ProducerTransport,
+  TopicPartitionOffset,
+} from "./transport";
+
+type Conn = Pick<
+  WorkerConfig,
+  | "KAFKA_BOOTSTRAP_SERVERS"
+  | "KAFKA_SECURITY_PROTOCOL"
+  | "KAFKA_SASL_MECHANISM"
+  | "KAFKA_CREDENTIALS"
+  | "KAFKA_CA_CERT"
+>;
+
+/** librdkafka settings for the `KafkaConnection` contract. */
+export function securityConfig(c: Conn): Record<string, string> {
+  const conf: Record<string, string> = {
+    "bootstrap.servers": c.KAFKA_BOOTSTRAP_SERVERS,
+    "security.protocol": c.KAFKA_SECURITY_PROTOCOL.toLowerCase(),
+  };
+  if (c.KAFKA_CA_CERT) conf["ssl.ca.pem"] = c.KAFKA_CA_CERT;
+  if (c.KAFKA_SASL_MECHANISM) {
+    if (c.KAFKA_SASL_MECHANISM === "AWS_MSK_IAM") {
+      throw new PermanentError(
+        "SEAWALL_KAFKA_MSK_IAM",
+        "KAFKA_SASL_MECHANISM=AWS_MSK_IAM needs an OAUTHBEARER token provider, which this build does not ship; use SCRAM-SHA-512",
+      );
+    }
+    conf["sasl.mechanisms"] = c.KAFKA_SASL_MECHANISM;
+    if (c.KAFKA_CREDENTIALS) {
+      const i = c.KAFKA_CREDENTIALS.indexOf(":");
+      conf["sasl.username"] = c.KAFKA_CREDENTIALS.slice(0, i);
+      conf["sasl.password"] = c.KAFKA_CREDENTIALS.slice(i + 1);
+    }
+  }
+  return conf;
+}
+
+function kafkaError(err: LibrdKafkaError | Error, what: string): Error {
+  const e = err as LibrdKafkaError;
+  const msg = `${what}: ${e.message}`;
+  return e.isRetriable === false && e.isFatal
+    ? new PermanentError("SEAWALL_KAFKA", msg)
+    : new TransientError("SEAWALL_KAFKA", msg);
+}
+
+function toRecord(m: Message): InRecord {
+  const headers: Record<string, Buffer> = {};
+  for (const h of m.headers ?? []) {
+    for (const [k, v] of Object.entries(h)) headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(v));
+  }
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    key:
+      m.key === undefined || m.key === null
+        ? null
+        : Buffer.isBuffer(m.key)
+          ? m.key
+          : Buffer.from(String(m.key)),
+    value: m.value ?? null,
+    headers,
+    timestamp: m.timestamp,
+  };
+}
+
+export async function createConsumer(
+  conn: Conn,
+  opts: {
+    groupId: string;
+    topics: string[];
+    clientId?: string;
+    extra?: Record<string, string | number | boolean>;
+  },
+): Promise<ConsumerTransport> {
+  const listeners: Array<() => void> = [];
+  const consumer = new KafkaConsumer(
+    {
+      ...securityConfig(conn),
+      "group.id": opts.groupId,
+      "client.id": opts.clientId ?? opts.groupId,
+      "enable.auto.commit": false,
+      "enable.auto.offset.store": false,
+      "enable.partition.eof": false,
+      "fetch.wait.max.ms": 50,
+      "socket.keepalive.enable": true,
+      "session.timeout.ms": 10000,
+      "heartbeat.interval.ms": 1000,
+      "partition.assignment.strategy": "cooperative-sticky",
+      rebalance_cb: true,
+      ...opts.extra,
+    },
+    { "auto.offset.reset": "earliest" },
+  );
+  consumer.on("rebalance", () => {
+    for (const l of listeners) l();
+  });
+  consumer.on("event.error", () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    consumer.connect({ timeout: 30000 }, (err) =>
+      err ? reject(kafkaError(err, "consumer connect")) : resolve(),
+    );
+  });
+  consumer.subscribe(opts.topics);
+  let closed = false;
+  return {
+    poll(max, timeoutMs) {
+      consumer.setDefaultConsumeTimeout(timeoutMs);
+      return new Promise((resolve, reject) => {
+        consumer.consume(max, (err, messages) => {
+          if (err) reject(kafkaError(err, "consume"));
+          else resolve(messages.map(toRecord));
+        });
+      });
+    },
+    async commit(positions: TopicPartitionOffset[]) {
+      if (positions.length === 0) return;
+      try {
+        consumer.commit(positions);
+      } catch (err) {
+        throw kafkaError(err as Error, "commit");
+      }
+    },
+    async seek(positions: TopicPartitionOffset[]) {
+      const owned = new Set(consumer.assignments().map((a) => `${a.topic}\u0000${a.partition}`));
+      await Promise.all(
+        positions
+          .filter((p) => owned.has(`${p.topic}\u0000${p.partition}`))
+          .map(
+            (p) =>
+              new Promise<void>((resolve) => {
+                consumer.seek(p, 5000, () => resolve());
+              }),
+          ),
+      );
+    },
+    lag() {
+      let total = 0;
+      try {
+        const positions = consumer.position();
+        for (const p of positions) {
+          if (p.offset === undefined || p.offset < 0) continue;
+          const w = consumer.getWatermarkOffsets(p.topic, p.partition);
+          if (w && w.highOffset >= p.offset) total += w.highOffset - p.offset;
+        }
+      } catch {
+        return 0;
+      }
+      return total;
+    },
+    onRebalance(l) {
+      listeners.push(l);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    },
+  };
+}
+
+interface Pending {
+  left: number;
+  error?: Error;
+  done: (err?: Error) => void;
+}
+
+export async function createProducer(
+  conn: Conn,
+  opts: { clientId?: string; extra?: Record<string, string | number | boolean> } = {},
+): Promise<ProducerTransport> {
+  const producer = new Producer({
+    ...securityConfig(conn),
+    "client.id": opts.clientId ?? "seawall",
+    dr_cb: true,
+    "linger.ms": 5,
+    "batch.num.messages": 10000,
+    "queue.buffering.max.messages": 1000000,
+    "message.timeout.ms": 120000,
+    "compression.codec": "lz4",
+    ...opts.extra,
+  });
+  producer.on("delivery-report", (err, report) => {
+    const p = report.opaque as Pending | undefined;
+    if (!p) return;
+    if (err && !p.error) p.error = kafkaError(err, "delivery");
+    if (--p.left === 0) p.done(p.error);
+  });
+  producer.on("event.error", () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    producer.connect({ timeout: 30000 }, (err) =>
+      err ? reject(kafkaError(err, "producer connect")) : resolve(),
+    );
+  });
+  producer.setPollInterval(5);
+  let closed = false;
+  return {
+    send(records: OutRecord[]) {
+      if (records.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const pending: Pending = { left: records.length, done: (err) => (err ? reject(err) : resolve()) };
+        let i = 0;
+        const produceFrom = () => {
+          for (; i < records.length; i++) {
+            const r = records[i];
+            const headers = r.headers ? Object.entries(r.headers).map(([k, v]) => ({ [k]: v })) : undefined;
+            const value = typeof r.value === "string" ? Buffer.from(r.value) : r.value;
+            try {
+              producer.produce(r.topic, null, value, r.key ?? null, Date.now(), pending, headers);
+            } catch (err) {
+              const e = err as LibrdKafkaError;
+              if (e.code === -184 /* queue full */) {
+                producer.poll();
+                setTimeout(produceFrom, 5);
+                return;
+              }
+              pending.error = kafkaError(e, "produce");
+              pending.left -= records.length - i;
+              if (pending.left === 0) pending.done(pending.error);
+              return;
+            }
+          }
+          producer.poll();
+        };
+        produceFrom();
+      });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await new Promise<void>((resolve) => producer.flush(10000, () => resolve()));
+      await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+    },
+  };
+}

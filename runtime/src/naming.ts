@@ -1,0 +1,30 @@
+/** Deterministic lake object names: a replay of the same records rewrites the same object. */
+
+/** UTC event date, `YYYY-MM-DD`. */
+export function eventDate(tsMs: number): string {
+  return new Date(tsMs).toISOString().slice(0, 10);
+}
+
+const OFFSET_DIGITS = 20;
+
+/** `<prefix>/<topic>/dt=<date>/<topic>-p<partition>-o<first offset, 20 digits>.jsonl.gz` */
+export function lakeKey(p: {
+  prefix: string;
+  topic: string;
+  date: string;
+  partition: number;
+  firstOffset: number;
+}): string {
+  const base = p.prefix ? `${p.prefix.replace(/\/+$/, "")}/` : "";
+  return `${base}${p.topic}/dt=${p.date}/${partitionFilePrefix(p.topic, p.partition)}${String(p.firstOffset).padStart(OFFSET_DIGITS, "0")}.jsonl.gz`;
+}
+
+export function partitionFilePrefix(topic: string, partition: number): string {
+  return `${topic}-p${partition}-o`;
+}
+
+/** The first offset encoded in a lake key, or undefined if the key is not one of ours. */
+export function firstOffsetOf(key: string): number | undefined {
+  const m = /-o(\d{20})\.jsonl\.gz$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}

@@ -1,0 +1,166 @@
+/**
+ * Real services on loopback for tests, the local run and the benchmark: a librdkafka mock cluster
+ * (compiled from native/mock-cluster.c on first use) and redis-server. Every process started here
+ * is stopped by `stop()`.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const runtimeDir = join(__dirname, "..", "..");
+const launcherSource = join(runtimeDir, "native", "mock-cluster.c");
+const launcherBinary = join(runtimeDir, ".build", "mock-cluster");
+
+/** Compiles the mock-cluster launcher against Debian's librdkafka-dev when missing or stale. */
+export function buildMockCluster(): string {
+  const stale =
+    !existsSync(launcherBinary) || statSync(launcherBinary).mtimeMs < statSync(launcherSource).mtimeMs;
+  if (stale) {
+    mkdirSync(join(runtimeDir, ".build"), { recursive: true });
+    const tmp = `${launcherBinary}.${process.pid}`;
+    execFileSync("gcc", ["-O2", "-Wall", "-o", tmp, launcherSource, "-lrdkafka"], { stdio: "inherit" });
+    execFileSync("mv", ["-f", tmp, launcherBinary]);
+  }
+  return launcherBinary;
+}
+
+export interface MockCluster {
+  bootstrapServers: string;
+  /** Sends a fault-injection command ("down 1", "up -1", "errors 0 5 6", "rtt 1 200"). */
+  command(line: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startMockCluster(topics: Record<string, number>, brokers = 3): Promise<MockCluster> {
+  const bin = buildMockCluster();
+  const args = [String(brokers), ...Object.entries(topics).map(([t, n]) => `${t}:${n}`)];
+  const child = spawn(bin, args, { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: Array<(line: string) => void> = [];
+  const next = () => new Promise<string>((resolve) => waiting.push(resolve));
+  lines.on("line", (line) => waiting.shift()?.(line));
+  const first = await Promise.race([
+    next(),
+    new Promise<string>((_, reject) =>
+      child.once("exit", (c) => reject(new Error(`mock cluster exited ${c}`))),
+    ),
+  ]);
+  const m = /^BOOTSTRAP (.+)$/.exec(first);
+  if (!m) throw new Error(`mock cluster said: ${first}`);
+  let queue = Promise.resolve();
+  return {
+    bootstrapServers: m[1],
+    command(line: string) {
+      const run = queue.then(async () => {
+        const answer = next();
+        child.stdin!.write(`${line}\n`);
+        const a = await answer;
+        if (a !== "OK") throw new Error(`mock cluster: ${line}: ${a}`);
+      });
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    stop: () => stopChild(child, () => child.stdin!.end("quit\n")),
+  };
+}
+
+export interface RedisServer {
+  host: string;
+  port: number;
+  /** Kills redis-server (SIGKILL) and starts it again on the same port and data. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startRedis(opts: { port?: number } = {}): Promise<RedisServer> {
+  const port = opts.port ?? (await freePort());
+  const dir = mkdtempSync(join(tmpdir(), "seawall-redis-"));
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "no",
+        "--dir",
+        dir,
+        "--protected-mode",
+        "no",
+        "--loglevel",
+        "warning",
+      ],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    await waitForPort(port, 10000);
+  };
+  await launch();
+  return {
+    host: "127.0.0.1",
+    port,
+    async restart() {
+      await stopChild(child, () => child.kill("SIGKILL"));
+      await launch();
+    },
+    async stop() {
+      await stopChild(child, () => child.kill("SIGTERM"));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const { connect } = await import("node:net");
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, "127.0.0.1");
+      s.once("connect", () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Asks a child to stop, SIGKILLs it after 5 s, resolves once it has exited. */
+export function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    try {
+      ask();
+    } catch {
+      child.kill("SIGKILL");
+    }
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * dedup: drop events whose id was already seen, then fold the new ones into per-entity windowed
+ * features. Claims are `SET NX GET` with the record's position as the value, so a replay of the same
+ * record (same position) is recognised as itself and re-emitted, and a true repeat is dropped.
+ * Feature state is a sorted set of `eventId|value` members per entity: adding is idempotent.
+ */
+import type { WorkerConfig } from "../config";
+import { TransientError } from "../errors";
+import type { Metrics } from "../metrics";
+import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport";
+import type { Redis } from "../redis";
+import type { CallPolicy } from "../resilience";
+import { nextTraceparent } from "../trace";
+import type { Event } from "../validate";
+import type { BatchStage } from "../worker";
+import { deadLetter } from "./ingest";
+
+type Cfg = Pick<
+  WorkerConfig,
+  "TOPIC_EVENTS" | "TOPIC_FEATURES" | "TOPIC_DEAD_LETTER" | "DEDUP_TTL_SECONDS" | "FEATURE_WINDOW_SECONDS"
+>;
+
+export interface FeatureSnapshot {
+  entity: string;
+  count: number;
+  sum: number;
+  mean: number;
+  /** Latest event time in the window, epoch ms. */
+  windowEnd: number;
+  windowSeconds: number;
+  /** Distinct events ever folded in: grows monotonically, orders snapshots of one entity. */
+  version: number;
+}
+
+/** KEYS: window zset, version counter. ARGV: window ms, ttl s, then (score, member) pairs. */
+export const featureScript = `
+local added = 0
+for i = 3, #ARGV, 2 do
+  added = added + redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+local version = redis.call('INCRBY', KEYS[2], added)
+local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+local maxTs = tonumber(top[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%d', maxTs - tonumber(ARGV[1])))
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+local sum = 0
+for _, m in ipairs(members) do sum = sum + tonumber(string.match(m, '|([^|]*)$')) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return {#members, string.format('%.17g', sum), string.format('%d', maxTs), version}
+`;
+
+export const claimKey = (scope: string, eventId: string) => `seawall:${scope}:claim:${eventId}`;
+export const positionOf = (r: InRecord) => `${r.topic}/${r.partition}/${r.offset}`;
+
+/**
+ * Claims each record's event id for its position, pipelined. Returns, per record, true when this
+ * record owns its id (first seen, or a replay of the owner) and false for a repeat.
+ */
+export async function claim(
+  redis: Redis,
+  policy: CallPolicy,
+  scope: string,
+  ttlSeconds: number,
+  items: Array<{ id: string; record: InRecord }>,
+): Promise<boolean[]> {
+  if (items.length === 0) return [];
+  const replies = await policy.execute(() => {
+    const m = redis.multi();
+    for (const { id, record } of items) {
+      m.addCommand(["SET", claimKey(scope, id), positionOf(record), "NX", "GET", "EX", String(ttlSeconds)]);
+    }
+    return m.execAsPipeline();
+  });
+  // Within one batch, a repeat of an id claimed earlier in the same batch loses to the first.
+  return items.map(({ record }, i) => {
+    const prior = replies[i] as unknown;
+    return prior === null || prior === undefined || String(prior) === positionOf(record);
+  });
+}
+
+export function createDedup(
+  cfg: Cfg,
+  deps: { producer: ProducerTransport; redis: Redis; redisPolicy: CallPolicy; metrics: Metrics },
+): BatchStage {
+  let sha: string | undefined;
+  const windowMs = cfg.FEATURE_WINDOW_SECONDS * 1000;
+  const ttl = String(Math.max(cfg.FEATURE_WINDOW_SECONDS * 2, 3600));
+  return {
+    async process(records) {
+      const out: OutRecord[] = [];
+      const parsed: Array<{ id: string; record: InRecord; event: Event }> = [];
+      for (const r of records) {
+        try {
+          const event = JSON.parse(r.value!.toString("utf8")) as Event;
+          if (typeof event.eventId !== "string" || typeof event.entity !== "string")
+            throw new Error("no event id");
+          parsed.push({ id: event.eventId, record: r, event });
+        } catch (err) {
+          deps.metrics.deadLettered.labels("not-an-event").inc();
+          out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, "not-an-event", (err as Error).message, "dedup"));
+        }
+      }
+      const owned = await claim(deps.redis, deps.redisPolicy, "dedup", cfg.DEDUP_TTL_SECONDS, parsed);
+      const byEntity = new Map<string, Event[]>();
+      let dups = 0;
+      parsed.forEach(({ record, event }, i) => {
+        if (!owned[i]) {
+          dups++;
+          return;
+        }
+        out.push({
+          topic: cfg.TOPIC_EVENTS,
+          key: event.entity,
+          value: record.value!,
+          headers: { traceparent: nextTraceparent(record.headers), "x-source": positionOf(record) },
+        });
+        const list = byEntity.get(event.entity) ?? [];
+        list.push(event);
+        byEntity.set(event.entity, list);
+      });
+      deps.metrics.duplicates.inc(dups);
+      if (byEntity.size > 0) {
+        const entities = [...byEntity.keys()];
+        const results = await deps.redisPolicy.execute(async () => {
+          sha ??= await deps.redis.scriptLoad(featureScript);
+          const m = deps.redis.multi();
+          for (const entity of entities) {
+            const args = [String(windowMs), ttl];
+            for (const e of byEntity.get(entity)!) args.push(String(e.ts), `${e.eventId}|${e.value}`);
+            m.addCommand(["EVALSHA", sha!, "2", `seawall:fw:${entity}`, `seawall:fv:${entity}`, ...args]);
+          }
+          try {
+            return await m.execAsPipeline();
+          } catch (err) {
+            // A restarted Redis forgot the script: load it again on the retry.
+            if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) sha = undefined;
+            throw new TransientError("SEAWALL_REDIS_SCRIPT", "feature script failed", { cause: err });
+          }
+        });
+        entities.forEach((entity, i) => {
+          const [count, sum, windowEnd, version] = (results[i] as unknown as Array<string | number>).map(
+            Number,
+          );
+          const snap: FeatureSnapshot = {
+            entity,
+            count,
+            sum,
+            mean: count > 0 ? sum / count : 0,
+            windowEnd,
+            windowSeconds: cfg.FEATURE_WINDOW_SECONDS,
+            version,
+          };
+          out.push({ topic: cfg.TOPIC_FEATURES, key: entity, value: JSON.stringify(snap) });
+        });
+      }
+      await deps.producer.send(out);
+      deps.metrics.recordsOut.inc(records.length - dups);
+    },
+  };
+}

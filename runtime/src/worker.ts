@@ -1,0 +1,99 @@
+/**
+ * The consume → effect → commit loop every consuming stage shares. At-least-once: offsets are
+ * committed only after the batch's effect is durable; a failed batch is rewound and replayed, and
+ * the stages make their effects idempotent so the effect is exactly once.
+ */
+import { AimdController } from "./aimd";
+import { isTransient } from "./errors";
+import type { Logger } from "./log";
+import type { Metrics } from "./metrics";
+import { firstPositions, nextPositions, type ConsumerTransport, type InRecord } from "./kafka/transport";
+
+export interface BatchStage {
+  /** Makes the batch's effect durable; throws to replay the whole batch. */
+  process(records: InRecord[], concurrency: number): Promise<void>;
+  /** Called when partitions move: drop per-partition caches. */
+  onRebalance?(): void;
+}
+
+export interface LoopOptions {
+  aimd: AimdController;
+  /** @defaultValue 100 */
+  pollTimeoutMs: number;
+  signal: AbortSignal;
+  log: Logger;
+  metrics: Metrics;
+  /** Called after each committed batch (tests and the local run watch progress with it). */
+  onBatch?: (records: number) => void;
+}
+
+export async function runBatchLoop(
+  consumer: ConsumerTransport,
+  stage: BatchStage,
+  o: LoopOptions,
+): Promise<void> {
+  consumer.onRebalance(() => stage.onRebalance?.());
+  let failures = 0;
+  while (!o.signal.aborted) {
+    const size = o.aimd.batchSize;
+    let records: InRecord[];
+    try {
+      records = await consumer.poll(size, o.pollTimeoutMs);
+    } catch (err) {
+      o.log.warn({ err }, "poll failed");
+      await sleep(Math.min(2000, 100 * 2 ** Math.min(failures++, 5)));
+      continue;
+    }
+    if (records.length === 0) {
+      o.metrics.lag.set(consumer.lag());
+      continue;
+    }
+    const started = performance.now();
+    o.metrics.recordsIn.inc(records.length);
+    try {
+      await stage.process(records, o.aimd.concurrency);
+      await consumer.commit(nextPositions(records));
+      failures = 0;
+    } catch (err) {
+      failures++;
+      o.metrics.batchFailures.inc();
+      o.log.warn({ err, transient: isTransient(err), records: records.length }, "batch failed; replaying it");
+      o.aimd.observe({
+        latencyMs: performance.now() - started,
+        records: records.length,
+        lag: 0,
+        failed: true,
+      });
+      await consumer.seek(firstPositions(records));
+      await sleep(Math.min(2000, 50 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random()));
+      continue;
+    }
+    const latencyMs = performance.now() - started;
+    o.metrics.batchLatency.observe(latencyMs / 1000);
+    const lag = consumer.lag();
+    o.metrics.lag.set(lag);
+    const decision = o.aimd.observe({ latencyMs, records: records.length, lag });
+    o.metrics.aimdDecisions.labels(decision).inc();
+    o.metrics.aimdBatchSize.set(o.aimd.batchSize);
+    o.metrics.aimdConcurrency.set(o.aimd.concurrency);
+    o.onBatch?.(records.length);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, run));
+  return out;
+}

@@ -1,0 +1,116 @@
+import { startWorker, type Worker } from "../src/app";
+import { sampleStream } from "../src/sample";
+import { featureKey } from "../src/stages/featureWriter";
+import { connectRedis } from "../src/redis";
+import { produce, readLake, readTopic, startServices, waitFor, type Services } from "./support";
+
+jest.setTimeout(180000);
+
+/** Expected features: per entity, events within the window ending at the entity's latest event. */
+export function expectedFeatures(
+  events: Array<{ entity: string; ts: number; value: number }>,
+  windowMs: number,
+) {
+  const byEntity = new Map<string, Array<{ ts: number; value: number }>>();
+  for (const e of events) byEntity.set(e.entity, [...(byEntity.get(e.entity) ?? []), e]);
+  const out = new Map<string, { count: number; sum: number }>();
+  for (const [entity, list] of byEntity) {
+    const end = Math.max(...list.map((e) => e.ts));
+    const inWindow = list.filter((e) => e.ts >= end - windowMs);
+    out.set(entity, { count: inWindow.length, sum: inWindow.reduce((s, e) => s + e.value, 0) });
+  }
+  return out;
+}
+
+describe("the pipeline on real services", () => {
+  let svc: Services;
+  const workers: Worker[] = [];
+
+  beforeAll(async () => {
+    svc = await startServices({ "t.raw": 4, "t.valid": 4, "t.events": 4, "t.features": 4, "t.dlq": 1 });
+  });
+  afterAll(async () => {
+    await Promise.allSettled(workers.map((w) => w.close()));
+    await svc.stop();
+  });
+
+  it("lands every valid event in the lake once, dead-letters every bad one with its reason, and serves features", async () => {
+    const cfg = svc.env({ FEATURE_WINDOW_SECONDS: "1800" });
+    const stream = [...sampleStream({ events: 5000, entities: 50, duplicateRate: 0.1, malformedRate: 0.01 })];
+    const valid = stream.filter((r) => r.kind === "valid");
+    const invalid = stream.filter((r) => r.kind !== "valid" && r.kind !== "duplicate");
+    expect(invalid.length).toBeGreaterThan(20);
+    expect(stream.length - valid.length - invalid.length).toBeGreaterThan(300);
+
+    for (const stage of ["ingest", "dedup", "lake-sink", "feature-writer", "feature-server"] as const) {
+      workers.push(await startWorker(stage, cfg));
+    }
+    await produce(cfg, cfg.TOPIC_RAW, stream);
+
+    const validEvents = valid.map((r) => JSON.parse(r.value.toString()));
+    await waitFor(
+      "every valid event in the lake",
+      async () => (await readLake(svc.lakeDir)).lines.length >= valid.length,
+      90000,
+    );
+    // Let the sink catch up with anything still in flight before asserting there is no extra.
+    await new Promise((r) => setTimeout(r, 1000));
+    const lake = await readLake(svc.lakeDir);
+    const ids = lake.lines.map((l) => l.eventId).sort();
+    expect(ids).toEqual(validEvents.map((e) => e.eventId).sort());
+    expect(
+      lake.files.every((f) =>
+        /^lake\/t\.events\/dt=2026-01-0[12]\/t\.events-p\d-o\d{20}\.jsonl\.gz$/.test(f),
+      ),
+    ).toBe(true);
+    expect(new Set(lake.files.map((f) => f.split("/")[2]))).toEqual(
+      new Set(["dt=2026-01-01", "dt=2026-01-02"]),
+    );
+    for (const l of lake.lines) expect(l.file).toContain(`/dt=${new Date(l.ts).toISOString().slice(0, 10)}/`);
+
+    const dlq = await readTopic(cfg, cfg.TOPIC_DEAD_LETTER, invalid.length);
+    expect(dlq.length).toBe(invalid.length);
+    const reasons = dlq.map((r) => r.headers["x-reason"].toString()).sort();
+    expect(reasons).toEqual(invalid.map((r) => r.kind).sort());
+    for (const r of dlq) {
+      expect(r.headers["x-source-topic"].toString()).toBe(cfg.TOPIC_RAW);
+      expect(Number(r.headers["x-source-offset"].toString())).toBeGreaterThanOrEqual(0);
+    }
+    expect(new Set(dlq.map((r) => r.value!.toString("base64")))).toEqual(
+      new Set(invalid.map((r) => r.value.toString("base64"))),
+    );
+
+    const expected = expectedFeatures(validEvents, 1800 * 1000);
+    const server = workers[4];
+    const redis = await connectRedis(cfg);
+    try {
+      await waitFor("features of every entity", async () => {
+        const hs = await Promise.all([...expected.keys()].map((e) => redis.hGetAll(featureKey(e))));
+        return hs.every((h, i) => Number(h.count) === expected.get([...expected.keys()][i])!.count);
+      });
+    } finally {
+      await redis.close();
+    }
+    const entities = [...expected.keys()];
+    const res = await fetch(`http://127.0.0.1:${server.port}/features:batch`, {
+      method: "POST",
+      body: JSON.stringify({ entities: [...entities, "nobody"] }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      features: Record<string, { count: number; sum: number; mean: number } | null>;
+    };
+    for (const e of entities) {
+      const want = expected.get(e)!;
+      expect(body.features[e]).toMatchObject({ count: want.count, sum: want.sum });
+      expect(body.features[e]!.mean).toBeCloseTo(want.sum / want.count, 9);
+    }
+    expect(body.features.nobody).toBeNull();
+    const one = await fetch(`http://127.0.0.1:${server.port}/features/${entities[0]}`);
+    expect(((await one.json()) as { count: number }).count).toBe(expected.get(entities[0])!.count);
+    expect((await fetch(`http://127.0.0.1:${server.port}/features/nobody`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
+    expect(metrics).toMatch(/seawall_feature_reads_total\{stage="feature-server"\} \d+/);
+  });
+});
