@@ -1,0 +1,450 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../validation";
+import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
+import {
+  checkKmsKeyOption,
+  checkLogRetention,
+  flowLogsDeliveryPolicy,
+  flowLogsTrustPolicy,
+  logsKeyPolicy,
+} from "./logs";
+import {
+  bitsFor,
+  KafkaClientAuthentication,
+  kafkaPorts,
+  KAFKA_PORTS,
+  parseCidr,
+  REDIS_PORT,
+  subnetCidrs,
+} from "./networkPlan";
+
+/** A VPC and private subnets the platform team already has. */
+export interface ExistingNetwork {
+  vpcId: pulumi.Input<string>;
+  /** Private subnets, one per availability zone; MSK uses two or three of them. */
+  subnetIds: pulumi.Input<string>[];
+}
+
+/** VPC Flow Logs to a CloudWatch log group encrypted with the component's key. */
+export interface FlowLogsArgs {
+  /**
+   * Days CloudWatch keeps flow logs; one of the periods CloudWatch accepts (1, 3, 5, 7, 14, 30, ...).
+   * @default 365
+   */
+  retentionInDays?: number;
+  /** Which traffic to record. @default "ALL" */
+  trafficType?: "ACCEPT" | "REJECT" | "ALL";
+}
+
+export interface NetworkArgs {
+  /**
+   * Bring your own VPC and private subnets instead of creating them.
+   * @default - a VPC with one private subnet per availability zone is created
+   */
+  existing?: ExistingNetwork;
+  /**
+   * The created VPC's IPv4 CIDR block, /16 to /24.
+   * @default "10.0.0.0/16"
+   */
+  cidrBlock?: string;
+  /**
+   * How many availability zones the created VPC spans, one private subnet in each (2 to 6; MSK
+   * needs at least two). See https://docs.aws.amazon.com/msk/latest/developerguide/msk-create-cluster.html
+   * @default 3
+   */
+  availabilityZones?: number;
+  /**
+   * Prefix length of each private subnet.
+   * @default - four bits longer than the VPC's (a /20 in a /16)
+   */
+  subnetPrefixLength?: number;
+  /**
+   * The Kafka security group: broker ports open only for the client authentications listed, and
+   * only from the client security group.
+   * @default { clientAuthentication: ["iam"] } (port 9098)
+   */
+  kafka?: { clientAuthentication?: KafkaClientAuthentication[] } | { skip: true };
+  /**
+   * The Redis security group: the port open only from the client security group (and between the
+   * cache nodes themselves, for replication).
+   * @default { port: 6379 }
+   */
+  redis?: { port?: number } | { skip: true };
+  /**
+   * VPC Flow Logs of the VPC.
+   * @default { args: {} } when the VPC is created, { skip: true } when it is brought
+   */
+  flowLogs?: { args: FlowLogsArgs } | { skip: true };
+  /**
+   * The customer-managed key that encrypts the flow-log group. A key brought with `existing` must
+   * let CloudWatch Logs use it.
+   * @default - a key is created, rotation on, with a policy that lets CloudWatch Logs use it
+   */
+  kmsKey?: KmsKeyOption;
+  /**
+   * Days a scheduled deletion of a key this component creates waits (7 to 30).
+   * @default 30
+   */
+  keyDeletionWindowInDays?: number;
+  /**
+   * Protect the key and the flow-log group from deletion (`protect`).
+   * @default true
+   */
+  protect?: boolean;
+  /** Tags for every resource. @default {} */
+  tags?: Record<string, string>;
+}
+
+const DEFAULT_CIDR = "10.0.0.0/16";
+
+/**
+ * Checks a {@link NetworkArgs} and throws one error listing every problem. Values that are Outputs
+ * are not known yet and are left to the provider.
+ */
+export function validateNetworkArgs(args: NetworkArgs): void {
+  const p = new Problems();
+  if (args.existing) {
+    for (const field of ["cidrBlock", "availabilityZones", "subnetPrefixLength"] as const) {
+      if (args[field] !== undefined) {
+        p.add(field, args[field], "applies only to a VPC the component creates; drop it or drop `existing`");
+      }
+    }
+    const subnets = args.existing.subnetIds;
+    if (!Array.isArray(subnets) || subnets.length < 2) {
+      p.add(
+        "existing.subnetIds",
+        subnets,
+        "give at least two private subnets in different availability zones (MSK needs two or three)",
+      );
+    }
+  } else {
+    p.wholeNumber(
+      "availabilityZones",
+      args.availabilityZones,
+      2,
+      6,
+      "MSK needs client subnets in at least two zones",
+    );
+    const cidr = args.cidrBlock ?? DEFAULT_CIDR;
+    const vpc = parseCidr(cidr);
+    if (!vpc || vpc.prefixLength < 16 || vpc.prefixLength > 24) {
+      p.add(
+        "cidrBlock",
+        cidr,
+        'must be an IPv4 network address with a prefix from /16 to /24 and no host bits set, e.g. "10.0.0.0/16"',
+      );
+    } else {
+      const zones = args.availabilityZones ?? 3;
+      const prefix = args.subnetPrefixLength ?? vpc.prefixLength + 4;
+      const longest = 28;
+      if (!Number.isInteger(prefix) || prefix > longest || prefix < vpc.prefixLength + bitsFor(zones)) {
+        p.add(
+          "subnetPrefixLength",
+          prefix,
+          `${zones} subnets must fit in ${cidr}: use a whole number from ${vpc.prefixLength + bitsFor(zones)} to ${longest}`,
+        );
+      }
+    }
+  }
+  if (args.kafka && !("skip" in args.kafka)) {
+    const auths = args.kafka.clientAuthentication;
+    if (auths !== undefined && (auths.length === 0 || auths.some((a) => !(a in KAFKA_PORTS)))) {
+      p.add(
+        "kafka.clientAuthentication",
+        auths,
+        'list one or more of "iam", "scram", "tls", or give { skip: true } for no Kafka security group',
+      );
+    }
+  }
+  if (args.redis && !("skip" in args.redis)) {
+    p.wholeNumber("redis.port", args.redis.port, 1024, 65535, "ElastiCache accepts ports 1024 to 65535");
+  }
+  if (args.flowLogs && "args" in args.flowLogs) {
+    checkLogRetention(p, "flowLogs.args.retentionInDays", args.flowLogs.args.retentionInDays);
+    const t = args.flowLogs.args.trafficType;
+    if (t !== undefined && !["ACCEPT", "REJECT", "ALL"].includes(t)) {
+      p.add("flowLogs.args.trafficType", t, 'must be "ACCEPT", "REJECT" or "ALL"');
+    }
+  }
+  checkKmsKeyOption(p, "kmsKey", args.kmsKey, "it encrypts the flow logs");
+  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.throwIfAny("seawall:aws:Network: invalid arguments");
+}
+
+/**
+ * A private network for the data platform: a VPC with one private subnet per availability zone and
+ * no internet gateway (or the team's own VPC and subnets), a client security group that workloads
+ * join, and per-service security groups (Kafka, Redis) that admit only the client group, only on
+ * the ports the chosen client authentication needs. The VPC's default security group is emptied and
+ * its flow logs go to an encrypted log group.
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  /** The private subnets, one per availability zone, in zone order. */
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** How many private subnets there are (known before deployment). */
+  readonly subnetCount: number;
+  /** The zones the created subnets are in; unknown for a brought VPC. */
+  readonly availabilityZoneNames?: pulumi.Output<string[]>;
+  /** Attach this group to the workloads that use the platform's services. */
+  readonly clientSecurityGroupId: pulumi.Output<string>;
+  readonly kafkaSecurityGroupId?: pulumi.Output<string>;
+  readonly redisSecurityGroupId?: pulumi.Output<string>;
+  /** The broker ports open to clients. */
+  readonly kafkaPorts: number[];
+  readonly redisPort?: number;
+  readonly flowLogGroupName?: pulumi.Output<string>;
+
+  constructor(name: string, args: NetworkArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
+    super("seawall:aws:Network", name, {}, opts);
+    validateNetworkArgs(args);
+
+    const tags = { ...args.tags, "seawall:component": "Network" };
+    const protect = args.protect ?? true;
+    const named = (suffix: string) => ({ ...tags, Name: `${name}-${suffix}` });
+
+    if (args.existing) {
+      this.vpcId = pulumi.output(args.existing.vpcId);
+      this.privateSubnetIds = pulumi.output(args.existing.subnetIds);
+      this.subnetCount = args.existing.subnetIds.length;
+    } else {
+      const cidrBlock = args.cidrBlock ?? DEFAULT_CIDR;
+      const zones = args.availabilityZones ?? 3;
+      const prefix = args.subnetPrefixLength ?? parseCidr(cidrBlock)!.prefixLength + 4;
+      const vpc = new aws.ec2.Vpc(
+        name,
+        { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named("vpc") },
+        { parent: this },
+      );
+      // Lock the default security group down: nothing in or out unless a group says so.
+      new aws.ec2.DefaultSecurityGroup(
+        `${name}-default-sg`,
+        { vpcId: vpc.id, ingress: [], egress: [], tags: named("default-deny") },
+        { parent: this },
+      );
+      const available = aws.getAvailabilityZonesOutput(
+        { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+        { parent: this },
+      );
+      const zoneNames = available.names.apply((names) => {
+        if (names.length < zones) {
+          throw new Error(
+            `seawall:aws:Network ${name}: availabilityZones = ${zones}, but the region has ${names.length} ` +
+              `available zones (${names.join(", ")}); lower availabilityZones to ${names.length} or less`,
+          );
+        }
+        return names.slice(0, zones);
+      });
+      this.availabilityZoneNames = zoneNames;
+      const routeTable = new aws.ec2.RouteTable(
+        `${name}-private`,
+        { vpcId: vpc.id, tags: named("private") },
+        { parent: this },
+      );
+      const subnets = subnetCidrs(cidrBlock, zones, prefix).map((cidr, i) => {
+        const subnet = new aws.ec2.Subnet(
+          `${name}-private-${i}`,
+          {
+            vpcId: vpc.id,
+            cidrBlock: cidr,
+            availabilityZone: zoneNames.apply((z) => z[i]),
+            mapPublicIpOnLaunch: false,
+            tags: named(`private-${i}`),
+          },
+          { parent: this },
+        );
+        new aws.ec2.RouteTableAssociation(
+          `${name}-private-${i}`,
+          { subnetId: subnet.id, routeTableId: routeTable.id },
+          { parent: this },
+        );
+        return subnet;
+      });
+      this.vpcId = vpc.id;
+      this.privateSubnetIds = pulumi.all(subnets.map((s) => s.id));
+      this.subnetCount = zones;
+    }
+
+    const client = new aws.ec2.SecurityGroup(
+      `${name}-clients`,
+      {
+        vpcId: this.vpcId,
+        description: "Seawall clients: workloads in this group may reach the platform's services",
+        tags: named("clients"),
+      },
+      { parent: this },
+    );
+    this.clientSecurityGroupId = client.id;
+
+    const kafka = args.kafka ?? { clientAuthentication: ["iam"] };
+    this.kafkaPorts = "skip" in kafka ? [] : kafkaPorts(kafka.clientAuthentication ?? ["iam"]);
+    if (this.kafkaPorts.length > 0) {
+      const sg = this.serviceGroup(
+        name,
+        "kafka",
+        "Seawall Kafka brokers: client ports from the client group only",
+        tags,
+      );
+      this.kafkaSecurityGroupId = sg.id;
+      for (const port of this.kafkaPorts) {
+        this.allow(`${name}-kafka-${port}`, sg.id, client.id, port, `Kafka clients (TLS) on ${port}`, tags);
+      }
+    }
+
+    const redis = args.redis ?? {};
+    if (!("skip" in redis)) {
+      const port = redis.port ?? REDIS_PORT;
+      this.redisPort = port;
+      const sg = this.serviceGroup(
+        name,
+        "redis",
+        "Seawall Redis: the cache port from the client group only",
+        tags,
+      );
+      this.redisSecurityGroupId = sg.id;
+      this.allow(`${name}-redis-${port}`, sg.id, client.id, port, `Redis clients (TLS) on ${port}`, tags);
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-redis-${port}-replication`,
+        {
+          securityGroupId: sg.id,
+          referencedSecurityGroupId: sg.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          description: `Replication between cache nodes on ${port}`,
+          tags,
+        },
+        { parent: this },
+      );
+    }
+
+    const flowLogs = args.flowLogs ?? (args.existing ? { skip: true as const } : { args: {} });
+    if ("args" in flowLogs) {
+      this.flowLogGroupName = this.flowLogs(name, args, flowLogs.args, tags, protect);
+    }
+
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      privateSubnetIds: this.privateSubnetIds,
+      availabilityZoneNames: this.availabilityZoneNames,
+      clientSecurityGroupId: this.clientSecurityGroupId,
+      kafkaSecurityGroupId: this.kafkaSecurityGroupId,
+      redisSecurityGroupId: this.redisSecurityGroupId,
+      flowLogGroupName: this.flowLogGroupName,
+    });
+  }
+
+  private serviceGroup(name: string, service: string, description: string, tags: Record<string, string>) {
+    return new aws.ec2.SecurityGroup(
+      `${name}-${service}`,
+      { vpcId: this.vpcId, description, tags: { ...tags, Name: `${name}-${service}` } },
+      { parent: this },
+    );
+  }
+
+  /** Lets the client group reach `port` of a service group: an ingress rule there, an egress rule here. */
+  private allow(
+    ruleName: string,
+    serviceGroupId: pulumi.Output<string>,
+    clientGroupId: pulumi.Output<string>,
+    port: number,
+    description: string,
+    tags: Record<string, string>,
+  ): void {
+    new aws.vpc.SecurityGroupIngressRule(
+      ruleName,
+      {
+        securityGroupId: serviceGroupId,
+        referencedSecurityGroupId: clientGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description,
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${ruleName}-egress`,
+      {
+        securityGroupId: clientGroupId,
+        referencedSecurityGroupId: serviceGroupId,
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        description,
+        tags,
+      },
+      { parent: this },
+    );
+  }
+
+  private flowLogs(
+    name: string,
+    args: NetworkArgs,
+    flow: FlowLogsArgs,
+    tags: Record<string, string>,
+    protect: boolean,
+  ): pulumi.Output<string> {
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const keyOption: KmsKeyOption =
+      args.kmsKey && "existing" in args.kmsKey
+        ? args.kmsKey
+        : {
+            args: {
+              ...args.kmsKey?.args,
+              policy:
+                args.kmsKey?.args.policy ??
+                pulumi
+                  .all([partition, accountId, region])
+                  .apply(([part, acct, reg]) => JSON.stringify(logsKeyPolicy(part, acct, reg))),
+            },
+          };
+    const key = resolveKmsKey(
+      `${name}-key`,
+      keyOption,
+      {
+        description: `Seawall network ${name}: VPC flow logs`,
+        deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,
+        tags,
+      },
+      { parent: this, protect },
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      { kmsKeyId: key.arn, retentionInDays: flow.retentionInDays ?? 365, tags },
+      { parent: this, protect },
+    );
+    const role = new aws.iam.Role(
+      `${name}-flow-logs`,
+      {
+        description: `Delivers VPC flow logs of Seawall network ${name} to CloudWatch Logs`,
+        assumeRolePolicy: accountId.apply((acct) => JSON.stringify(flowLogsTrustPolicy(acct))),
+        tags,
+      },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-flow-logs`,
+      { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))) },
+      { parent: this },
+    );
+    new aws.ec2.FlowLog(
+      `${name}-flow-logs`,
+      {
+        vpcId: this.vpcId,
+        trafficType: flow.trafficType ?? "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: logGroup.arn,
+        iamRoleArn: role.arn,
+        maxAggregationInterval: 60,
+        tags,
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    return logGroup.name;
+  }
+}

@@ -1,0 +1,338 @@
+import { Network, NetworkArgs, validateNetworkArgs } from "../../components/aws/network";
+import { SeawallValidationError } from "../../components/validation";
+import { plan, Plan, policyOf } from "../helpers";
+
+const T = {
+  vpc: "aws:ec2/vpc:Vpc",
+  subnet: "aws:ec2/subnet:Subnet",
+  routeTable: "aws:ec2/routeTable:RouteTable",
+  association: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  defaultSg: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  sg: "aws:ec2/securityGroup:SecurityGroup",
+  ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  key: "aws:kms/key:Key",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  flowLog: "aws:ec2/flowLog:FlowLog",
+  igw: "aws:ec2/internetGateway:InternetGateway",
+  nat: "aws:ec2/natGateway:NatGateway",
+};
+
+async function network(args: NetworkArgs = {}): Promise<Plan> {
+  return plan(() => {
+    const n = new Network("net", args);
+    return {
+      vpcId: n.vpcId,
+      subnetIds: n.privateSubnetIds,
+      zones: n.availabilityZoneNames,
+      client: n.clientSecurityGroupId,
+      kafka: n.kafkaSecurityGroupId,
+      redis: n.redisSecurityGroupId,
+    };
+  });
+}
+
+function problemsOf(args: NetworkArgs): { field: string; value: unknown }[] {
+  try {
+    validateNetworkArgs(args);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SeawallValidationError);
+    return (e as SeawallValidationError).problems.map(({ field, value }) => ({ field, value }));
+  }
+  return [];
+}
+
+describe("Network defaults", () => {
+  let p: Plan;
+  beforeAll(async () => {
+    p = await network({ tags: { team: "data" } });
+  });
+  const tags = { team: "data", "seawall:component": "Network" };
+
+  it("creates a private VPC across three zones, the service groups and flow logs, and nothing public", () => {
+    expect(p.counts()).toEqual({
+      "seawall:aws:Network": 1,
+      [T.vpc]: 1,
+      [T.defaultSg]: 1,
+      [T.routeTable]: 1,
+      [T.subnet]: 3,
+      [T.association]: 3,
+      [T.sg]: 3,
+      [T.ingress]: 3,
+      [T.egress]: 2,
+      [T.key]: 1,
+      [T.logGroup]: 1,
+      [T.role]: 1,
+      [T.rolePolicy]: 1,
+      [T.flowLog]: 1,
+    });
+    expect(p.ofType(T.igw)).toEqual([]);
+    expect(p.ofType(T.nat)).toEqual([]);
+  });
+
+  it("parents every child to the component, with names derived from its name", () => {
+    const component = p.one("seawall:aws:Network", "net");
+    for (const r of p.resources.filter((x) => x !== component)) {
+      expect(r.parent).toBe(component.urn);
+      expect(r.name.startsWith("net")).toBe(true);
+    }
+  });
+
+  it("creates the VPC with DNS on", () => {
+    expect(p.one(T.vpc, "net").inputs).toEqual({
+      cidrBlock: "10.0.0.0/16",
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: { ...tags, Name: "net-vpc" },
+    });
+  });
+
+  it("empties the default security group", () => {
+    const vpc = p.one(T.vpc, "net");
+    const sg = p.one(T.defaultSg, "net-default-sg");
+    expect(sg.inputs).toEqual({
+      vpcId: sg.inputs.vpcId,
+      ingress: [],
+      egress: [],
+      tags: { ...tags, Name: "net-default-deny" },
+    });
+    expect(sg.propertyDependencies.vpcId).toEqual([vpc.urn]);
+  });
+
+  it("puts one private /20 in each of the first three available zones, with no public IPs", () => {
+    const subnets = [0, 1, 2].map((i) => p.one(T.subnet, `net-private-${i}`).inputs);
+    expect(subnets.map((s) => [s.cidrBlock, s.availabilityZone, s.mapPublicIpOnLaunch])).toEqual([
+      ["10.0.0.0/20", "us-east-1a", false],
+      ["10.0.16.0/20", "us-east-1b", false],
+      ["10.0.32.0/20", "us-east-1c", false],
+    ]);
+    expect(p.output("zones")).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(p.output("subnetIds")).toHaveLength(3);
+  });
+
+  it("routes the subnets through a private route table with no routes beyond the VPC", () => {
+    const table = p.one(T.routeTable, "net-private");
+    expect(Object.keys(table.inputs).sort()).toEqual(["tags", "vpcId"]);
+    for (const i of [0, 1, 2]) {
+      const a = p.one(T.association, `net-private-${i}`);
+      expect(a.propertyDependencies.routeTableId).toEqual([table.urn]);
+      expect(a.propertyDependencies.subnetId).toEqual([p.one(T.subnet, `net-private-${i}`).urn]);
+    }
+  });
+
+  it("opens the Kafka IAM port 9098 only from the client group", () => {
+    const kafka = p.one(T.sg, "net-kafka");
+    const client = p.one(T.sg, "net-clients");
+    const rule = p.one(T.ingress, "net-kafka-9098");
+    expect(rule.inputs).toEqual({
+      securityGroupId: p.output("kafka"),
+      referencedSecurityGroupId: p.output("client"),
+      ipProtocol: "tcp",
+      fromPort: 9098,
+      toPort: 9098,
+      description: "Kafka clients (TLS) on 9098",
+      tags,
+    });
+    expect(rule.propertyDependencies.securityGroupId).toEqual([kafka.urn]);
+    expect(rule.propertyDependencies.referencedSecurityGroupId).toEqual([client.urn]);
+    expect(p.one(T.egress, "net-kafka-9098-egress").inputs).toEqual({
+      securityGroupId: p.output("client"),
+      referencedSecurityGroupId: p.output("kafka"),
+      ipProtocol: "tcp",
+      fromPort: 9098,
+      toPort: 9098,
+      description: "Kafka clients (TLS) on 9098",
+      tags,
+    });
+  });
+
+  it("opens Redis 6379 only from the client group and between the cache nodes", () => {
+    expect(p.one(T.ingress, "net-redis-6379").inputs).toMatchObject({
+      securityGroupId: p.output("redis"),
+      referencedSecurityGroupId: p.output("client"),
+      fromPort: 6379,
+      toPort: 6379,
+    });
+    expect(p.one(T.ingress, "net-redis-6379-replication").inputs).toMatchObject({
+      securityGroupId: p.output("redis"),
+      referencedSecurityGroupId: p.output("redis"),
+      fromPort: 6379,
+      toPort: 6379,
+    });
+  });
+
+  it("opens no CIDR range anywhere", () => {
+    for (const r of [...p.ofType(T.ingress), ...p.ofType(T.egress)]) {
+      expect(r.inputs.cidrIpv4).toBeUndefined();
+      expect(r.inputs.cidrIpv6).toBeUndefined();
+      expect(r.inputs.referencedSecurityGroupId).toEqual(expect.stringMatching(/^sg-/));
+    }
+    for (const sg of p.ofType(T.sg)) {
+      expect(sg.inputs.ingress).toBeUndefined();
+      expect(sg.inputs.egress).toBeUndefined();
+    }
+  });
+
+  it("sends all flow logs to a log group encrypted with a key CloudWatch Logs may use", () => {
+    const key = p.one(T.key, "net-key");
+    const statements = policyOf(key).Statement;
+    expect(statements[1]).toEqual({
+      Sid: "CloudWatchLogsEncryptsThisAccountsLogGroups",
+      Effect: "Allow",
+      Principal: { Service: "logs.us-east-1.amazonaws.com" },
+      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      Resource: "*",
+      Condition: {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:us-east-1:123456789012:log-group:*" },
+      },
+    });
+    expect(key.inputs.enableKeyRotation).toBe(true);
+    const group = p.one(T.logGroup, "net-flow-logs");
+    expect(group.inputs).toEqual({
+      kmsKeyId: expect.stringMatching(/^arn:aws:kms:/),
+      retentionInDays: 365,
+      tags,
+    });
+    expect(group.propertyDependencies.kmsKeyId).toEqual([key.urn]);
+    expect(group.protect).toBe(true);
+    const flow = p.one(T.flowLog, "net-flow-logs");
+    expect(flow.inputs).toEqual({
+      vpcId: p.output("vpcId"),
+      trafficType: "ALL",
+      logDestinationType: "cloud-watch-logs",
+      logDestination: expect.stringMatching(/^arn:aws:logs:us-east-1:123456789012:log-group:net-flow-logs-/),
+      iamRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\//),
+      maxAggregationInterval: 60,
+      tags,
+    });
+    expect(flow.dependsOn).toContain(p.one(T.rolePolicy, "net-flow-logs").urn);
+  });
+
+  it("lets only VPC Flow Logs of this account assume the delivery role, writing to its one group", () => {
+    expect(policyOf(p.one(T.role, "net-flow-logs"), "assumeRolePolicy").Statement).toEqual([
+      {
+        Sid: "VpcFlowLogsAssumesRole",
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      },
+    ]);
+    const group = p.one(T.logGroup, "net-flow-logs");
+    const arn = (p.one(T.flowLog, "net-flow-logs").inputs.logDestination as string) ?? "";
+    expect(policyOf(p.one(T.rolePolicy, "net-flow-logs")).Statement[0]).toEqual({
+      Sid: "WriteFlowLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+      Resource: [arn, `${arn}:log-stream:*`],
+    });
+    expect(group.name).toBe("net-flow-logs");
+  });
+
+  it("logs no deprecation warnings", () => {
+    expect(p.result.warnings).toEqual([]);
+  });
+});
+
+describe("Network options", () => {
+  it("spans two zones in dev", async () => {
+    const p = await network({ availabilityZones: 2 });
+    expect(p.names(T.subnet)).toEqual(["net-private-0", "net-private-1"]);
+    expect(p.output("zones")).toEqual(["us-east-1a", "us-east-1b"]);
+  });
+
+  it("opens the SCRAM port and not the IAM port for SCRAM clients", async () => {
+    const p = await network({ kafka: { clientAuthentication: ["scram"] } });
+    expect(p.names(T.ingress)).toEqual(["net-kafka-9096", "net-redis-6379", "net-redis-6379-replication"]);
+  });
+
+  it("uses a brought VPC and subnets, creating only the security groups", async () => {
+    const p = await network({
+      existing: { vpcId: "vpc-0123", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
+    });
+    expect(p.ofType(T.vpc)).toEqual([]);
+    expect(p.ofType(T.subnet)).toEqual([]);
+    expect(p.ofType(T.flowLog)).toEqual([]);
+    expect(p.output("subnetIds")).toEqual(["subnet-a", "subnet-b", "subnet-c"]);
+    expect(p.one(T.sg, "net-clients").inputs.vpcId).toBe("vpc-0123");
+  });
+
+  it("skips the Kafka and Redis groups when asked", async () => {
+    const p = await network({ kafka: { skip: true }, redis: { skip: true }, flowLogs: { skip: true } });
+    expect(p.names(T.sg)).toEqual(["net-clients"]);
+    expect(p.ofType(T.ingress)).toEqual([]);
+  });
+
+  it("encrypts flow logs with a brought key, creating none", async () => {
+    const arn = "arn:aws:kms:us-east-1:123456789012:key/abc";
+    const p = await network({ kmsKey: { existing: { arn } }, flowLogs: { args: { retentionInDays: 30 } } });
+    expect(p.ofType(T.key)).toEqual([]);
+    expect(p.one(T.logGroup, "net-flow-logs").inputs).toMatchObject({ kmsKeyId: arn, retentionInDays: 30 });
+  });
+});
+
+describe("validateNetworkArgs", () => {
+  it("accepts the defaults", () => {
+    expect(problemsOf({})).toEqual([]);
+  });
+
+  it("fails if fewer than two zones are asked for", () => {
+    expect(problemsOf({ availabilityZones: 1 })).toEqual([{ field: "availabilityZones", value: 1 }]);
+  });
+
+  it("fails if the CIDR block is not a /16 to /24 network address", () => {
+    expect(problemsOf({ cidrBlock: "10.0.0.1/16" })).toEqual([{ field: "cidrBlock", value: "10.0.0.1/16" }]);
+    expect(problemsOf({ cidrBlock: "10.0.0.0/8" })).toEqual([{ field: "cidrBlock", value: "10.0.0.0/8" }]);
+  });
+
+  it("fails if the subnets do not fit in the VPC", () => {
+    expect(problemsOf({ cidrBlock: "10.0.0.0/24", availabilityZones: 3, subnetPrefixLength: 25 })).toEqual([
+      { field: "subnetPrefixLength", value: 25 },
+    ]);
+  });
+
+  it("fails if a brought VPC has fewer than two subnets, or is given creation settings", () => {
+    expect(
+      problemsOf({ existing: { vpcId: "vpc-1", subnetIds: ["subnet-a"] }, availabilityZones: 3 }),
+    ).toEqual([
+      { field: "availabilityZones", value: 3 },
+      { field: "existing.subnetIds", value: ["subnet-a"] },
+    ]);
+  });
+
+  it("fails on an empty or unknown Kafka authentication, a bad Redis port, a bad retention and a skipped key", () => {
+    const error = (() => {
+      try {
+        validateNetworkArgs({
+          kafka: { clientAuthentication: [] },
+          redis: { port: 80 },
+          flowLogs: { args: { retentionInDays: 100 } },
+          kmsKey: { skip: true } as never,
+          keyDeletionWindowInDays: 3,
+        });
+      } catch (e) {
+        return e as SeawallValidationError;
+      }
+      throw new Error("expected a validation error");
+    })();
+    expect(error.problems.map((x) => x.field)).toEqual([
+      "kafka.clientAuthentication",
+      "redis.port",
+      "flowLogs.args.retentionInDays",
+      "kmsKey",
+      "keyDeletionWindowInDays",
+    ]);
+    expect(error.message).toContain(
+      "flowLogs.args.retentionInDays = 100: CloudWatch Logs keeps logs for one of 1, 3, 5, 7, 14, 30, 60, 90, 120",
+    );
+    expect(error.message).toContain("; use 120");
+  });
+
+  it("is what the component runs before registering anything", async () => {
+    await expect(network({ availabilityZones: 7 })).rejects.toThrow(
+      "seawall:aws:Network: invalid arguments: 1 problem:\n  - availabilityZones = 7: must be a whole number from 2 to 6",
+    );
+  });
+});
