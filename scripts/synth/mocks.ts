@@ -107,46 +107,38 @@ function awsResource(
         },
       };
     }
-    case "aws:ec2/vpc:Vpc":
-    case "aws:ec2/subnet:Subnet":
-    case "aws:ec2/securityGroup:SecurityGroup":
-    case "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup":
-    case "aws:ec2/routeTable:RouteTable":
-    case "aws:ec2/flowLog:FlowLog": {
-      const prefix: Record<string, string> = {
-        "aws:ec2/vpc:Vpc": "vpc",
-        "aws:ec2/subnet:Subnet": "subnet",
-        "aws:ec2/securityGroup:SecurityGroup": "sg",
-        "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "sg",
-        "aws:ec2/routeTable:RouteTable": "rtb",
-        "aws:ec2/flowLog:FlowLog": "fl",
-      };
-      const kind = prefix[args.type];
-      const id = `${kind}-${digest(seed, 17)}`;
-      const resource = {
-        vpc: "vpc",
-        subnet: "subnet",
-        sg: "security-group",
-        rtb: "route-table",
-        fl: "vpc-flow-log",
-      };
+    case "aws:backup/vault:Vault":
+    case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+    case "aws:sns/topic:Topic":
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+    case "aws:cloudwatch/eventRule:EventRule": {
+      // Named resources whose ARN ends in the name; auto-named like Pulumi when no name is given.
+      const name = (inputs.name as string) ?? physicalName(args.name, seed);
+      const arn = {
+        "aws:backup/vault:Vault": `arn:aws:backup:${region}:${account}:backup-vault:${name}`,
+        "aws:backup/restoreTestingPlan:RestoreTestingPlan": `arn:aws:backup:${region}:${account}:restore-testing-plan:${name}-${digest(seed, 6)}`,
+        "aws:sns/topic:Topic": `arn:aws:sns:${region}:${account}:${name}`,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
+        "aws:cloudwatch/eventRule:EventRule": `arn:aws:events:${region}:${account}:rule/${name}`,
+      }[args.type] as string;
+      return { id: args.type === "aws:sns/topic:Topic" ? arn : name, state: { ...inputs, name, arn } };
+    }
+    case "aws:backup/plan:Plan": {
+      const id = uuidFrom(seed);
       return {
         id,
         state: {
           ...inputs,
-          arn: `arn:aws:ec2:${region}:${account}:${resource[kind as keyof typeof resource]}/${id}`,
-          ownerId: account,
-          ...(args.type === "aws:ec2/securityGroup:SecurityGroup"
-            ? { name: inputs.name ?? physicalName(args.name, seed) }
-            : {}),
+          arn: `arn:aws:backup:${region}:${account}:backup-plan:${id}`,
+          version: digest(`${seed}::version`, 32),
         },
       };
     }
-    case "aws:cloudwatch/logGroup:LogGroup": {
-      const name = (inputs.name as string) ?? physicalName(args.name, seed);
+    case "aws:cloudwatch/dashboard:Dashboard": {
+      const name = inputs.dashboardName as string;
       return {
         id: name,
-        state: { ...inputs, name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` },
+        state: { ...inputs, dashboardArn: `arn:aws:cloudwatch::${account}:dashboard/${name}` },
       };
     }
     default: {
@@ -190,17 +182,6 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
             dnsSuffix: "amazonaws.com",
             reverseDnsPrefix: "com.amazonaws",
           };
-        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-          const region = regionOf(state, args.provider, args.inputs as Record<string, unknown>);
-          const letters = ["a", "b", "c", "d", "e", "f"];
-          return {
-            id: region,
-            names: letters.map((l) => `${region}${l}`),
-            zoneIds: letters.map((_, i) => `use1-az${i + 1}`),
-            groupNames: letters.map(() => region),
-            state: "available",
-          };
-        }
         default:
           throw new Error(
             `offline synthesis has no mock for the provider function ${args.token}; add one to scripts/synth/mocks.ts`,
