@@ -1,3 +1,5 @@
+const { join } = require("node:path");
+
 /** @type {import('jest').Config} */
 module.exports = {
   displayName: "runtime",
@@ -5,5 +7,7 @@ module.exports = {
   rootDir: __dirname,
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }] },
+  transform: {
+    "^.+\\.ts$": ["ts-jest", { tsconfig: join(__dirname, "..", "tsconfig.json"), diagnostics: false }],
+  },
 };

@@ -1,0 +1,31 @@
+import fc from "fast-check";
+import { eventDate, firstOffsetOf, lakeKey } from "../src/naming";
+
+describe("lake file naming", () => {
+  it("is deterministic from topic, partition, date and first offset", () => {
+    const k = lakeKey({
+      prefix: "lake/",
+      topic: "events",
+      date: "2026-01-02",
+      partition: 3,
+      firstOffset: 42,
+    });
+    expect(k).toBe("lake/events/dt=2026-01-02/events-p3-o00000000000000000042.jsonl.gz");
+  });
+
+  it("sorts keys by first offset and reads the offset back", () => {
+    fc.assert(
+      fc.property(fc.nat(), fc.nat(), (a, b) => {
+        const ka = lakeKey({ prefix: "", topic: "t", date: "2026-01-01", partition: 0, firstOffset: a });
+        const kb = lakeKey({ prefix: "", topic: "t", date: "2026-01-01", partition: 0, firstOffset: b });
+        expect(firstOffsetOf(ka)).toBe(a);
+        expect(Math.sign(ka.localeCompare(kb))).toBe(Math.sign(a - b));
+      }),
+    );
+  });
+
+  it("partitions by UTC event date", () => {
+    expect(eventDate(Date.UTC(2026, 0, 1, 23, 59, 59, 999))).toBe("2026-01-01");
+    expect(eventDate(Date.UTC(2026, 0, 2))).toBe("2026-01-02");
+  });
+});
