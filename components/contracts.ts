@@ -30,6 +30,29 @@ export interface KafkaConnection {
   caCert?: string;
 }
 
+/** A topic a platform team declares; the event stream creates it. */
+export interface KafkaTopic {
+  /** 1 to 249 letters, digits, dots, underscores and hyphens. */
+  name: string;
+  /** Number of partitions, the topic's unit of parallelism. */
+  partitions: number;
+  /**
+   * Copies of each partition.
+   * @default - the cluster's default replication factor
+   */
+  replicationFactor?: number;
+  /**
+   * Hours a record is kept before it may be deleted (`retention.ms`).
+   * @default - the cluster's default (168 hours)
+   */
+  retentionHours?: number;
+  /**
+   * Keep only the latest record per key (`cleanup.policy=compact`) instead of deleting by age.
+   * @default false
+   */
+  compaction?: boolean;
+}
+
 /** How clients reach the feature store. */
 export interface RedisConnection {
   host: string;
