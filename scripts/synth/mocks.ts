@@ -214,6 +214,40 @@ function awsResource(
         state: { ...inputs, name, arn: `arn:aws:logs:${region}:${account}:log-group:${name}` },
       };
     }
+    case "aws:backup/vault:Vault":
+    case "aws:backup/restoreTestingPlan:RestoreTestingPlan":
+    case "aws:sns/topic:Topic":
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+    case "aws:cloudwatch/eventRule:EventRule": {
+      // Named resources whose ARN ends in the name; auto-named like Pulumi when no name is given.
+      const name = (inputs.name as string) ?? physicalName(args.name, seed);
+      const arn = {
+        "aws:backup/vault:Vault": `arn:aws:backup:${region}:${account}:backup-vault:${name}`,
+        "aws:backup/restoreTestingPlan:RestoreTestingPlan": `arn:aws:backup:${region}:${account}:restore-testing-plan:${name}-${digest(seed, 6)}`,
+        "aws:sns/topic:Topic": `arn:aws:sns:${region}:${account}:${name}`,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": `arn:aws:cloudwatch:${region}:${account}:alarm:${name}`,
+        "aws:cloudwatch/eventRule:EventRule": `arn:aws:events:${region}:${account}:rule/${name}`,
+      }[args.type] as string;
+      return { id: args.type === "aws:sns/topic:Topic" ? arn : name, state: { ...inputs, name, arn } };
+    }
+    case "aws:backup/plan:Plan": {
+      const id = uuidFrom(seed);
+      return {
+        id,
+        state: {
+          ...inputs,
+          arn: `arn:aws:backup:${region}:${account}:backup-plan:${id}`,
+          version: digest(`${seed}::version`, 32),
+        },
+      };
+    }
+    case "aws:cloudwatch/dashboard:Dashboard": {
+      const name = inputs.dashboardName as string;
+      return {
+        id: name,
+        state: { ...inputs, dashboardArn: `arn:aws:cloudwatch::${account}:dashboard/${name}` },
+      };
+    }
     default: {
       const id = `${args.name}-${digest(seed, 8)}`;
       return {
