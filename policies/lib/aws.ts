@@ -1,0 +1,108 @@
+import { PolicyResource } from "@pulumi/policy";
+import { known, matchesAny, Props } from "./rule";
+
+/** S3 type tokens: the current ones of @pulumi/aws v7 and their `...V2` aliases. */
+export const S3 = {
+  bucket: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  versioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
+  encryption: [
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+  ],
+  publicAccessBlock: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"],
+  accountPublicAccessBlock: ["aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"],
+  acl: ["aws:s3/bucketAcl:BucketAcl", "aws:s3/bucketAclV2:BucketAclV2"],
+  logging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
+  policy: ["aws:s3/bucketPolicy:BucketPolicy"],
+  ownership: ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"],
+  replication: ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"],
+} as const;
+
+export const isOf = (tokens: readonly string[]) => (r: PolicyResource) => matchesAny(tokens, r.type);
+
+/** A literal bucket name, when the program gave one (not an unknown, not auto-named). */
+function literalBucketName(props: Props): string | undefined {
+  const v = known(() => props.bucket as unknown, undefined);
+  return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * The buckets a split S3 resource configures: the resources its `property` (`bucket` by default)
+ * came from, through `propertyDependencies`. Only when there are none (a bucket named by a literal
+ * string in the program) does it fall back to the bucket whose explicit `bucket` name is that string.
+ */
+export function linkedBuckets(
+  resource: PolicyResource,
+  buckets: readonly PolicyResource[],
+  property = "bucket",
+): PolicyResource[] {
+  const deps = (resource.propertyDependencies[property] ?? []).filter(isOf(S3.bucket));
+  if (deps.length > 0) return deps;
+  if (property !== "bucket") return [];
+  const name = literalBucketName(resource.props);
+  if (name === undefined) return [];
+  return buckets.filter((b) => literalBucketName(b.props) === name);
+}
+
+/** Every split resource of the given kinds, by the URN of the bucket it configures. */
+export function byBucket(
+  resources: readonly PolicyResource[],
+  tokens: readonly string[],
+  property = "bucket",
+): Map<string, PolicyResource[]> {
+  const buckets = resources.filter(isOf(S3.bucket));
+  const map = new Map<string, PolicyResource[]>();
+  for (const r of resources.filter(isOf(tokens))) {
+    for (const b of linkedBuckets(r, buckets, property)) map.set(b.urn, [...(map.get(b.urn) ?? []), r]);
+  }
+  return map;
+}
+
+/** URNs of buckets that receive server access logs (SSE-KMS is not supported for them). */
+export function accessLogTargets(resources: readonly PolicyResource[]): Set<string> {
+  const targets = new Set<string>();
+  for (const r of resources.filter(isOf(S3.logging))) {
+    for (const b of (r.propertyDependencies.targetBucket ?? []).filter(isOf(S3.bucket))) targets.add(b.urn);
+  }
+  for (const b of resources.filter(isOf(S3.bucket))) {
+    for (const t of (b.propertyDependencies.logging ?? []).filter(isOf(S3.bucket))) targets.add(t.urn);
+  }
+  return targets;
+}
+
+/** URNs of buckets that are the destination of a replication rule. */
+export function replicationDestinations(resources: readonly PolicyResource[]): Set<string> {
+  const dest = new Set<string>();
+  for (const r of resources.filter(isOf(S3.replication))) {
+    for (const b of (r.propertyDependencies.rules ?? []).filter(isOf(S3.bucket))) dest.add(b.urn);
+  }
+  for (const b of resources.filter(isOf(S3.bucket))) {
+    for (const t of (b.propertyDependencies.replicationConfiguration ?? []).filter(isOf(S3.bucket)))
+      dest.add(t.urn);
+  }
+  return dest;
+}
+
+/** A JSON policy document given as a string or an object; undefined when unparseable. */
+export function parsePolicyDocument(policy: unknown): { Statement?: unknown } | undefined {
+  if (typeof policy === "string") {
+    try {
+      return JSON.parse(policy) as { Statement?: unknown };
+    } catch {
+      return undefined;
+    }
+  }
+  return policy && typeof policy === "object" ? (policy as { Statement?: unknown }) : undefined;
+}
+
+export function statements(doc: { Statement?: unknown }): Record<string, unknown>[] {
+  const s = doc.Statement;
+  if (Array.isArray(s)) return s as Record<string, unknown>[];
+  return s && typeof s === "object" ? [s as Record<string, unknown>] : [];
+}
+
+/** The effect of a resource's tags and the number-or-default of a threshold, for messages. */
+export function asList<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}

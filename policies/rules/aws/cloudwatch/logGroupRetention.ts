@@ -1,0 +1,35 @@
+import { resourceRule } from "../../../lib/rule";
+
+interface Config {
+  minimumRetentionDays: number;
+}
+
+export const logGroupRetention = () =>
+  resourceRule<Config>({
+    file: __filename,
+    clouds: ["aws"],
+    resourceTypes: ["aws:cloudwatch/logGroup:LogGroup"],
+    summary: "A CloudWatch log group keeps logs for ever or for too short a time to investigate incidents.",
+    description:
+      "The CloudWatch log group's retentionInDays is unset or 0 (the default: never expire, so cost and " +
+      "personal data grow without bound) or below the configured minimum (too short to investigate an incident).",
+    remediation: "Set retentionInDays to a supported value at least the configured minimum (default 30).",
+    enforcementLevel: "mandatory",
+    severity: "low",
+    config: {
+      minimumRetentionDays: {
+        type: "integer",
+        minimum: 1,
+        default: 30,
+        description: "Fewest days logs must be kept.",
+      },
+    },
+    check: (props, { config }) => {
+      const days = props.retentionInDays ?? 0;
+      if (days === 0) return "retentionInDays is unset or 0: logs never expire";
+      if (typeof days === "number" && days < config.minimumRetentionDays) {
+        return `retentionInDays is ${days}; at least ${config.minimumRetentionDays} required`;
+      }
+      return undefined;
+    },
+  });

@@ -1,0 +1,31 @@
+import { ELASTICACHE, encryptionDefault, isGroupMember } from "../../../lib/elasticache";
+import { resourceRule } from "../../../lib/rule";
+
+export const elasticacheEncryptionInTransit = () =>
+  resourceRule({
+    file: __filename,
+    clouds: ["aws"],
+    resourceTypes: [ELASTICACHE.replicationGroup, ELASTICACHE.cluster],
+    summary:
+      "An ElastiCache store accepts plaintext connections, exposing features and the auth token on the network.",
+    description:
+      "ElastiCache in-transit encryption is off (transitEncryptionEnabled false, or unset with engine redis, " +
+      'whose default is false) or in "preferred" mode, which still accepts plaintext. Feature values and the ' +
+      "AUTH token then cross the network in clear, and AUTH itself requires TLS.",
+    remediation: 'Set transitEncryptionEnabled: true and leave transitEncryptionMode "required".',
+    enforcementLevel: "mandatory",
+    severity: "high",
+    check: (props, { args }) => {
+      if (isGroupMember(props)) args.notApplicable("a member of a replication group; the group is judged");
+      const enabled = props.transitEncryptionEnabled ?? encryptionDefault(props);
+      if (enabled !== true) {
+        return props.transitEncryptionEnabled === undefined
+          ? `transitEncryptionEnabled is unset and engine "${props.engine ?? "redis"}" defaults to false`
+          : "transitEncryptionEnabled is false";
+      }
+      if (props.transitEncryptionMode === "preferred") {
+        return 'transitEncryptionMode is "preferred", which still accepts plaintext clients';
+      }
+      return undefined;
+    },
+  });

@@ -1,0 +1,42 @@
+import { ELASTICACHE, isGroupMember } from "../../../lib/elasticache";
+import { resourceRule } from "../../../lib/rule";
+
+interface Config {
+  minimumRetentionDays: number;
+}
+
+export const elasticacheSnapshotRetention = () =>
+  resourceRule<Config>({
+    file: __filename,
+    clouds: ["aws"],
+    resourceTypes: [ELASTICACHE.replicationGroup, ELASTICACHE.cluster],
+    summary:
+      "An ElastiCache store keeps fewer daily snapshots than required, so lost or corrupted features cannot be restored.",
+    description:
+      "ElastiCache snapshotRetentionLimit is below the required number of days (the provider default is 0: " +
+      "no automatic snapshots). A node failure without a replica, a bad deploy or a FLUSHALL then loses the " +
+      "feature store, and rebuilding it from the lake takes hours.",
+    remediation: "Set snapshotRetentionLimit to at least the configured minimum (and a snapshotWindow).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    config: {
+      minimumRetentionDays: {
+        type: "integer",
+        minimum: 1,
+        maximum: 35,
+        default: 1,
+        description: "Fewest days of automatic snapshots to keep (ElastiCache allows up to 35).",
+      },
+    },
+    check: (props, { type, config, args }) => {
+      if (type === ELASTICACHE.cluster && isGroupMember(props)) {
+        args.notApplicable("a member of a replication group; the group is judged");
+      }
+      if (props.engine === "memcached") args.notApplicable("memcached has no snapshots");
+      const days = props.snapshotRetentionLimit ?? 0;
+      if (typeof days !== "number" || days < config.minimumRetentionDays) {
+        return `snapshotRetentionLimit is ${days} day(s); at least ${config.minimumRetentionDays} required`;
+      }
+      return undefined;
+    },
+  });

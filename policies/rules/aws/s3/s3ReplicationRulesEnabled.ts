@@ -1,0 +1,46 @@
+import { asList, S3 } from "../../../lib/aws";
+import { Props, resourceRule } from "../../../lib/rule";
+
+/** A replication configuration must have enabled rules, and replicate KMS-encrypted objects encrypted. */
+export const s3ReplicationRulesEnabled = () =>
+  resourceRule({
+    file: __filename,
+    clouds: ["aws"],
+    resourceTypes: [...S3.replication, ...S3.bucket],
+    summary:
+      "S3 replication is configured but disabled, or skips KMS-encrypted objects, so the replica is incomplete.",
+    description:
+      "An S3 replication configuration has no enabled rule, or a rule that does not replicate KMS-encrypted " +
+      "objects with a replica key. The data then exists in one region only, and a regional outage or a " +
+      "deleted bucket loses it although the program looks replicated.",
+    remediation:
+      'Set every rule\'s status to "Enabled"; set sourceSelectionCriteria.sseKmsEncryptedObjects.status "Enabled" ' +
+      "and destination.encryptionConfiguration.replicaKmsKeyId to a key in the replica region.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    check: (props, { type }) => {
+      const config: Props | undefined = S3.bucket.includes(type as (typeof S3.bucket)[number])
+        ? (props.replicationConfiguration as Props | undefined)
+        : props;
+      if (config === undefined) return undefined;
+      const rules = asList(config.rules as Props[] | undefined);
+      const problems: string[] = [];
+      if (rules.length === 0) problems.push("no replication rules");
+      rules.forEach((rule, i) => {
+        const id = rule.id ?? `#${i}`;
+        if (rule.status !== "Enabled") problems.push(`rule ${id} status is ${JSON.stringify(rule.status)}`);
+        if (rule.sourceSelectionCriteria?.sseKmsEncryptedObjects?.status === "Disabled") {
+          problems.push(`rule ${id} skips KMS-encrypted objects (sseKmsEncryptedObjects Disabled)`);
+        }
+        if (
+          rule.sourceSelectionCriteria?.sseKmsEncryptedObjects?.status === "Enabled" &&
+          !rule.destination?.encryptionConfiguration?.replicaKmsKeyId
+        ) {
+          problems.push(
+            `rule ${id} replicates KMS-encrypted objects without destination.encryptionConfiguration.replicaKmsKeyId`,
+          );
+        }
+      });
+      return problems;
+    },
+  });

@@ -1,0 +1,238 @@
+import { ResourceDescriptor } from "../../../policies/lib/evaluate";
+import { s3BucketEncryptedWithCmk } from "../../../policies/rules/aws/s3/s3BucketEncryptedWithCmk";
+import { s3BucketProtectionsAttached } from "../../../policies/rules/aws/s3/s3BucketProtectionsAttached";
+import { s3BucketReplicatesInProduction } from "../../../policies/rules/aws/s3/s3BucketReplicatesInProduction";
+import { runPolicy, unknown } from "../helpers";
+
+const urn = (type: string, name: string) => `urn:pulumi:test::p::${type}::${name}`;
+const BUCKET = "aws:s3/bucket:Bucket";
+
+function bucket(name: string, props: Record<string, unknown> = {}, type = BUCKET): ResourceDescriptor {
+  return { type, name, urn: urn(type, name), props };
+}
+
+/** A split S3 resource tied to its bucket through propertyDependencies.bucket. */
+function split(
+  type: string,
+  name: string,
+  of: ResourceDescriptor,
+  props: Record<string, unknown>,
+  extra: Record<string, string[]> = {},
+) {
+  return {
+    type,
+    name,
+    urn: urn(type, name),
+    props: { bucket: `${of.name}-1234`, ...props },
+    propertyDependencies: { bucket: [of.urn!], ...extra },
+  };
+}
+
+const KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/abc";
+const sse = (
+  of: ResourceDescriptor,
+  byDefault: Record<string, unknown>,
+  type = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+) => split(type, `${of.name}-sse`, of, { rules: [{ applyServerSideEncryptionByDefault: byDefault }] });
+const logging = (source: ResourceDescriptor, target: ResourceDescriptor) =>
+  split(
+    "aws:s3/bucketLogging:BucketLogging",
+    `${source.name}-logging`,
+    source,
+    { targetBucket: target.name },
+    { targetBucket: [target.urn!] },
+  );
+
+async function messages(
+  make: () => ReturnType<typeof s3BucketEncryptedWithCmk>,
+  resources: ResourceDescriptor[],
+  config = {},
+) {
+  const result = await runPolicy(make(), resources, config);
+  return result.violations.map((v) => `${v.resource}: ${v.message}`);
+}
+
+describe("s3BucketEncryptedWithCmk", () => {
+  const data = bucket("data");
+  it("passes a bucket with SSE-KMS and a customer-managed key", async () => {
+    expect(
+      await messages(s3BucketEncryptedWithCmk, [
+        data,
+        sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }),
+      ]),
+    ).toEqual([]);
+  });
+  it("passes DSSE-KMS on the aliased BucketV2 and encryption V2 tokens", async () => {
+    const b = bucket("v2", {}, "aws:s3/bucketV2:BucketV2");
+    const e = sse(
+      b,
+      { sseAlgorithm: "aws:kms:dsse", kmsMasterKeyId: KEY_ARN },
+      "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    );
+    expect(await messages(s3BucketEncryptedWithCmk, [b, e])).toEqual([]);
+  });
+  it("passes legacy inline SSE-KMS with a key", async () => {
+    const b = bucket("inline", {
+      serverSideEncryptionConfiguration: {
+        rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } },
+      },
+    });
+    expect(await messages(s3BucketEncryptedWithCmk, [b])).toEqual([]);
+  });
+  it("fails a bucket with no encryption resource (S3's default SSE-S3)", async () => {
+    expect(await messages(s3BucketEncryptedWithCmk, [data])).toEqual([
+      "data: bucket data has no default-encryption configuration, so S3 uses SSE-S3 with an AWS-owned key",
+    ]);
+  });
+  it("fails SSE-S3 (AES256) on a data bucket", async () => {
+    expect(await messages(s3BucketEncryptedWithCmk, [data, sse(data, { sseAlgorithm: "AES256" })])).toEqual([
+      'data: bucket data is encrypted with sseAlgorithm "AES256", not a customer-managed KMS key',
+    ]);
+  });
+  it("fails SSE-KMS without a key id (the AWS-managed aws/s3 key)", async () => {
+    expect(
+      (await messages(s3BucketEncryptedWithCmk, [data, sse(data, { sseAlgorithm: "aws:kms" })]))[0],
+    ).toContain("without kmsMasterKeyId");
+  });
+  it("fails SSE-KMS with the alias/aws/s3 key", async () => {
+    expect(
+      (
+        await messages(s3BucketEncryptedWithCmk, [
+          data,
+          sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" }),
+        ])
+      )[0],
+    ).toContain("AWS-managed key");
+  });
+  it("ties the encryption to its bucket through propertyDependencies, not names", async () => {
+    const other = bucket("other");
+    // The configuration's `bucket` prop names "data", but its dependency is "other".
+    const e = {
+      ...sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }),
+      propertyDependencies: { bucket: [other.urn!] },
+    };
+    expect(await messages(s3BucketEncryptedWithCmk, [data, other, e])).toEqual([
+      "data: bucket data has no default-encryption configuration, so S3 uses SSE-S3 with an AWS-owned key",
+    ]);
+  });
+  it("falls back to the literal bucket name when there are no property dependencies", async () => {
+    const named = bucket("named", { bucket: "my-literal-bucket" });
+    const e = {
+      type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      name: "e",
+      props: {
+        bucket: "my-literal-bucket",
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN } }],
+      },
+    };
+    expect(await messages(s3BucketEncryptedWithCmk, [named, e])).toEqual([]);
+  });
+  it("accepts SSE-S3 on a server-access-log target bucket", async () => {
+    const logs = bucket("logs");
+    const resources = [
+      data,
+      logs,
+      sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }),
+      sse(logs, { sseAlgorithm: "AES256" }),
+      logging(data, logs),
+    ];
+    expect(await messages(s3BucketEncryptedWithCmk, resources)).toEqual([]);
+    expect(
+      await messages(s3BucketEncryptedWithCmk, resources, { allowSseS3ForAccessLogBuckets: false }),
+    ).toHaveLength(1);
+  });
+  it("skips a bucket whose key is unknown during preview", async () => {
+    expect(
+      await messages(s3BucketEncryptedWithCmk, [
+        data,
+        sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: unknown.string }),
+      ]),
+    ).toEqual([]);
+  });
+  it("still judges the other buckets when one has an unknown", async () => {
+    const other = bucket("other");
+    expect(
+      await messages(s3BucketEncryptedWithCmk, [data, other, sse(data, { sseAlgorithm: unknown.string })]),
+    ).toHaveLength(1);
+  });
+});
+
+describe("s3BucketProtectionsAttached", () => {
+  const data = bucket("data");
+  const all = [
+    split("aws:s3/bucketVersioning:BucketVersioning", "v", data, {
+      versioningConfiguration: { status: "Enabled" },
+    }),
+    sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }),
+    split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", data, {}),
+    split("aws:s3/bucketPolicy:BucketPolicy", "pol", data, { policy: "{}" }),
+  ];
+  it("passes a bucket with versioning, encryption, public access block and policy", async () => {
+    expect(await messages(s3BucketProtectionsAttached, [data, ...all])).toEqual([]);
+  });
+  it("fails a bare bucket, naming every missing resource", async () => {
+    expect(await messages(s3BucketProtectionsAttached, [data])).toEqual([
+      "data: bucket data is missing: versioning (aws.s3.BucketVersioning), default encryption (aws.s3.BucketServerSideEncryptionConfiguration), public access block (aws.s3.BucketPublicAccessBlock), bucket policy (aws.s3.BucketPolicy)",
+    ]);
+  });
+  it("fails a bucket missing only its public access block", async () => {
+    const without = all.filter((r) => !r.type.includes("PublicAccessBlock"));
+    expect(await messages(s3BucketProtectionsAttached, [data, ...without])).toEqual([
+      "data: bucket data is missing: public access block (aws.s3.BucketPublicAccessBlock)",
+    ]);
+  });
+  it("fails a second bucket whose resources belong to the first", async () => {
+    const other = bucket("other");
+    expect(await messages(s3BucketProtectionsAttached, [data, other, ...all])).toHaveLength(1);
+  });
+  it("accepts inline versioning, encryption and policy on a legacy bucket", async () => {
+    const legacy = bucket("legacy", {
+      versioning: { enabled: true },
+      serverSideEncryptionConfiguration: { rule: {} },
+      policy: "{}",
+    });
+    const pab = split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab2", legacy, {});
+    expect(await messages(s3BucketProtectionsAttached, [legacy, pab])).toEqual([]);
+  });
+});
+
+describe("s3BucketReplicatesInProduction", () => {
+  const data = bucket("data");
+  const replica = bucket("replica");
+  const logs = bucket("logs");
+  const replication = split(
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+    "rep",
+    data,
+    { rules: [{ status: "Enabled" }] },
+    { rules: [replica.urn!] },
+  );
+  it("passes when the data bucket replicates; the replica and log bucket are exempt", async () => {
+    expect(
+      await messages(s3BucketReplicatesInProduction, [data, replica, logs, replication, logging(data, logs)]),
+    ).toEqual([]);
+  });
+  it("fails a bucket with no replication configuration", async () => {
+    expect(await messages(s3BucketReplicatesInProduction, [data])).toEqual([
+      "data: bucket data has no replication configuration",
+    ]);
+  });
+  it("fails the log bucket when log buckets are not exempt", async () => {
+    const result = await messages(
+      s3BucketReplicatesInProduction,
+      [data, replica, logs, replication, logging(data, logs)],
+      { exemptAccessLogBuckets: false },
+    );
+    expect(result).toEqual(["logs: bucket logs has no replication configuration"]);
+  });
+  it("passes legacy inline replication", async () => {
+    expect(
+      await messages(s3BucketReplicatesInProduction, [
+        bucket("inline", { replicationConfiguration: { role: "r", rules: [] } }),
+      ]),
+    ).toEqual([]);
+  });
+  it("is advisory unless the environment config makes it mandatory", () => {
+    expect(s3BucketReplicatesInProduction().enforcementLevel).toBe("advisory");
+  });
+});
