@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { MalformedResourceError } from "../../policies/check";
+import { parseArgs, run, UsageError } from "../../scripts/policyCheck";
+
+const dir = mkdtempSync(path.join(tmpdir(), "policy-check-"));
+function file(name: string, content: unknown): string {
+  const f = path.join(dir, name);
+  writeFileSync(f, typeof content === "string" ? content : JSON.stringify(content));
+  return f;
+}
+
+const unencrypted = { type: "aws:sns/topic:Topic", name: "alerts", inputs: { displayName: "alerts" } };
+const queue = { type: "aws:sqs/queue:Queue", name: "q", props: {} };
+const cache = {
+  type: "aws:elasticache/replicationGroup:ReplicationGroup",
+  name: "rg",
+  props: {
+    authToken: "t",
+    atRestEncryptionEnabled: true,
+    transitEncryptionEnabled: true,
+    snapshotRetentionLimit: 7,
+    multiAzEnabled: true,
+  },
+};
+
+describe("npm run policy:check", () => {
+  it("prints each violation and a summary and exits 1 on a mandatory violation", async () => {
+    const { output, exitCode } = await run([file("a.json", [unencrypted, queue])]);
+    expect(exitCode).toBe(1);
+    expect(output).toContain(
+      "MANDATORY snsTopicEncrypted  aws:sns/topic:Topic alerts\n          kmsMasterKeyId is not set",
+    );
+    expect(output).toContain(
+      "Policy check (dev config): 2 resources, 1 violation(s): 1 mandatory, 0 advisory",
+    );
+  });
+
+  it("prints { rule, resource, type, level, message } with --json", async () => {
+    const { output } = await run([file("b.json", [unencrypted]), "--json"]);
+    expect(JSON.parse(output)).toEqual([
+      {
+        rule: "snsTopicEncrypted",
+        resource: "alerts",
+        type: "aws:sns/topic:Topic",
+        level: "mandatory",
+        message: "kmsMasterKeyId is not set",
+      },
+    ]);
+  });
+
+  it("exits 0 when only advisory violations remain, and --config prod makes them mandatory", async () => {
+    const f = file("c.json", [cache]);
+    const dev = await run([f, "--json"]);
+    expect([dev.exitCode, JSON.parse(dev.output).map((v: { level: string }) => v.level)]).toEqual([
+      0,
+      ["advisory"],
+    ]);
+    const prod = await run([f, "--config", "prod", "--json"]);
+    expect([prod.exitCode, JSON.parse(prod.output).map((v: { level: string }) => v.level)]).toEqual([
+      1,
+      ["mandatory"],
+    ]);
+  });
+
+  it("exits 0 with a clean summary when nothing is violated", async () => {
+    const { output, exitCode } = await run([file("d.json", [queue])]);
+    expect(exitCode).toBe(0);
+    expect(output).toBe(
+      "\nPolicy check (dev config): 1 resources, 0 violation(s): 0 mandatory, 0 advisory\n",
+    );
+  });
+
+  it("rejects input that is not JSON or lacks a type with a clear error", async () => {
+    await expect(run([file("e.json", "not json")])).rejects.toThrow(MalformedResourceError);
+    await expect(run([file("e.json", "not json")])).rejects.toThrow("is not valid JSON");
+    await expect(run([file("f.json", [{ name: "x" }])])).rejects.toThrow('resource [0]: "type" is missing');
+    await expect(run([path.join(dir, "missing.json")])).rejects.toThrow(UsageError);
+  });
+
+  it("rejects bad arguments", () => {
+    expect(() => parseArgs([])).toThrow("a resources file is required");
+    expect(() => parseArgs(["a.json", "--config", "staging"])).toThrow('--config must be "dev" or "prod"');
+    expect(() => parseArgs(["a.json", "--verbose"])).toThrow('unknown option "--verbose"');
+    expect(parseArgs(["a.json", "--config=prod", "--json"])).toEqual({
+      file: "a.json",
+      environment: "prod",
+      json: true,
+    });
+  });
+});
