@@ -1,5 +1,6 @@
 import { SeawallPolicy } from "./lib/rule";
 import { awsPolicies } from "./rules/aws";
+import { kubernetesPolicies } from "./rules/kubernetes";
 
 /**
  * Every policy of the pack, in RULES.md order. Importing this module does not start the pack
@@ -7,5 +8,5 @@ import { awsPolicies } from "./rules/aws";
  * offline.
  */
 export function allPolicies(): SeawallPolicy[] {
-  return [...awsPolicies()];
+  return [...awsPolicies(), ...kubernetesPolicies()];
 }

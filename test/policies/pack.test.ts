@@ -51,6 +51,12 @@ describe("the policy pack", () => {
       "sqsQueueEncrypted",
       "logGroupEncrypted",
       "logGroupRetention",
+      "k8sRunAsNonRoot",
+      "k8sNoPrivilegedContainers",
+      "k8sNoPrivilegeEscalation",
+      "k8sReadOnlyRootFilesystem",
+      "k8sResourceLimits",
+      "k8sImagePinned",
     ]);
   });
 
