@@ -63,6 +63,10 @@ export interface Profile {
     redisMemoryPercent: number;
     consumerLagMessages: number;
     replicationLatencySeconds: number;
+    /** Keys a feature-store node may evict in 5 minutes before alerting (0: any eviction alerts). */
+    redisEvictions: number;
+    /** Highest replication lag of a feature-store replica, seconds. */
+    redisReplicationLagSeconds: number;
   };
 }
 
@@ -116,6 +120,8 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       redisMemoryPercent: 90,
       consumerLagMessages: 1_000_000,
       replicationLatencySeconds: 3600,
+      redisEvictions: 10_000,
+      redisReplicationLagSeconds: 60,
     },
   },
   staging: {
@@ -156,6 +162,8 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       redisMemoryPercent: 85,
       consumerLagMessages: 500_000,
       replicationLatencySeconds: 1800,
+      redisEvictions: 1000,
+      redisReplicationLagSeconds: 30,
     },
   },
   prod: {
@@ -196,6 +204,8 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       redisMemoryPercent: 80,
       consumerLagMessages: 100_000,
       replicationLatencySeconds: 900,
+      redisEvictions: 0,
+      redisReplicationLagSeconds: 10,
     },
   },
 };

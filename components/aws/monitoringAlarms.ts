@@ -4,6 +4,7 @@
  * event pattern. The value type `S` of the watched identifiers is a string in tests and the
  * dashboard, and a `pulumi.Input<string>` in the component, so all three share one definition.
  */
+import type { Profile } from "../profiles";
 import type { PolicyDocument } from "./objectStoreDocuments";
 
 /** Alarm thresholds; the environment profile sets them. */
@@ -37,6 +38,20 @@ export const DEFAULT_THRESHOLDS: MonitoringThresholds = {
   cacheReplicationLagSeconds: 10,
   replicationLatencySeconds: 900,
 };
+
+/** The thresholds an environment profile sets: its CPU limit applies to brokers and cache nodes alike. */
+export function profileThresholds(m: Profile["monitoring"]): MonitoringThresholds {
+  return {
+    kafkaDiskUsedPercent: m.kafkaDiskUsedPercent,
+    kafkaCpuPercent: m.cpuPercent,
+    consumerLagMessages: m.consumerLagMessages,
+    cacheCpuPercent: m.cpuPercent,
+    cacheMemoryPercent: m.redisMemoryPercent,
+    cacheEvictions: m.redisEvictions,
+    cacheReplicationLagSeconds: m.redisReplicationLagSeconds,
+    replicationLatencySeconds: m.replicationLatencySeconds,
+  };
+}
 
 /** A consumer group whose lag on one topic is watched. */
 export interface WatchedConsumer<S> {

@@ -6,7 +6,9 @@ import {
   backupFailureEventPattern,
   DEFAULT_THRESHOLDS,
   MonitoredServices,
+  profileThresholds,
 } from "../../components/aws/monitoringAlarms";
+import { PROFILES } from "../../components/profiles";
 
 const everything: MonitoredServices<string> = {
   eventStream: {
@@ -312,6 +314,25 @@ describe("backupFailureEventPattern", () => {
       source: ["aws.backup"],
       "detail-type": ["Backup Job State Change", "Copy Job State Change", "Restore Job State Change"],
       detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
+    });
+  });
+});
+
+describe("profileThresholds", () => {
+  it("defaults to the prod profile's thresholds", () => {
+    expect(profileThresholds(PROFILES.prod.monitoring)).toEqual(DEFAULT_THRESHOLDS);
+  });
+
+  it("applies the profile's CPU limit to brokers and cache nodes, and its Redis limits to the cache", () => {
+    expect(profileThresholds(PROFILES.dev.monitoring)).toEqual({
+      kafkaDiskUsedPercent: 85,
+      kafkaCpuPercent: 90,
+      consumerLagMessages: 1_000_000,
+      cacheCpuPercent: 90,
+      cacheMemoryPercent: 90,
+      cacheEvictions: 10_000,
+      cacheReplicationLagSeconds: 60,
+      replicationLatencySeconds: 3600,
     });
   });
 });
