@@ -90,6 +90,7 @@ export async function startWorker(
       const consumer = await createConsumer(cfg, {
         groupId: `${cfg.KAFKA_GROUP_PREFIX}-${stage}`,
         topics: [topic],
+        sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
       });
       const aimd = new AimdController({
         minBatch: cfg.BATCH_MIN,

@@ -62,6 +62,8 @@ export const workerEnvSchema = z.object({
   KAFKA_CA_CERT: z.string().min(1).optional(),
   KAFKA_CLIENT_REGION: z.string().optional(),
   KAFKA_GROUP_PREFIX: z.string().min(1).default("seawall"),
+  /** How long the group waits for a silent (crashed) worker before moving its partitions. */
+  KAFKA_SESSION_TIMEOUT_MS: int(1000, 300000).default(10000),
 
   REDIS_HOST: redisConnectionSchema.shape.host,
   REDIS_PORT: int(1, 65535).default(6379),
@@ -98,6 +100,8 @@ export const workerEnvSchema = z.object({
   SHUTDOWN_DEADLINE_MS: int(100, 600000).default(20000),
   HTTP_PORT: int(0, 65535).default(8080),
   HTTP_HOST: z.string().default("0.0.0.0"),
+  /** Fault injection for chaos tests: probability of a SIGKILL at each crash point. Keep 0. */
+  CHAOS_CRASH_RATE: z.coerce.number().min(0).max(1).default(0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;

@@ -3,6 +3,7 @@
  * and on SIGTERM/SIGINT stops within SHUTDOWN_DEADLINE_MS (finish and commit the batch, close).
  */
 import { startWorker } from "./app";
+import { setCrashRate } from "./chaos";
 import { ConfigError, parseWorkerEnv, stages, type Stage } from "./config";
 
 async function main() {
@@ -21,6 +22,7 @@ async function main() {
     }
     throw err;
   }
+  setCrashRate(cfg.CHAOS_CRASH_RATE);
   const worker = await startWorker(stage, cfg);
   let stopping = false;
   const stop = (signal: string) => {

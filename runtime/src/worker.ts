@@ -4,6 +4,7 @@
  * the stages make their effects idempotent so the effect is exactly once.
  */
 import { AimdController } from "./aimd";
+import { crashPoint } from "./chaos";
 import { isTransient } from "./errors";
 import type { Logger } from "./log";
 import type { Metrics } from "./metrics";
@@ -51,8 +52,11 @@ export async function runBatchLoop(
     const started = performance.now();
     o.metrics.recordsIn.inc(records.length);
     try {
+      crashPoint("before-effect");
       await stage.process(records, o.aimd.concurrency);
+      crashPoint("before-commit");
       await consumer.commit(nextPositions(records));
+      crashPoint("after-commit");
       failures = 0;
     } catch (err) {
       failures++;

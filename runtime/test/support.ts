@@ -14,6 +14,8 @@ export interface Services {
   redis: RedisServer;
   lakeDir: string;
   env(extra?: Record<string, string>): WorkerConfig;
+  /** The same, as the variables a worker process reads. */
+  rawEnv(extra?: Record<string, string>): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -23,30 +25,31 @@ export const unique = (name: string) => `${name}-${process.pid}-${++seq}`;
 export async function startServices(topics: Record<string, number>, prefix = "t"): Promise<Services> {
   const [kafka, redis] = await Promise.all([startMockCluster(topics), startRedis()]);
   const lakeDir = mkdtempSync(join(tmpdir(), "seawall-lake-"));
+  const rawEnv = (extra: Record<string, string> = {}) => ({
+    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+    KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
+    REDIS_HOST: redis.host,
+    REDIS_PORT: String(redis.port),
+    REDIS_TLS: "false",
+    LAKE_SCHEME: "file",
+    LAKE_BUCKET: lakeDir,
+    LAKE_PREFIX: "lake",
+    TOPIC_RAW: `${prefix}.raw`,
+    TOPIC_VALID: `${prefix}.valid`,
+    TOPIC_EVENTS: `${prefix}.events`,
+    TOPIC_FEATURES: `${prefix}.features`,
+    TOPIC_DEAD_LETTER: `${prefix}.dlq`,
+    HTTP_PORT: "0",
+    HTTP_HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    ...extra,
+  });
   return {
     kafka,
     redis,
     lakeDir,
-    env: (extra = {}) =>
-      parseWorkerEnv({
-        KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-        KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
-        REDIS_HOST: redis.host,
-        REDIS_PORT: String(redis.port),
-        REDIS_TLS: "false",
-        LAKE_SCHEME: "file",
-        LAKE_BUCKET: lakeDir,
-        LAKE_PREFIX: "lake",
-        TOPIC_RAW: `${prefix}.raw`,
-        TOPIC_VALID: `${prefix}.valid`,
-        TOPIC_EVENTS: `${prefix}.events`,
-        TOPIC_FEATURES: `${prefix}.features`,
-        TOPIC_DEAD_LETTER: `${prefix}.dlq`,
-        HTTP_PORT: "0",
-        HTTP_HOST: "127.0.0.1",
-        LOG_LEVEL: "silent",
-        ...extra,
-      }),
+    rawEnv,
+    env: (extra = {}) => parseWorkerEnv(rawEnv(extra)),
     async stop() {
       await Promise.allSettled([kafka.stop(), redis.stop()]);
       rmSync(lakeDir, { recursive: true, force: true });

@@ -82,6 +82,7 @@ export async function createConsumer(
     groupId: string;
     topics: string[];
     clientId?: string;
+    sessionTimeoutMs?: number;
     extra?: Record<string, string | number | boolean>;
   },
 ): Promise<ConsumerTransport> {
@@ -96,8 +97,8 @@ export async function createConsumer(
       "enable.partition.eof": false,
       "fetch.wait.max.ms": 50,
       "socket.keepalive.enable": true,
-      "session.timeout.ms": 10000,
-      "heartbeat.interval.ms": 1000,
+      "session.timeout.ms": opts.sessionTimeoutMs ?? 10000,
+      "heartbeat.interval.ms": Math.min(1000, Math.floor((opts.sessionTimeoutMs ?? 10000) / 3)),
       "partition.assignment.strategy": "cooperative-sticky",
       rebalance_cb: true,
       ...opts.extra,

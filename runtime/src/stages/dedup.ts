@@ -14,6 +14,7 @@ import { nextTraceparent } from "../trace";
 import type { Event } from "../validate";
 import type { BatchStage } from "../worker";
 import { deadLetter } from "./ingest";
+import { crashPoint } from "../chaos";
 
 type Cfg = Pick<
   WorkerConfig,
@@ -102,6 +103,7 @@ export function createDedup(
         }
       }
       const owned = await claim(deps.redis, deps.redisPolicy, "dedup", cfg.DEDUP_TTL_SECONDS, parsed);
+      crashPoint("dedup-after-claims");
       const byEntity = new Map<string, Event[]>();
       let dups = 0;
       parsed.forEach(({ record, event }, i) => {
@@ -154,6 +156,7 @@ export function createDedup(
           out.push({ topic: cfg.TOPIC_FEATURES, key: entity, value: JSON.stringify(snap) });
         });
       }
+      crashPoint("dedup-before-produce");
       await deps.producer.send(out);
       deps.metrics.recordsOut.inc(records.length - dups);
     },

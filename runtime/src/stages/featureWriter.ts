@@ -9,6 +9,7 @@ import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import type { BatchStage } from "../worker";
+import { crashPoint } from "../chaos";
 import type { FeatureSnapshot } from "./dedup";
 
 type Cfg = Pick<WorkerConfig, "FEATURE_TTL_SECONDS">;
@@ -42,6 +43,7 @@ export function createFeatureWriter(
         }
       }
       if (latest.size === 0) return;
+      crashPoint("features-before-write");
       await deps.redisPolicy.execute(async () => {
         sha ??= await deps.redis.scriptLoad(writeScript);
         const m = deps.redis.multi();

@@ -8,6 +8,7 @@ import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport"
 import { nextTraceparent } from "../trace";
 import { createValidator, defaultEventSchema } from "../validate";
 import type { BatchStage } from "../worker";
+import { crashPoint } from "../chaos";
 
 type Cfg = Pick<WorkerConfig, "TOPIC_VALID" | "TOPIC_DEAD_LETTER" | "EVENT_SCHEMA" | "MAX_RECORD_BYTES">;
 
@@ -58,6 +59,7 @@ export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metr
           out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, v.reason, v.detail, "ingest"));
         }
       }
+      crashPoint("ingest-before-produce");
       await deps.producer.send(out);
       deps.metrics.recordsOut.inc(records.length - bad);
     },

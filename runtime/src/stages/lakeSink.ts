@@ -22,6 +22,7 @@ import { eventDate, firstOffsetOf, lakeKey, partitionFilePrefix } from "../namin
 import type { Event } from "../validate";
 import { mapLimit, type BatchStage } from "../worker";
 import { claim } from "./dedup";
+import { crashPoint } from "../chaos";
 
 type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS">;
 
@@ -90,6 +91,7 @@ export function createLakeSink(
         records: String(pending.length),
       };
       const result = await deps.storePolicy.execute(() => deps.store.putIfAbsent(key, body, meta));
+      crashPoint("lake-after-upload");
       if (result === "created") {
         deps.metrics.lakeFiles.inc();
         deps.metrics.lakeBytes.inc(body.length);
@@ -126,6 +128,7 @@ export function createLakeSink(
         cfg.DEDUP_TTL_SECONDS,
         rows.map((r) => ({ id: r.event.eventId, record: r.record })),
       );
+      crashPoint("lake-after-claims");
       const groups = new Map<string, { topic: string; partition: number; date: string; rows: Row[] }>();
       rows.forEach((row, i) => {
         if (!owned[i]) {
