@@ -1,0 +1,132 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  backupsArgs,
+  cacheMemberSuffixes,
+  monitoringArgs,
+  PIPELINE_CONSUMERS,
+  validateOperationsArgs,
+} from "../../components/aws/platformOperations";
+import { DataPlatformArgs } from "../../components/platformArgs";
+import { resolveProfile } from "../../components/profiles";
+
+const base: DataPlatformArgs = {
+  cloud: "aws",
+  environment: "prod",
+  owner: "data-platform",
+  region: "us-east-1",
+  replicaRegion: "us-west-2",
+};
+const tags = { "seawall:backup": "true" };
+
+function resolved<T>(value: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(value).apply(resolve));
+}
+
+describe("backupsArgs", () => {
+  it("locks, copies to the replica region and restore-tests in prod, with prod retention", () => {
+    expect(backupsArgs(base, resolveProfile("prod"), tags)).toEqual({
+      dailyRetentionDays: 35,
+      weeklyRetentionDays: 365,
+      vaultLock: {},
+      copy: { region: "us-west-2" },
+      restoreTesting: {},
+      forceDestroy: false,
+      keyDeletionWindowInDays: 30,
+      protect: true,
+      tags,
+    });
+  });
+
+  it("keeps dev's backups short, unlocked, uncopied, untested and deletable", () => {
+    expect(backupsArgs({ ...base, environment: "dev" }, resolveProfile("dev"), tags)).toEqual({
+      dailyRetentionDays: 7,
+      weeklyRetentionDays: 35,
+      vaultLock: undefined,
+      copy: undefined,
+      restoreTesting: undefined,
+      forceDestroy: true,
+      keyDeletionWindowInDays: 7,
+      protect: false,
+      tags,
+    });
+  });
+});
+
+describe("cacheMemberSuffixes", () => {
+  it("names a primary and its replicas without cluster mode", () => {
+    expect(cacheMemberSuffixes(1, 2)).toEqual(["-001", "-002", "-003"]);
+  });
+
+  it("names every shard's nodes with cluster mode", () => {
+    expect(cacheMemberSuffixes(2, 1)).toEqual(["-0001-001", "-0001-002", "-0002-001", "-0002-002"]);
+  });
+});
+
+describe("monitoringArgs", () => {
+  it("watches nothing the platform did not build, with the profile's thresholds", () => {
+    expect(monitoringArgs(resolveProfile("dev"), tags, {})).toEqual({
+      thresholds: {
+        kafkaDiskUsedPercent: 85,
+        kafkaCpuPercent: 90,
+        consumerLagMessages: 1_000_000,
+        cacheCpuPercent: 90,
+        cacheMemoryPercent: 90,
+        cacheEvictions: 10_000,
+        cacheReplicationLagSeconds: 60,
+        replicationLatencySeconds: 3600,
+      },
+      keyDeletionWindowInDays: 7,
+      tags,
+    });
+  });
+
+  it("watches the pipeline's consumer groups and every cache node", async () => {
+    const m = monitoringArgs(resolveProfile("prod"), tags, {
+      eventStream: { clusterName: "events", brokerCount: 3 },
+      featureStore: { replicationGroupId: pulumi.output("features"), shards: 1, replicasPerShard: 2 },
+      backups: { vaultName: "vault" },
+    });
+    expect(m.eventStream).toEqual({ clusterName: "events", brokerCount: 3, consumers: PIPELINE_CONSUMERS });
+    expect(PIPELINE_CONSUMERS.map((c) => `${c.group}<-${c.topic}`)).toEqual([
+      "seawall-ingest<-events.raw",
+      "seawall-dedup<-events.valid",
+      "seawall-lake-sink<-events.unique",
+      "seawall-feature-writer<-features",
+    ]);
+    expect(await resolved(m.featureStore!.memberClusterIds)).toEqual([
+      "features-001",
+      "features-002",
+      "features-003",
+    ]);
+    expect(m.backups).toEqual({ vaultName: "vault" });
+    expect(m.objectStore).toBeUndefined();
+  });
+});
+
+describe("validateOperationsArgs", () => {
+  it("accepts every profile", () => {
+    for (const environment of ["dev", "staging", "prod"] as const) {
+      expect(validateOperationsArgs({ ...base, environment }, resolveProfile(environment))).toEqual([]);
+    }
+  });
+
+  it("reports a cross-region backup copy without a replica region", () => {
+    const args = { ...base, replicaRegion: undefined };
+    expect(validateOperationsArgs(args, resolveProfile("prod")).map((p) => p.field)).toEqual([
+      "backups.copy.region",
+    ]);
+  });
+
+  it("reports impossible profile overrides under backups and monitoring", () => {
+    const profile = resolveProfile("prod", {
+      backup: { dailyRetentionDays: 60, weeklyRetentionDays: 30 },
+      monitoring: { cpuPercent: 120 },
+    });
+    expect(validateOperationsArgs(base, profile).map(({ field, value }) => ({ field, value }))).toEqual([
+      { field: "backups.weeklyRetentionDays", value: 30 },
+      { field: "backups.vaultLock.minRetentionDays", value: 60 },
+      { field: "monitoring.thresholds.kafkaCpuPercent", value: 120 },
+      { field: "monitoring.thresholds.cacheCpuPercent", value: 120 },
+    ]);
+  });
+});
