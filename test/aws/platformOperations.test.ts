@@ -18,8 +18,8 @@ const base: DataPlatformArgs = {
 };
 const tags = { "seawall:backup": "true" };
 
-function resolved<T>(value: pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(value).apply(resolve));
+function resolved<T>(value: pulumi.Input<T>): Promise<pulumi.Unwrap<T>> {
+  return new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v)));
 }
 
 describe("backupsArgs", () => {
