@@ -1,5 +1,6 @@
 import { SeawallPolicy } from "./lib/rule";
 import { awsPolicies } from "./rules/aws";
+import { gcpPolicies } from "./rules/gcp";
 import { kubernetesPolicies } from "./rules/kubernetes";
 
 /**
@@ -8,5 +9,5 @@ import { kubernetesPolicies } from "./rules/kubernetes";
  * offline.
  */
 export function allPolicies(): SeawallPolicy[] {
-  return [...awsPolicies(), ...kubernetesPolicies()];
+  return [...awsPolicies(), ...gcpPolicies(), ...kubernetesPolicies()];
 }

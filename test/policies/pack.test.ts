@@ -51,6 +51,21 @@ describe("the policy pack", () => {
       "sqsQueueEncrypted",
       "logGroupEncrypted",
       "logGroupRetention",
+      "gcsBucketVersioning",
+      "gcsUniformBucketLevelAccess",
+      "gcsPublicAccessPrevention",
+      "gcsBucketCmek",
+      "gcsBucketSoftDelete",
+      "memorystoreAuthEnabled",
+      "memorystoreTransitEncryption",
+      "memorystorePersistence",
+      "memorystoreHighAvailability",
+      "managedKafkaCmek",
+      "cloudSqlBackupsEnabled",
+      "cloudSqlPointInTimeRecovery",
+      "cloudSqlSslRequired",
+      "cloudSqlNoPublicIp",
+      "gcpKmsKeyRotation",
       "k8sRunAsNonRoot",
       "k8sNoPrivilegedContainers",
       "k8sNoPrivilegeEscalation",
@@ -110,7 +125,12 @@ describe("the policy pack", () => {
   it("makes the production-only rules mandatory in prod and not in dev", () => {
     const prod = loadEnvironmentConfig("prod");
     const dev = loadEnvironmentConfig("dev");
-    for (const name of ["s3BucketReplicatesInProduction", "elasticacheMultiAz"]) {
+    for (const name of [
+      "s3BucketReplicatesInProduction",
+      "elasticacheMultiAz",
+      "gcsBucketCmek",
+      "memorystoreHighAvailability",
+    ]) {
       expect([name, prod[name]]).toMatchObject([name, { enforcementLevel: "mandatory" }]);
       expect([name, dev[name]]).toMatchObject([name, { enforcementLevel: "advisory" }]);
     }

@@ -1,0 +1,48 @@
+import { resourceRule } from "../../../lib/rule";
+
+interface Config {
+  maximumRotationPeriodDays: number;
+}
+
+/** Seconds in a Cloud KMS duration string such as "7776000s". */
+export function durationSeconds(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)s$/.exec(value);
+  return m ? Number(m[1]) : undefined;
+}
+
+export const gcpKmsKeyRotation = () =>
+  resourceRule<Config>({
+    file: __filename,
+    clouds: ["gcp"],
+    resourceTypes: ["gcp:kms/cryptoKey:CryptoKey"],
+    summary:
+      "A Cloud KMS key is not rotated automatically (or too rarely), so one key version protects data for ever.",
+    description:
+      "The symmetric Cloud KMS key has no rotationPeriod (no automatic rotation, the default) or a period longer " +
+      "than allowed. The same key version then protects all new data indefinitely, widening the impact of a " +
+      "leaked or weakened version.",
+    remediation: 'Set rotationPeriod to at most the configured maximum, e.g. "7776000s" (90 days).',
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    config: {
+      maximumRotationPeriodDays: {
+        type: "integer",
+        minimum: 1,
+        default: 90,
+        description: "Longest allowed rotation period in days.",
+      },
+    },
+    check: (props, { config, args }) => {
+      const purpose = props.purpose ?? "ENCRYPT_DECRYPT";
+      if (purpose !== "ENCRYPT_DECRYPT")
+        args.notApplicable(`Cloud KMS does not rotate ${purpose} keys automatically`);
+      if (!props.rotationPeriod) return "rotationPeriod is not set: the key is never rotated";
+      const seconds = durationSeconds(String(props.rotationPeriod));
+      if (seconds === undefined)
+        return `rotationPeriod "${props.rotationPeriod}" is not a duration like "7776000s"`;
+      if (seconds > config.maximumRotationPeriodDays * 86400) {
+        return `rotationPeriod is ${seconds / 86400} days; at most ${config.maximumRotationPeriodDays} allowed`;
+      }
+      return undefined;
+    },
+  });
