@@ -1,5 +1,6 @@
 import { SeawallPolicy } from "./lib/rule";
 import { awsPolicies } from "./rules/aws";
+import { azurePolicies } from "./rules/azure";
 import { gcpPolicies } from "./rules/gcp";
 import { kubernetesPolicies } from "./rules/kubernetes";
 
@@ -9,5 +10,5 @@ import { kubernetesPolicies } from "./rules/kubernetes";
  * offline.
  */
 export function allPolicies(): SeawallPolicy[] {
-  return [...awsPolicies(), ...gcpPolicies(), ...kubernetesPolicies()];
+  return [...awsPolicies(), ...gcpPolicies(), ...azurePolicies(), ...kubernetesPolicies()];
 }

@@ -1,0 +1,26 @@
+import { AZURE } from "../../../lib/azure";
+import { matchesAny, resourceRule } from "../../../lib/rule";
+
+export const azureRedisNoPublicNetwork = () =>
+  resourceRule({
+    file: __filename,
+    clouds: ["azure"],
+    resourceTypes: [...AZURE.redis, ...AZURE.managedRedis],
+    summary: "An Azure Redis cache is reachable over its public endpoint.",
+    description:
+      'The cache allows public network access (Azure Cache for Redis publicNetworkAccess defaults to "Enabled"; ' +
+      "Azure Managed Redis is judged when publicNetworkAccess is set). Anyone on the internet can reach the " +
+      "endpoint and try its access keys.",
+    remediation: 'Set publicNetworkAccess: "Disabled" and connect through a private endpoint.',
+    enforcementLevel: "mandatory",
+    severity: "high",
+    check: (props, { type }) => {
+      const value = props.publicNetworkAccess;
+      if (matchesAny(AZURE.redis, type)) {
+        return value === "Disabled"
+          ? undefined
+          : `publicNetworkAccess is ${JSON.stringify(value ?? "Enabled")}`;
+      }
+      return value === "Enabled" ? 'publicNetworkAccess is "Enabled"' : undefined;
+    },
+  });

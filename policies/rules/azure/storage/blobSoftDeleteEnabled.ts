@@ -1,0 +1,42 @@
+import { AZURE } from "../../../lib/azure";
+import { resourceRule } from "../../../lib/rule";
+
+interface Config {
+  minimumRetentionDays: number;
+}
+
+export const blobSoftDeleteEnabled = () =>
+  resourceRule<Config>({
+    file: __filename,
+    clouds: ["azure"],
+    resourceTypes: [AZURE.blobService],
+    summary: "Azure blob or container soft delete is off or too short, so deletions cannot be undone.",
+    description:
+      "The blob service does not keep deleted blobs and containers for the required days " +
+      "(deleteRetentionPolicy and containerDeleteRetentionPolicy, both off unless set). A deleted blob or " +
+      "container, by mistake or by an attacker, is then gone at once.",
+    remediation:
+      "Set deleteRetentionPolicy and containerDeleteRetentionPolicy to { enabled: true, days: N } with N at least the configured minimum.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    config: {
+      minimumRetentionDays: {
+        type: "integer",
+        minimum: 1,
+        maximum: 365,
+        default: 7,
+        description: "Fewest days deleted blobs and containers must stay restorable.",
+      },
+    },
+    check: (props, { config }) => {
+      const problems: string[] = [];
+      for (const field of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
+        const policy = props[field];
+        if (policy?.enabled !== true) problems.push(`${field} is not enabled`);
+        else if (typeof policy.days !== "number" || policy.days < config.minimumRetentionDays) {
+          problems.push(`${field}.days is ${policy.days}; at least ${config.minimumRetentionDays} required`);
+        }
+      }
+      return problems;
+    },
+  });
