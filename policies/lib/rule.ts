@@ -46,9 +46,12 @@ const VERSIONED = /^([^:]+):([^:/]+)\/v[0-9a-z]+:([^:]+)$/;
 /**
  * Whether `type` is `token` or one of its aliases: azure-native's API-versioned tokens
  * (`azure-native:storage/v20230101:StorageAccount` for `azure-native:storage:StorageAccount`).
+ * `pkg:*` matches every resource of a package.
  */
 export function matchesType(token: string, type: string): boolean {
   if (token === type) return true;
+  // "aws:*": every resource of a package.
+  if (token.endsWith(":*")) return type.startsWith(token.slice(0, -1));
   const m = VERSIONED.exec(type);
   return m !== null && `${m[1]}:${m[2]}:${m[3]}` === token;
 }

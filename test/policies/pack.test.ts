@@ -51,6 +51,8 @@ describe("the policy pack", () => {
       "sqsQueueEncrypted",
       "logGroupEncrypted",
       "logGroupRetention",
+      "awsAllowedRegions",
+      "awsRequiredTags",
       "gcsBucketVersioning",
       "gcsUniformBucketLevelAccess",
       "gcsPublicAccessPrevention",

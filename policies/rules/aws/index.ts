@@ -4,6 +4,8 @@ import { backupVaultCmk } from "./backup/backupVaultCmk";
 import { logGroupEncrypted } from "./cloudwatch/logGroupEncrypted";
 import { logGroupRetention } from "./cloudwatch/logGroupRetention";
 import { ebsVolumeEncrypted } from "./ebs/ebsVolumeEncrypted";
+import { awsAllowedRegions } from "./general/awsAllowedRegions";
+import { awsRequiredTags } from "./general/awsRequiredTags";
 import { elasticacheAuthRequired } from "./elasticache/elasticacheAuthRequired";
 import { elasticacheEncryptionAtRest } from "./elasticache/elasticacheEncryptionAtRest";
 import { elasticacheEncryptionInTransit } from "./elasticache/elasticacheEncryptionInTransit";
@@ -64,5 +66,7 @@ export function awsPolicies(): SeawallPolicy[] {
     sqsQueueEncrypted(),
     logGroupEncrypted(),
     logGroupRetention(),
+    awsAllowedRegions(),
+    awsRequiredTags(),
   ];
 }
