@@ -2,6 +2,7 @@
  * Additive-increase, multiplicative-decrease control of batch size and in-flight concurrency.
  * While batches finish under the latency target and there is lag (or the batch came back full), grow
  * by a step; when a batch is slower than the target or fails, cut by a factor. Always within bounds.
+ * Like TCP, it starts in slow start (doubling) until the first cut, so it finds the right size fast.
  */
 export interface AimdOptions {
   /** @defaultValue 100 */
@@ -36,6 +37,7 @@ export class AimdController {
   readonly options: AimdOptions;
   private size: number;
   private inFlight: number;
+  private slowStart = true;
 
   constructor(options: Partial<AimdOptions> = {}) {
     const o = { ...aimdDefaults, ...options };
@@ -69,13 +71,17 @@ export class AimdController {
     if (sample.failed || sample.latencyMs > o.targetLatencyMs) {
       this.size = Math.max(o.minBatch, Math.floor(this.size * o.decreaseFactor));
       this.inFlight = Math.max(o.minConcurrency, Math.floor(this.inFlight * o.decreaseFactor));
+      this.slowStart = false;
       return "decrease";
     }
     const saturated = sample.records >= this.size || sample.lag > 0;
     if (!saturated) return "hold";
     const step = Math.max(1, Math.round(o.maxBatch * o.increaseFraction));
     const before = [this.size, this.inFlight];
-    this.size = Math.min(o.maxBatch, this.size + step);
+    this.size = Math.min(
+      o.maxBatch,
+      this.slowStart ? Math.max(this.size * 2, this.size + step) : this.size + step,
+    );
     this.inFlight = Math.min(o.maxConcurrency, this.inFlight + 1);
     return before[0] === this.size && before[1] === this.inFlight ? "hold" : "increase";
   }

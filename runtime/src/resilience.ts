@@ -55,7 +55,8 @@ export function callPolicy(options: Partial<CallPolicyOptions> & { dependency: s
   return {
     breaker,
     execute<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-      return policy.execute(({ signal }) => fn(signal));
+      // A signal per call: cockatiel listens on it, and a shared one would collect listeners.
+      return policy.execute(({ signal }) => fn(signal), new AbortController().signal);
     },
   };
 }

@@ -88,6 +88,18 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Splits a batch by partition, keeping each partition's order: the unit of parallel work. */
+export function byPartition<T extends { topic: string; partition: number }>(records: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const r of records) {
+    const k = `${r.topic}\u0000${r.partition}`;
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return [...groups.values()];
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);

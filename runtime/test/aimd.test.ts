@@ -4,16 +4,19 @@ import { AimdController } from "../src/aimd";
 describe("AIMD controller", () => {
   const opts = { minBatch: 100, maxBatch: 1000, minConcurrency: 1, maxConcurrency: 4, targetLatencyMs: 100 };
 
-  it("grows additively while fast and saturated, and halves when slow", () => {
+  it("doubles in slow start, halves when slow, then grows additively", () => {
     const c = new AimdController(opts);
     expect(c.observe({ latencyMs: 10, records: 100, lag: 500 })).toBe("increase");
-    expect(c.batchSize).toBe(150);
-    expect(c.concurrency).toBe(2);
-    c.observe({ latencyMs: 10, records: 150, lag: 500 });
     expect(c.batchSize).toBe(200);
-    expect(c.observe({ latencyMs: 500, records: 200, lag: 500 })).toBe("decrease");
-    expect(c.batchSize).toBe(100);
+    expect(c.concurrency).toBe(2);
+    c.observe({ latencyMs: 10, records: 200, lag: 500 });
+    expect(c.batchSize).toBe(400);
+    expect(c.observe({ latencyMs: 500, records: 400, lag: 500 })).toBe("decrease");
+    expect(c.batchSize).toBe(200);
     expect(c.concurrency).toBe(1);
+    c.observe({ latencyMs: 10, records: 200, lag: 500 });
+    expect(c.batchSize).toBe(250);
+    expect(c.concurrency).toBe(2);
   });
 
   it("holds when there is no lag and batches come back short", () => {
@@ -25,9 +28,9 @@ describe("AIMD controller", () => {
   it("backs off on failure", () => {
     const c = new AimdController(opts);
     for (let i = 0; i < 10; i++) c.observe({ latencyMs: 1, records: 10000, lag: 1 });
-    expect(c.batchSize).toBe(600);
+    expect(c.batchSize).toBe(1000);
     c.observe({ latencyMs: 1, records: 1, lag: 0, failed: true });
-    expect(c.batchSize).toBe(300);
+    expect(c.batchSize).toBe(500);
   });
 
   it("stays within its bounds whatever it observes", () => {

@@ -115,6 +115,10 @@ export async function createConsumer(
     );
   });
   consumer.subscribe(opts.topics);
+  // Wait only for the first record of a batch; then take what is buffered and return.
+  (
+    consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(v: boolean): void }
+  ).setDefaultIsTimeoutOnlyForFirstMessage(true);
   let closed = false;
   return {
     poll(max, timeoutMs) {

@@ -12,7 +12,7 @@ import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import { nextTraceparent } from "../trace";
 import type { Event } from "../validate";
-import type { BatchStage } from "../worker";
+import { byPartition, mapLimit, type BatchStage } from "../worker";
 import { deadLetter } from "./ingest";
 import { crashPoint } from "../chaos";
 
@@ -33,22 +33,42 @@ export interface FeatureSnapshot {
   version: number;
 }
 
-/** KEYS: window zset, version counter. ARGV: window ms, ttl s, then (score, member) pairs. */
+/**
+ * KEYS: window zset (`eventId|value` scored by event time), running state hash (count, sum,
+ * version). ARGV: window ms, ttl s, then (score, member) pairs. Incremental: only new members are
+ * added to the sums and only members leaving the window are subtracted, so a batch costs what it
+ * changes, not the window's size. Atomic, so a crash never leaves the two keys out of step.
+ */
 export const featureScript = `
-local added = 0
+local function val(m) return tonumber(string.match(m, '|([^|]*)$')) end
+local added, addSum = 0, 0
 for i = 3, #ARGV, 2 do
-  added = added + redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1])
+  if redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+    added = added + 1
+    addSum = addSum + val(ARGV[i + 1])
+  end
 end
-local version = redis.call('INCRBY', KEYS[2], added)
+local st = redis.call('HMGET', KEYS[2], 'count', 'sum', 'version')
+local count = tonumber(st[1] or '0') + added
+local sum = tonumber(st[2] or '0') + addSum
+local version = tonumber(st[3] or '0') + added
 local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 local maxTs = tonumber(top[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. string.format('%d', maxTs - tonumber(ARGV[1])))
-local members = redis.call('ZRANGE', KEYS[1], 0, -1)
-local sum = 0
-for _, m in ipairs(members) do sum = sum + tonumber(string.match(m, '|([^|]*)$')) end
+local cut = '(' .. string.format('%d', maxTs - tonumber(ARGV[1]))
+local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cut)
+if #old > 0 then
+  for _, m in ipairs(old) do
+    sum = sum - val(m)
+    count = count - 1
+  end
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cut)
+end
+if count == 0 then sum = 0 end
+local sumText = string.format('%.17g', sum)
+redis.call('HSET', KEYS[2], 'count', count, 'sum', sumText, 'version', version)
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
-return {#members, string.format('%.17g', sum), string.format('%d', maxTs), version}
+return {count, sumText, string.format('%d', maxTs), version}
 `;
 
 export const claimKey = (scope: string, eventId: string) => `seawall:${scope}:claim:${eventId}`;
@@ -87,78 +107,82 @@ export function createDedup(
   let sha: string | undefined;
   const windowMs = cfg.FEATURE_WINDOW_SECONDS * 1000;
   const ttl = String(Math.max(cfg.FEATURE_WINDOW_SECONDS * 2, 3600));
-  return {
-    async process(records) {
-      const out: OutRecord[] = [];
-      const parsed: Array<{ id: string; record: InRecord; event: Event }> = [];
-      for (const r of records) {
-        try {
-          const event = JSON.parse(r.value!.toString("utf8")) as Event;
-          if (typeof event.eventId !== "string" || typeof event.entity !== "string")
-            throw new Error("no event id");
-          parsed.push({ id: event.eventId, record: r, event });
-        } catch (err) {
-          deps.metrics.deadLettered.labels("not-an-event").inc();
-          out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, "not-an-event", (err as Error).message, "dedup"));
-        }
+  // Partitions in parallel (an entity lives in one partition, so its features stay in order).
+  const processPartition = async (records: InRecord[]) => {
+    const out: OutRecord[] = [];
+    const parsed: Array<{ id: string; record: InRecord; event: Event }> = [];
+    for (const r of records) {
+      try {
+        const event = JSON.parse(r.value!.toString("utf8")) as Event;
+        if (typeof event.eventId !== "string" || typeof event.entity !== "string")
+          throw new Error("no event id");
+        parsed.push({ id: event.eventId, record: r, event });
+      } catch (err) {
+        deps.metrics.deadLettered.labels("not-an-event").inc();
+        out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, "not-an-event", (err as Error).message, "dedup"));
       }
-      const owned = await claim(deps.redis, deps.redisPolicy, "dedup", cfg.DEDUP_TTL_SECONDS, parsed);
-      crashPoint("dedup-after-claims");
-      const byEntity = new Map<string, Event[]>();
-      let dups = 0;
-      parsed.forEach(({ record, event }, i) => {
-        if (!owned[i]) {
-          dups++;
-          return;
-        }
-        out.push({
-          topic: cfg.TOPIC_EVENTS,
-          key: event.entity,
-          value: record.value!,
-          headers: { traceparent: nextTraceparent(record.headers), "x-source": positionOf(record) },
-        });
-        const list = byEntity.get(event.entity) ?? [];
-        list.push(event);
-        byEntity.set(event.entity, list);
+    }
+    const owned = await claim(deps.redis, deps.redisPolicy, "dedup", cfg.DEDUP_TTL_SECONDS, parsed);
+    crashPoint("dedup-after-claims");
+    const byEntity = new Map<string, Event[]>();
+    let dups = 0;
+    parsed.forEach(({ record, event }, i) => {
+      if (!owned[i]) {
+        dups++;
+        return;
+      }
+      out.push({
+        topic: cfg.TOPIC_EVENTS,
+        key: event.entity,
+        value: record.value!,
+        headers: { traceparent: nextTraceparent(record.headers), "x-source": positionOf(record) },
       });
-      deps.metrics.duplicates.inc(dups);
-      if (byEntity.size > 0) {
-        const entities = [...byEntity.keys()];
-        const results = await deps.redisPolicy.execute(async () => {
-          sha ??= await deps.redis.scriptLoad(featureScript);
-          const m = deps.redis.multi();
-          for (const entity of entities) {
-            const args = [String(windowMs), ttl];
-            for (const e of byEntity.get(entity)!) args.push(String(e.ts), `${e.eventId}|${e.value}`);
-            m.addCommand(["EVALSHA", sha!, "2", `seawall:fw:${entity}`, `seawall:fv:${entity}`, ...args]);
-          }
-          try {
-            return await m.execAsPipeline();
-          } catch (err) {
-            // A restarted Redis forgot the script: load it again on the retry.
-            if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) sha = undefined;
-            throw new TransientError("SEAWALL_REDIS_SCRIPT", "feature script failed", { cause: err });
-          }
-        });
-        entities.forEach((entity, i) => {
-          const [count, sum, windowEnd, version] = (results[i] as unknown as Array<string | number>).map(
-            Number,
-          );
-          const snap: FeatureSnapshot = {
-            entity,
-            count,
-            sum,
-            mean: count > 0 ? sum / count : 0,
-            windowEnd,
-            windowSeconds: cfg.FEATURE_WINDOW_SECONDS,
-            version,
-          };
-          out.push({ topic: cfg.TOPIC_FEATURES, key: entity, value: JSON.stringify(snap) });
-        });
-      }
-      crashPoint("dedup-before-produce");
-      await deps.producer.send(out);
-      deps.metrics.recordsOut.inc(records.length - dups);
+      const list = byEntity.get(event.entity) ?? [];
+      list.push(event);
+      byEntity.set(event.entity, list);
+    });
+    deps.metrics.duplicates.inc(dups);
+    if (byEntity.size > 0) {
+      const entities = [...byEntity.keys()];
+      const results = await deps.redisPolicy.execute(async () => {
+        sha ??= await deps.redis.scriptLoad(featureScript);
+        const m = deps.redis.multi();
+        for (const entity of entities) {
+          const args = [String(windowMs), ttl];
+          for (const e of byEntity.get(entity)!) args.push(String(e.ts), `${e.eventId}|${e.value}`);
+          m.addCommand(["EVALSHA", sha!, "2", `seawall:fw:${entity}`, `seawall:fs:${entity}`, ...args]);
+        }
+        try {
+          return await m.execAsPipeline();
+        } catch (err) {
+          // A restarted Redis forgot the script: load it again on the retry.
+          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) sha = undefined;
+          throw new TransientError("SEAWALL_REDIS_SCRIPT", "feature script failed", { cause: err });
+        }
+      });
+      entities.forEach((entity, i) => {
+        const [count, sum, windowEnd, version] = (results[i] as unknown as Array<string | number>).map(
+          Number,
+        );
+        const snap: FeatureSnapshot = {
+          entity,
+          count,
+          sum,
+          mean: count > 0 ? sum / count : 0,
+          windowEnd,
+          windowSeconds: cfg.FEATURE_WINDOW_SECONDS,
+          version,
+        };
+        out.push({ topic: cfg.TOPIC_FEATURES, key: entity, value: JSON.stringify(snap) });
+      });
+    }
+    crashPoint("dedup-before-produce");
+    await deps.producer.send(out);
+    deps.metrics.recordsOut.inc(records.length - dups);
+  };
+  return {
+    async process(records, concurrency) {
+      await mapLimit(byPartition(records), concurrency, processPartition);
     },
   };
 }

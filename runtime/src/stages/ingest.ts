@@ -7,7 +7,7 @@ import type { Metrics } from "../metrics";
 import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport";
 import { nextTraceparent } from "../trace";
 import { createValidator, defaultEventSchema } from "../validate";
-import type { BatchStage } from "../worker";
+import { byPartition, mapLimit, type BatchStage } from "../worker";
 import { crashPoint } from "../chaos";
 
 type Cfg = Pick<WorkerConfig, "TOPIC_VALID" | "TOPIC_DEAD_LETTER" | "EVENT_SCHEMA" | "MAX_RECORD_BYTES">;
@@ -40,28 +40,31 @@ export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metr
     schema: cfg.EVENT_SCHEMA ? JSON.parse(cfg.EVENT_SCHEMA) : defaultEventSchema,
     maxBytes: cfg.MAX_RECORD_BYTES,
   });
-  return {
-    async process(records) {
-      const out: OutRecord[] = [];
-      let bad = 0;
-      for (const r of records) {
-        const v = validate(r.value);
-        if (v.ok) {
-          out.push({
-            topic: cfg.TOPIC_VALID,
-            key: v.event.entity,
-            value: r.value!,
-            headers: { traceparent: nextTraceparent(r.headers) },
-          });
-        } else {
-          bad++;
-          deps.metrics.deadLettered.labels(v.reason).inc();
-          out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, v.reason, v.detail, "ingest"));
-        }
+  const processPartition = async (records: InRecord[]) => {
+    const out: OutRecord[] = [];
+    let bad = 0;
+    for (const r of records) {
+      const v = validate(r.value);
+      if (v.ok) {
+        out.push({
+          topic: cfg.TOPIC_VALID,
+          key: v.event.entity,
+          value: r.value!,
+          headers: { traceparent: nextTraceparent(r.headers) },
+        });
+      } else {
+        bad++;
+        deps.metrics.deadLettered.labels(v.reason).inc();
+        out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, v.reason, v.detail, "ingest"));
       }
-      crashPoint("ingest-before-produce");
-      await deps.producer.send(out);
-      deps.metrics.recordsOut.inc(records.length - bad);
+    }
+    crashPoint("ingest-before-produce");
+    await deps.producer.send(out);
+    deps.metrics.recordsOut.inc(records.length - bad);
+  };
+  return {
+    async process(records, concurrency) {
+      await mapLimit(byPartition(records), concurrency, processPartition);
     },
   };
 }

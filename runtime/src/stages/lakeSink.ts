@@ -10,7 +10,8 @@
  *   own writes) and skips what is covered; a create that finds the object already there reads how
  *   far it goes and continues after it. Offsets are committed only after the uploads.
  */
-import { gunzipSync, gzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { gunzipSync, gzip as gzipCb } from "node:zlib";
 import { createHash } from "node:crypto";
 import type { WorkerConfig } from "../config";
 import type { Metrics } from "../metrics";
@@ -23,6 +24,8 @@ import type { Event } from "../validate";
 import { mapLimit, type BatchStage } from "../worker";
 import { claim } from "./dedup";
 import { crashPoint } from "../chaos";
+
+const gzip = promisify(gzipCb);
 
 type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS">;
 
@@ -82,7 +85,7 @@ export function createLakeSink(
     while (pending.length > 0) {
       const first = pending[0].record.offset;
       const key = lakeKey({ prefix: cfg.LAKE_PREFIX, topic, date, partition, firstOffset: first });
-      const body = gzipSync(pending.map(lakeLine).join("\n") + "\n");
+      const body = await gzip(pending.map(lakeLine).join("\n") + "\n");
       const last = pending[pending.length - 1].record.offset;
       const meta = {
         sha256: createHash("sha256").update(body).digest("hex"),

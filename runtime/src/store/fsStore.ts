@@ -22,7 +22,8 @@ export class FsObjectStore implements ObjectStore {
     await fs.mkdir(dirname(target), { recursive: true });
     const tmp = join(dirname(target), `.tmp-${randomUUID()}`);
     const meta = { ...metadata, "content-sha256": createHash("sha256").update(body).digest("hex") };
-    await writeDurable(`${tmp}${META}`, Buffer.from(JSON.stringify(meta)));
+    // Only the body is fsynced: the metadata can be recomputed from it.
+    await fs.writeFile(`${tmp}${META}`, JSON.stringify(meta));
     await writeDurable(tmp, body);
     try {
       // The body's link is the commit point; its metadata follows by an atomic rename. Writers of one
