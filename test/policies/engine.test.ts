@@ -1,7 +1,8 @@
 /**
  * Parity with the engine: the same resources go through the real @pulumi/policy analyzer server
- * (the pack's index.ts, started as `pulumi preview --policy-pack` starts it, spoken to over gRPC as
- * the CLI does) and through the offline evaluator, and the verdicts must agree.
+ * (the pack started by @pulumi/pulumi's run-policy-pack, as `pulumi preview --policy-pack` starts
+ * it, type-checked by ts-node, spoken to over gRPC as the CLI does) and through the offline
+ * evaluator, and the verdicts must agree.
  */
 import { ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
@@ -21,7 +22,8 @@ const { Struct } = require(
 );
 
 const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
-const TSX = require.resolve("tsx/cli");
+/** The runner `pulumi preview --policy-pack` starts: it type-checks and loads the pack with ts-node. */
+const RUN_POLICY_PACK = path.join(pulumiDir, "cmd", "run-policy-pack", "index.js");
 
 interface Diagnostic {
   rule: string;
@@ -34,7 +36,8 @@ let child: ChildProcess;
 let client: any;
 
 beforeAll(async () => {
-  child = spawn(process.execPath, [TSX, "index.ts"], {
+  // The engine address is unused by policy packs; the program is the pack's directory.
+  child = spawn(process.execPath, [RUN_POLICY_PACK, "127.0.0.1:1", "."], {
     cwd: POLICIES_DIR,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -50,7 +53,7 @@ beforeAll(async () => {
     child.on("exit", (code) => reject(new Error(`the policy pack exited with ${code}: ${err}`)));
   });
   client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-}, 60000);
+}, 120000);
 
 afterAll(() => {
   client?.close();
