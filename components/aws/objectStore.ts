@@ -119,9 +119,10 @@ const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Checks an {@link ObjectStoreArgs} and throws one error listing every problem. Values that are
- * Outputs are not known yet and are left to the provider.
+ * Outputs are not known yet and are left to the provider. `primaryRegion` is the region of the
+ * primary bucket when it is known before deployment (the default provider's `aws:region`).
  */
-export function validateObjectStoreArgs(args: ObjectStoreArgs): void {
+export function validateObjectStoreArgs(args: ObjectStoreArgs, primaryRegion?: string): void {
   const p = new Problems();
   const l = { ...DEFAULT_LIFECYCLE, ...args.lifecycle };
   p.wholeNumber(
@@ -177,6 +178,13 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs): void {
   if (r) {
     if (typeof r.region !== "string" || !REGION.test(r.region)) {
       p.add("replication.region", r.region, 'must be an AWS region code such as "us-west-2"');
+    }
+    if (primaryRegion !== undefined && r.region === primaryRegion) {
+      p.add(
+        "replication.region",
+        r.region,
+        "is the primary bucket's region; choose another region for the replica, which must survive a regional outage",
+      );
     }
     checkKmsKeyOption(p, "replication.kmsKey", r.kmsKey);
     if (typeof r.bucketName === "string" && !BUCKET_NAME.test(r.bucketName)) {
@@ -269,7 +277,9 @@ export class ObjectStore extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObjectStoreArgs = {}, opts: pulumi.ComponentResourceOptions = {}) {
     super("seawall:aws:ObjectStore", name, {}, opts);
-    validateObjectStoreArgs(args);
+    // With an explicit provider the primary region is unknown until deployment; S3 then accepts a
+    // same-region "replica", so the check is only as strong as what is known here.
+    validateObjectStoreArgs(args, opts.provider || opts.providers ? undefined : aws.config.region);
 
     this.tags = { ...args.tags, "seawall:component": "ObjectStore" };
     this.protectStateful = args.protect ?? true;
@@ -410,15 +420,8 @@ export class ObjectStore extends pulumi.ComponentResource {
           role: role.id,
           policy: pulumi
             .all([primary.bucket.arn, key.arn, region, replicaBucket.bucket.arn, replicaKey.arn])
-            .apply(([sourceBucketArn, sourceKeyArn, sourceRegion, replicaBucketArn, replicaKeyArn]) => {
-              // The primary region is known only once the provider answers, so it is checked here.
-              if (sourceRegion === r.region) {
-                throw new Error(
-                  `seawall:aws:ObjectStore ${name}: replication.region = "${r.region}" is the primary bucket's ` +
-                    "region; choose another region for the replica",
-                );
-              }
-              return JSON.stringify(
+            .apply(([sourceBucketArn, sourceKeyArn, sourceRegion, replicaBucketArn, replicaKeyArn]) =>
+              JSON.stringify(
                 replicationRolePolicy({
                   sourceBucketArn,
                   sourceKeyArn,
@@ -428,8 +431,8 @@ export class ObjectStore extends pulumi.ComponentResource {
                   replicaRegion: r.region,
                   objectLock: args.objectLock !== undefined,
                 }),
-              );
-            }),
+              ),
+            ),
         },
         { parent: this },
       );

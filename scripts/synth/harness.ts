@@ -47,6 +47,8 @@ export interface StackOutput {
 export interface SynthResult {
   resources: RecordedResource[];
   outputs: Record<string, StackOutput>;
+  /** Warnings the program and the SDKs logged (deprecations among them). */
+  warnings: string[];
 }
 
 export interface SynthOptions {
@@ -154,6 +156,47 @@ export function synthesize(program: () => unknown, options: SynthOptions = {}): 
 }
 
 async function synthesizeNow(program: () => unknown, options: SynthOptions): Promise<SynthResult> {
+  // With no engine attached, `pulumi.log.warn` (which the SDKs' deprecation notices use) writes to
+  // console.warn and `pulumi.log.error` to console.error; keep a copy of each so callers can
+  // assert there are no warnings, and so a failed registration fails the synthesis.
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  const { warn, error } = console;
+  console.warn = (...parts: unknown[]) => {
+    warnings.push(parts.map(String).join(" "));
+    warn(...parts);
+  };
+  console.error = (...parts: unknown[]) => {
+    errors.push(parts.map(String).join(" "));
+    error(...parts);
+  };
+  let watch: NodeJS.Timeout | undefined;
+  let onRejection: ((reason: unknown) => void) | undefined;
+  // A resource whose inputs fail to resolve never finishes registering, so the RPC queue never
+  // drains: stop at the first logged error or unhandled rejection instead of waiting forever.
+  const failed = new Promise<never>((_, reject) => {
+    watch = setInterval(() => {
+      if (state.getStore().logErrorCount > 0) {
+        reject(new Error(`synthesis failed:\n${errors.join("\n") || "an error was logged"}`));
+      }
+    }, 25);
+    onRejection = (reason) => reject(reason instanceof Error ? reason : new Error(String(reason)));
+    process.on("unhandledRejection", onRejection);
+  });
+  try {
+    return { ...(await Promise.race([runProgram(program, options), failed])), warnings };
+  } finally {
+    clearInterval(watch);
+    if (onRejection) process.off("unhandledRejection", onRejection);
+    console.warn = warn;
+    console.error = error;
+  }
+}
+
+async function runProgram(
+  program: () => unknown,
+  options: SynthOptions,
+): Promise<Omit<SynthResult, "warnings">> {
   const mockState = newMockState();
   const monitor = new RecordingMonitor(seawallMocks(mockState), mockState);
   settings.setMockOptions(
@@ -180,9 +223,5 @@ async function synthesizeNow(program: () => unknown, options: SynthOptions): Pro
     }
   }
   await waitForRPCs();
-  const errors = store.logErrorCount;
-  if (errors > 0) {
-    throw new Error(`the program logged ${errors} error(s) during synthesis; see the log above`);
-  }
   return { resources: [...monitor.recorded], outputs };
 }
