@@ -148,6 +148,14 @@ describeRule(s3BucketTlsOnlyPolicy, {
       },
     },
     { name: "leaves a bucket without an inline policy to its BucketPolicy", type: BUCKET, props: {} },
+    {
+      name: "passes a condition written in other case with a list value",
+      props: {
+        policy: JSON.stringify({
+          Statement: [{ ...tlsDeny, Condition: { bool: { "aws:securetransport": ["false"] } } }],
+        }),
+      },
+    },
   ],
   violating: [
     {
@@ -168,6 +176,14 @@ describeRule(s3BucketTlsOnlyPolicy, {
       name: "fails if the policy is not JSON",
       props: { policy: "{not json" },
       message: "not a JSON policy document",
+    },
+    {
+      name: "fails a deny on SecureTransport true (denies only TLS)",
+      props: {
+        policy: JSON.stringify({
+          Statement: [{ ...tlsDeny, Condition: { Bool: { "aws:SecureTransport": "true" } } }],
+        }),
+      },
     },
     {
       name: "fails on a bucket whose inline policy lacks the deny",

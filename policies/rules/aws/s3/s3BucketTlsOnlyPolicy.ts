@@ -11,9 +11,12 @@ function deniesInsecureTransport(statement: Record<string, unknown>): boolean {
       asList((principal as { AWS?: unknown }).AWS).includes("*"));
   const actions = asList(statement.Action as string | string[] | undefined);
   const allActions = actions.includes("s3:*") || actions.includes("*");
+  // Condition operators and keys are case-insensitive in IAM; values may be a list.
   const condition = (statement.Condition ?? {}) as Record<string, Record<string, unknown>>;
-  const secure = condition.Bool?.["aws:SecureTransport"];
-  return everyone && allActions && (secure === false || secure === "false");
+  const bool = Object.entries(condition).find(([op]) => op.toLowerCase() === "bool")?.[1] ?? {};
+  const secure = Object.entries(bool).find(([key]) => key.toLowerCase() === "aws:securetransport")?.[1];
+  const values = asList(secure as unknown);
+  return everyone && allActions && values.length > 0 && values.every((v) => v === false || v === "false");
 }
 
 /** The bucket policy must deny every request made without TLS. */
