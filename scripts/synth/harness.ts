@@ -58,6 +58,8 @@ export interface SynthOptions {
   config?: Record<string, string>;
   /** Run as a preview, where unknown values stay unknown. @default false */
   preview?: boolean;
+  /** Print the program's warnings as well as returning them. @default true */
+  echoWarnings?: boolean;
 }
 
 function markSecrets(value: unknown): unknown {
@@ -164,7 +166,7 @@ async function synthesizeNow(program: () => unknown, options: SynthOptions): Pro
   const { warn, error } = console;
   console.warn = (...parts: unknown[]) => {
     warnings.push(parts.map(String).join(" "));
-    warn(...parts);
+    if (options.echoWarnings !== false) warn(...parts);
   };
   console.error = (...parts: unknown[]) => {
     errors.push(parts.map(String).join(" "));

@@ -1,0 +1,147 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import * as path from "node:path";
+import { countByType, parseArgs, renderTree } from "../../scripts/plan";
+import { Secret, synthesize } from "../../scripts/synth/harness";
+import { listStacks, loadStackConfig, UnknownStackError } from "../../scripts/synth/stacks";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..", "..");
+
+describe("offline synthesis harness", () => {
+  it("records parent, provider, dependsOn, propertyDependencies, protect and secrets", async () => {
+    class Box extends pulumi.ComponentResource {
+      constructor(name: string) {
+        super("test:index:Box", name, {});
+        const provider = new aws.Provider(`${name}-west`, { region: "us-west-2" }, { parent: this });
+        const key = new aws.kms.Key(
+          `${name}-key`,
+          { enableKeyRotation: true },
+          { parent: this, provider, protect: true },
+        );
+        new aws.ssm.Parameter(
+          `${name}-param`,
+          { type: "SecureString", value: pulumi.secret("hunter2"), keyId: key.arn },
+          { parent: this, provider, dependsOn: [key] },
+        );
+        this.registerOutputs();
+      }
+    }
+    const { resources } = await synthesize(() => new Box("box"), { config: { "aws:region": "us-east-1" } });
+    const byName = Object.fromEntries(resources.map((r) => [r.name, r]));
+    expect(Object.keys(byName).sort()).toEqual(["box", "box-key", "box-param", "box-west"]);
+    const { box, "box-key": key, "box-param": param, "box-west": west } = byName;
+    expect(key.parent).toBe(box.urn);
+    expect(key.provider).toBe(west.urn);
+    expect(key.protect).toBe(true);
+    expect(param.protect).toBe(false);
+    expect(param.dependsOn).toContain(key.urn);
+    expect(param.propertyDependencies.keyId).toEqual([key.urn]);
+    expect(param.inputs.value).toBeInstanceOf(Secret);
+    expect((param.inputs.value as Secret).value).toBe("hunter2");
+    expect(JSON.stringify(param.inputs)).not.toContain("hunter2");
+    // The key's ARN is in the provider's region, so what flows between resources is realistic.
+    expect(param.inputs.keyId).toMatch(/^arn:aws:kms:us-west-2:123456789012:key\/[0-9a-f-]{36}$/);
+  });
+
+  it("marks secret stack outputs", async () => {
+    const { outputs } = await synthesize(() => ({ plain: "a", hidden: pulumi.secret("b") }));
+    expect(outputs).toEqual({ plain: { value: "a", secret: false }, hidden: { value: "b", secret: true } });
+  });
+
+  it("runs calls one after another, each with its own config", async () => {
+    const read = () => ({ region: new pulumi.Config("aws").get("region") });
+    const [a, b] = await Promise.all([
+      synthesize(read, { config: { "aws:region": "eu-west-1" } }),
+      synthesize(read, { config: { "aws:region": "ap-south-1" } }),
+    ]);
+    expect([a.outputs.region.value, b.outputs.region.value]).toEqual(["eu-west-1", "ap-south-1"]);
+  });
+});
+
+describe("stack files", () => {
+  it("lists the stacks in stacks/", () => {
+    expect(listStacks()).toEqual(expect.arrayContaining(["dev-aws", "prod-aws"]));
+  });
+
+  it("loads a stack's config as the engine passes it, objects JSON-encoded", () => {
+    const config = loadStackConfig("prod-aws");
+    expect(config["aws:region"]).toBe("us-east-1");
+    expect(config["seawall:environment"]).toBe("prod");
+    expect(JSON.parse(config["seawall:objectStore"])).toMatchObject({
+      prefix: "events",
+      accessLogging: true,
+    });
+  });
+
+  it("rejects an unknown stack, listing the stacks there are", () => {
+    expect(() => loadStackConfig("prod-mars")).toThrow(UnknownStackError);
+    expect(() => loadStackConfig("prod-mars")).toThrow(
+      /unknown stack "prod-mars".*Known stacks: .*dev-aws.*prod-aws/,
+    );
+  });
+});
+
+describe("npm run plan", () => {
+  it("parses its arguments and rejects unknown ones", () => {
+    expect(parseArgs(["--stack", "dev-aws", "--json"])).toEqual({ stack: "dev-aws", json: true });
+    expect(parseArgs(["--stack=prod-aws"])).toEqual({ stack: "prod-aws", json: false });
+    expect(() => parseArgs([])).toThrow(/--stack is required/);
+    expect(() => parseArgs(["--stack", "dev-aws", "--yaml"])).toThrow(/unknown argument "--yaml"/);
+  });
+
+  it("renders the tree and counts per type", () => {
+    const r = (name: string, type: string, parent?: string) => ({
+      urn: `urn:${name}`,
+      name,
+      type,
+      parent: parent && `urn:${parent}`,
+      inputs: {},
+      dependsOn: [],
+      propertyDependencies: {},
+      protect: name === "b",
+      custom: true,
+      retainOnDelete: false,
+      ignoreChanges: [],
+    });
+    const resources = [r("a", "t:A"), r("b", "t:B", "a"), r("c", "t:B", "a")];
+    expect(renderTree(resources)).toBe("└─ t:A a\n   ├─ t:B b  [protected]\n   └─ t:B c");
+    expect(countByType(resources)).toEqual([
+      ["t:A", 1],
+      ["t:B", 2],
+    ]);
+  });
+
+  it("prints the plan as JSON with the documented fields", async () => {
+    const { stdout } = await run("npx", ["tsx", "scripts/plan.ts", "--stack", "dev-aws", "--json"], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const list = JSON.parse(stdout) as Record<string, unknown>[];
+    expect(Object.keys(list[0]).sort()).toEqual(
+      [
+        "dependsOn",
+        "inputs",
+        "name",
+        "parent",
+        "propertyDependencies",
+        "protect",
+        "provider",
+        "type",
+        "urn",
+      ].sort(),
+    );
+    expect(list.some((x) => x.type === "aws:s3/bucket:Bucket")).toBe(true);
+  });
+
+  it("fails on an unknown stack with the list of stacks", async () => {
+    await expect(
+      run("npx", ["tsx", "scripts/plan.ts", "--stack", "nope"], { cwd: ROOT }),
+    ).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('plan: unknown stack "nope"'),
+    });
+  });
+});
