@@ -78,6 +78,7 @@ describe("the policy pack", () => {
       "blobVersioningEnabled",
       "blobSoftDeleteEnabled",
       "blobPointInTimeRestore",
+      "storageAccountBlobServiceAttached",
       "azureRedisTlsOnly",
       "azureRedisMinimumTls12",
       "azureRedisNoPublicNetwork",

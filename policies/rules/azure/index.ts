@@ -10,6 +10,7 @@ import { azureRedisTlsOnly } from "./redis/azureRedisTlsOnly";
 import { blobPointInTimeRestore } from "./storage/blobPointInTimeRestore";
 import { blobSoftDeleteEnabled } from "./storage/blobSoftDeleteEnabled";
 import { blobVersioningEnabled } from "./storage/blobVersioningEnabled";
+import { storageAccountBlobServiceAttached } from "./storage/storageAccountBlobServiceAttached";
 import { storageGeoRedundant } from "./storage/storageGeoRedundant";
 import { storageHttpsOnly } from "./storage/storageHttpsOnly";
 import { storageInfrastructureEncryption } from "./storage/storageInfrastructureEncryption";
@@ -30,6 +31,7 @@ export function azurePolicies(): SeawallPolicy[] {
     blobVersioningEnabled(),
     blobSoftDeleteEnabled(),
     blobPointInTimeRestore(),
+    storageAccountBlobServiceAttached(),
     azureRedisTlsOnly(),
     azureRedisMinimumTls12(),
     azureRedisNoPublicNetwork(),
