@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildAwsPlatform, validateAwsPlatformArgs } from "./aws/platform";
-import { ObjectStoreLocation } from "./contracts";
+import { KafkaConnection, ObjectStoreLocation, RedisConnection } from "./contracts";
 import { DataPlatformArgs } from "./platformArgs";
 import { Profile, resolveProfile } from "./profiles";
 import { Problem, SeawallValidationError } from "./validation";
@@ -13,6 +13,12 @@ export interface PlatformOutputs {
   /** `s3://bucket/prefix` and the like, for tools that take a URI. */
   bucketUri: pulumi.Output<string>;
   replicaBucketUri?: pulumi.Output<string>;
+  /** How clients reach the event stream. */
+  kafka: pulumi.Output<KafkaConnection>;
+  /** How clients reach the feature store; `authSecret` is a Pulumi secret. */
+  redis: pulumi.Output<RedisConnection>;
+  /** Where clients run: the private network and the security group they join to reach the services. */
+  network?: pulumi.Output<{ vpcId: string; privateSubnetIds: string[]; clientSecurityGroupId: string }>;
   /** Encryption keys by what they protect. */
   kmsKeys: Record<string, pulumi.Output<string>>;
 }

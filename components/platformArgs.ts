@@ -1,4 +1,4 @@
-import { LifecycleArgs, ObjectLockArgs } from "./contracts";
+import { KafkaTopic, LifecycleArgs, ObjectLockArgs } from "./contracts";
 import { DeepPartial, EnvironmentName, Profile } from "./profiles";
 
 export const CLOUDS = ["aws", "gcp", "azure", "kubernetes"] as const;
@@ -27,6 +27,40 @@ export interface ObjectStoreSettings {
   intelligentTiering?: boolean;
 }
 
+/** Network settings a platform team sets; the profile sets how many zones. */
+export interface NetworkSettings {
+  /** The created VPC's CIDR block. @default "10.0.0.0/16" */
+  cidrBlock?: string;
+  /** Bring your own VPC and private subnets (two or more, one per zone). @default - created */
+  existing?: { vpcId: string; subnetIds: string[] };
+}
+
+/** Event-stream settings a platform team sets; the profile sets sizes and replication. */
+export interface EventStreamSettings {
+  /** How clients authenticate. @default "iam" */
+  clientAuthentication?: "iam" | "scram";
+  /** The Kafka version. @default - the component's current default */
+  kafkaVersion?: string;
+  /** Topics to create. @default [] */
+  topics?: KafkaTopic[];
+}
+
+/** Feature-store settings a platform team sets; the profile sets sizes, replicas and snapshots. */
+export interface FeatureStoreSettings {
+  /** The engine version. @default - the component's current default */
+  engineVersion?: string;
+  /** What the store evicts when memory is full. @default "volatile-lru" */
+  maxmemoryPolicy?:
+    | "volatile-lru"
+    | "allkeys-lru"
+    | "volatile-lfu"
+    | "allkeys-lfu"
+    | "volatile-random"
+    | "allkeys-random"
+    | "volatile-ttl"
+    | "noeviction";
+}
+
 /** Everything `DataPlatform` needs; the stack config maps onto it one to one. */
 export interface DataPlatformArgs {
   cloud: CloudName;
@@ -42,6 +76,9 @@ export interface DataPlatformArgs {
   /** Overrides of the environment's profile, field by field. */
   profile?: DeepPartial<Profile>;
   objectStore?: ObjectStoreSettings;
+  network?: NetworkSettings;
+  eventStream?: EventStreamSettings;
+  featureStore?: FeatureStoreSettings;
   /** Extra tags for every resource. */
   tags?: Record<string, string>;
 }

@@ -35,6 +35,43 @@ const objectStore = z.strictObject({
   intelligentTiering: z.boolean().optional(),
 });
 
+const network = z.strictObject({
+  cidrBlock: z.string().optional(),
+  existing: z
+    .strictObject({ vpcId: z.string().min(1), subnetIds: z.array(z.string().min(1)).min(2) })
+    .optional(),
+});
+
+const topic = z.strictObject({
+  name: z.string().min(1).max(249),
+  partitions: z.int().min(1),
+  replicationFactor: z.int().min(1).optional(),
+  retentionHours: z.int().min(1).optional(),
+  compaction: z.boolean().optional(),
+});
+
+const eventStream = z.strictObject({
+  clientAuthentication: z.enum(["iam", "scram"]).optional(),
+  kafkaVersion: z.string().optional(),
+  topics: z.array(topic).optional(),
+});
+
+const featureStore = z.strictObject({
+  engineVersion: z.string().optional(),
+  maxmemoryPolicy: z
+    .enum([
+      "volatile-lru",
+      "allkeys-lru",
+      "volatile-lfu",
+      "allkeys-lfu",
+      "volatile-random",
+      "allkeys-random",
+      "volatile-ttl",
+      "noeviction",
+    ])
+    .optional(),
+});
+
 /** The `seawall:` keys. */
 export const seawallConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
@@ -46,6 +83,9 @@ export const seawallConfigSchema = z.strictObject({
     .regex(/^[a-z0-9-]+$/)
     .optional(),
   objectStore: objectStore.optional(),
+  network: network.optional(),
+  eventStream: eventStream.optional(),
+  featureStore: featureStore.optional(),
   tags: z.record(z.string(), z.string()).optional(),
 });
 

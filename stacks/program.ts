@@ -17,6 +17,10 @@ export async function program(): Promise<Record<string, unknown>> {
     objectStore: o.objectStore,
     bucketUri: o.bucketUri,
     ...(o.replicaBucketUri ? { replicaBucketUri: o.replicaBucketUri } : {}),
+    kafka: o.kafka,
+    // The auth token inside makes the whole contract secret; marked here too so it never depends on that.
+    redis: pulumi.secret(o.redis),
+    ...(o.network ? { network: o.network } : {}),
     kmsKeys: o.kmsKeys,
   };
 }

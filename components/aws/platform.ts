@@ -4,6 +4,16 @@ import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
 import { Problem, SeawallValidationError } from "../validation";
 import { ObjectStore, ObjectStoreArgs, validateObjectStoreArgs } from "./objectStore";
+import { EventStream } from "./eventStream";
+import { FeatureStore } from "./featureStore";
+import { Network } from "./network";
+import {
+  eventStreamArgs,
+  featureStoreArgs,
+  networkArgs,
+  Placement,
+  validateServiceArgs,
+} from "./platformServices";
 
 /** The tags every resource of the platform carries. */
 export function platformTags(args: DataPlatformArgs, profile: Profile): Record<string, string> {
@@ -47,11 +57,12 @@ function prefixed(prefix: string, error: unknown): Problem[] {
 }
 
 export function validateAwsPlatformArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const services = validateServiceArgs(args, profile);
   try {
     validateObjectStoreArgs(objectStoreArgs(args, profile));
-    return [];
+    return services;
   } catch (error) {
-    return prefixed("objectStore", error);
+    return [...prefixed("objectStore", error), ...services];
   }
 }
 
@@ -63,6 +74,21 @@ export function buildAwsPlatform(
   profile: Profile,
 ): PlatformOutputs {
   const store = new ObjectStore(`${name}-lake`, objectStoreArgs(args, profile), { parent });
+  const tags = platformTags(args, profile);
+  const network = new Network(`${name}-network`, networkArgs(args, profile, tags), { parent });
+  const placement: Placement = {
+    subnetIds: Array.from({ length: network.subnetCount }, (_, i) =>
+      network.privateSubnetIds.apply((ids) => ids[i]),
+    ),
+    kafkaSecurityGroupIds: network.kafkaSecurityGroupId ? [network.kafkaSecurityGroupId] : [],
+    redisSecurityGroupIds: network.redisSecurityGroupId ? [network.redisSecurityGroupId] : [],
+  };
+  const events = new EventStream(`${name}-events`, eventStreamArgs(args, profile, placement, tags), {
+    parent,
+  });
+  const features = new FeatureStore(`${name}-features`, featureStoreArgs(args, profile, placement, tags), {
+    parent,
+  });
   const uri = (bucket: pulumi.Input<string>, prefix: string) => pulumi.interpolate`s3://${bucket}/${prefix}`;
   return {
     objectStore: store.location,
@@ -70,8 +96,19 @@ export function buildAwsPlatform(
     replicaBucketUri: store.replicaBucket
       ? uri(store.replicaBucket.bucket, args.objectStore?.prefix ?? "")
       : undefined,
+    kafka: events.connection,
+    redis: features.connection,
+    network: pulumi
+      .all([network.vpcId, network.privateSubnetIds, network.clientSecurityGroupId])
+      .apply(([vpcId, privateSubnetIds, clientSecurityGroupId]) => ({
+        vpcId,
+        privateSubnetIds,
+        clientSecurityGroupId,
+      })),
     kmsKeys: {
       objectStore: store.kmsKeyArn,
+      eventStream: events.kmsKeyArn,
+      featureStore: features.kmsKeyArn,
       ...(store.replicaKmsKeyArn ? { objectStoreReplica: store.replicaKmsKeyArn } : {}),
     },
   };
