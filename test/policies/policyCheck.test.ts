@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -88,5 +89,34 @@ describe("npm run policy:check", () => {
       environment: "prod",
       json: true,
     });
+  });
+});
+
+describe("the policy:check command line", () => {
+  const script = path.resolve(__dirname, "..", "..", "scripts", "policyCheck.ts");
+  const cli = (args: string[], input?: string) =>
+    spawnSync(process.execPath, [require.resolve("tsx/cli"), script, ...args], { encoding: "utf8", input });
+
+  it("exits 1 with the JSON verdicts on a mandatory violation", () => {
+    const r = cli([file("cli.json", [unencrypted]), "--json"]);
+    expect([r.status, JSON.parse(r.stdout).map((v: { rule: string }) => v.rule)]).toEqual([
+      1,
+      ["snsTopicEncrypted"],
+    ]);
+  });
+
+  it("reads the resources from standard input with -", () => {
+    const r = cli(["-"], JSON.stringify([queue]));
+    expect([r.status, r.stdout]).toEqual([
+      0,
+      "\nPolicy check (dev config): 1 resources, 0 violation(s): 0 mandatory, 0 advisory\n",
+    ]);
+  });
+
+  it("exits 2 with a one-line error, not a stack trace, on malformed input", () => {
+    const r = cli([file("cli-bad.json", "{")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^policy:check: .*cli-bad\.json is not valid JSON/m);
+    expect(r.stderr).not.toContain("    at ");
   });
 });
