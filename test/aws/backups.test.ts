@@ -1,6 +1,6 @@
 import { Backups, BackupsArgs, validateBackupsArgs } from "../../components/aws/backups";
 import { SeawallValidationError } from "../../components/validation";
-import { RecordedResource, synthesize, SynthResult } from "../../scripts/synth/harness";
+import { plan, Plan } from "../helpers";
 
 const T = {
   component: "seawall:aws:Backups",
@@ -19,40 +19,16 @@ const T = {
 const ACCOUNT = "123456789012";
 const vaultArn = (region: string, name: string) => `arn:aws:backup:${region}:${ACCOUNT}:backup-vault:${name}`;
 
-interface Synth extends SynthResult {
-  one(type: string, name: string): RecordedResource;
-  count(type: string): number;
-  warned: string[];
-}
-
-async function backups(args: BackupsArgs = {}, name = "bk"): Promise<Synth> {
-  const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
-  try {
-    const result = await synthesize(
-      () => {
-        const b = new Backups(name, args);
-        return {
-          vaultName: b.vaultName,
-          vaultArn: b.vaultArn,
-          copyVaultArn: b.copyVault?.arn,
-          roleArn: b.role.arn,
-        };
-      },
-      { config: { "aws:region": "us-east-1" } },
-    );
+async function backups(args: BackupsArgs = {}, name = "bk"): Promise<Plan> {
+  return plan(() => {
+    const b = new Backups(name, args);
     return {
-      ...result,
-      warned: warn.mock.calls.map((c) => c.join(" ")),
-      count: (type) => result.resources.filter((r) => r.type === type).length,
-      one: (type, n) => {
-        const found = result.resources.filter((r) => r.type === type && r.name === n);
-        if (found.length !== 1) throw new Error(`expected one ${type} ${n}, found ${found.length}`);
-        return found[0];
-      },
+      vaultName: b.vaultName,
+      vaultArn: b.vaultArn,
+      copyVaultArn: b.copyVault?.arn,
+      roleArn: b.role.arn,
     };
-  } finally {
-    warn.mockRestore();
-  }
+  });
 }
 
 const prodArgs: BackupsArgs = {
@@ -65,15 +41,13 @@ const prodArgs: BackupsArgs = {
 };
 
 describe("Backups defaults", () => {
-  let s: Synth;
+  let s: Plan;
   beforeAll(async () => {
     s = await backups();
   });
 
   it("creates a key, a vault, a plan, a role with four policies and a selection, and nothing else", () => {
-    const counts: Record<string, number> = {};
-    for (const r of s.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    expect(counts).toEqual({
+    expect(s.counts()).toEqual({
       [T.component]: 1,
       [T.key]: 1,
       [T.vault]: 1,
@@ -113,7 +87,7 @@ describe("Backups defaults", () => {
 
   it("backs up daily for 35 days and weekly for 365 days into the vault, without copies", () => {
     const plan = s.one(T.plan, "bk-plan");
-    const vaultName = s.outputs.vaultName.value as string;
+    const vaultName = s.output("vaultName") as string;
     expect(plan.inputs.rules).toEqual([
       {
         ruleName: "daily",
@@ -172,7 +146,7 @@ describe("Backups defaults", () => {
     const selection = s.one(T.selection, "bk-selection");
     expect(selection.inputs).toMatchObject({
       selectionTags: [{ type: "STRINGEQUALS", key: "seawall:backup", value: "true" }],
-      iamRoleArn: s.outputs.roleArn.value,
+      iamRoleArn: s.output("roleArn"),
     });
     expect(selection.propertyDependencies.planId).toEqual([s.one(T.plan, "bk-plan").urn]);
     expect(selection.propertyDependencies.iamRoleArn).toEqual([s.one(T.role, "bk-role").urn]);
@@ -181,12 +155,12 @@ describe("Backups defaults", () => {
   });
 
   it("logs no warnings (no deprecated resources or properties)", () => {
-    expect(s.warned).toEqual([]);
+    expect(s.result.warnings).toEqual([]);
   });
 });
 
 describe("Backups in production (lock, copies, restore tests)", () => {
-  let s: Synth;
+  let s: Plan;
   beforeAll(async () => {
     s = await backups(prodArgs);
   });
@@ -194,7 +168,7 @@ describe("Backups in production (lock, copies, restore tests)", () => {
   it("locks the vault in governance mode between the daily and weekly retention", () => {
     const lock = s.one(T.lock, "bk-vault-lock");
     expect(lock.inputs).toEqual({
-      backupVaultName: s.outputs.vaultName.value,
+      backupVaultName: s.output("vaultName"),
       minRetentionDays: 35,
       maxRetentionDays: 365,
     });
@@ -212,7 +186,7 @@ describe("Backups in production (lock, copies, restore tests)", () => {
     expect(copyVault.protect).toBe(true);
     expect((copyVault.inputs.kmsKeyArn as string).startsWith("arn:aws:kms:us-west-2:")).toBe(true);
     expect(copyVault.propertyDependencies.kmsKeyArn).toEqual([copyKey.urn]);
-    const copyArn = s.outputs.copyVaultArn.value as string;
+    const copyArn = s.output("copyVaultArn") as string;
     expect(copyArn.startsWith("arn:aws:backup:us-west-2:")).toBe(true);
     const rules = s.one(T.plan, "bk-plan").inputs.rules as { copyActions: unknown }[];
     expect(rules.map((r) => r.copyActions)).toEqual([
@@ -237,7 +211,7 @@ describe("Backups in production (lock, copies, restore tests)", () => {
       startWindowHours: 24,
       recoveryPointSelection: {
         algorithm: "LATEST_WITHIN_WINDOW",
-        includeVaults: [s.outputs.vaultArn.value],
+        includeVaults: [s.output("vaultArn")],
         recoveryPointTypes: ["SNAPSHOT"],
         selectionWindowDays: 7,
       },
@@ -253,7 +227,7 @@ describe("Backups in production (lock, copies, restore tests)", () => {
       },
       validationWindowHours: 4,
     });
-    expect(sel.inputs.iamRoleArn).toBe(s.outputs.roleArn.value);
+    expect(sel.inputs.iamRoleArn).toBe(s.output("roleArn"));
     expect(sel.propertyDependencies.iamRoleArn).toEqual([s.one(T.role, "bk-role").urn]);
   });
 
@@ -274,7 +248,7 @@ describe("Backups options", () => {
   it("adopts an existing key instead of creating one", async () => {
     const arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
     const s = await backups({ kmsKey: { existing: { arn } } });
-    expect(s.count(T.key)).toBe(0);
+    expect(s.ofType(T.key).length).toBe(0);
     expect(s.one(T.vault, "bk-vault").inputs.kmsKeyArn).toBe(arn);
   });
 
@@ -291,7 +265,7 @@ describe("Backups options", () => {
       { type: "STRINGEQUALS", key: "backup", value: "daily" },
     ]);
     expect(s.one(T.vault, "bk-vault").inputs.name).toBe("lake-vault");
-    expect(s.outputs.vaultArn.value).toBe(vaultArn("us-east-1", "lake-vault"));
+    expect(s.output("vaultArn")).toBe(vaultArn("us-east-1", "lake-vault"));
   });
 
   it("fails when the copy region is the primary region", async () => {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, MonitoringArgs, validateMonitoringArgs } from "../../components/aws/monitoring";
 import { SeawallValidationError } from "../../components/validation";
-import { RecordedResource, synthesize, SynthResult } from "../../scripts/synth/harness";
+import { plan, Plan } from "../helpers";
 
 const T = {
   component: "seawall:aws:Monitoring",
@@ -15,35 +15,11 @@ const T = {
   dashboard: "aws:cloudwatch/dashboard:Dashboard",
 };
 
-interface Synth extends SynthResult {
-  one(type: string, name: string): RecordedResource;
-  all(type: string): RecordedResource[];
-  warned: string[];
-}
-
-async function monitoring(args: MonitoringArgs | (() => MonitoringArgs) = {}, name = "mon"): Promise<Synth> {
-  const warn = jest.spyOn(console, "warn").mockImplementation(() => undefined);
-  try {
-    const result = await synthesize(
-      () => {
-        const m = new Monitoring(name, typeof args === "function" ? args() : args);
-        return { topicArn: m.alertTopicArn, url: m.dashboardUrl, keyArn: m.kmsKeyArn };
-      },
-      { config: { "aws:region": "us-east-1" } },
-    );
-    return {
-      ...result,
-      warned: warn.mock.calls.map((c) => c.join(" ")),
-      all: (type) => result.resources.filter((r) => r.type === type),
-      one: (type, n) => {
-        const found = result.resources.filter((r) => r.type === type && r.name === n);
-        if (found.length !== 1) throw new Error(`expected one ${type} ${n}, found ${found.length}`);
-        return found[0];
-      },
-    };
-  } finally {
-    warn.mockRestore();
-  }
+async function monitoring(args: MonitoringArgs | (() => MonitoringArgs) = {}, name = "mon"): Promise<Plan> {
+  return plan(() => {
+    const m = new Monitoring(name, typeof args === "function" ? args() : args);
+    return { topicArn: m.alertTopicArn, url: m.dashboardUrl, keyArn: m.kmsKeyArn };
+  });
 }
 
 const everything: MonitoringArgs = {
@@ -57,15 +33,13 @@ const everything: MonitoringArgs = {
 };
 
 describe("Monitoring of every service", () => {
-  let s: Synth;
+  let s: Plan;
   beforeAll(async () => {
     s = await monitoring(everything);
   });
 
   it("creates a key, a topic with its policy, the alarms, the backup-failure rule and a dashboard", () => {
-    const counts: Record<string, number> = {};
-    for (const r of s.resources) counts[r.type] = (counts[r.type] ?? 0) + 1;
-    expect(counts).toEqual({
+    expect(s.counts()).toEqual({
       [T.component]: 1,
       [T.key]: 1,
       [T.topic]: 1,
@@ -96,13 +70,13 @@ describe("Monitoring of every service", () => {
       "AlarmAndEventPublishersUseKey",
     ]);
     const topic = s.one(T.topic, "mon-alerts");
-    expect(topic.inputs.kmsMasterKeyId).toBe(s.outputs.keyArn.value);
+    expect(topic.inputs.kmsMasterKeyId).toBe(s.output("keyArn"));
     expect(topic.propertyDependencies.kmsMasterKeyId).toEqual([key.urn]);
   });
 
   it("attaches a TLS-only topic policy that lets this account's alarms and rules publish", () => {
     const policy = s.one(T.topicPolicy, "mon-alerts-policy");
-    const topicArn = s.outputs.topicArn.value as string;
+    const topicArn = s.output("topicArn") as string;
     expect(policy.inputs.arn).toBe(topicArn);
     const doc = JSON.parse(policy.inputs.policy as string);
     expect(doc.Statement.map((st: { Sid: string }) => st.Sid)).toEqual([
@@ -124,15 +98,15 @@ describe("Monitoring of every service", () => {
 
   it("subscribes the alert emails", () => {
     expect(s.one(T.subscription, "mon-alerts-email-1").inputs).toEqual({
-      topic: s.outputs.topicArn.value,
+      topic: s.output("topicArn"),
       protocol: "email",
       endpoint: "oncall@example.com",
     });
   });
 
   it("notifies the topic when every alarm fires and when it recovers", () => {
-    const topicArn = s.outputs.topicArn.value;
-    for (const alarm of s.all(T.alarm)) {
+    const topicArn = s.output("topicArn");
+    for (const alarm of s.ofType(T.alarm)) {
       expect(alarm.inputs).toMatchObject({
         actionsEnabled: true,
         alarmActions: [topicArn],
@@ -156,8 +130,8 @@ describe("Monitoring of every service", () => {
       statistic: "Maximum",
       period: 300,
       actionsEnabled: true,
-      alarmActions: [s.outputs.topicArn.value],
-      okActions: [s.outputs.topicArn.value],
+      alarmActions: [s.output("topicArn")],
+      okActions: [s.output("topicArn")],
       tags: { "seawall:environment": "prod", "seawall:component": "Monitoring" },
     });
   });
@@ -214,7 +188,7 @@ describe("Monitoring of every service", () => {
       detail: { state: ["FAILED", "ABORTED", "EXPIRED"] },
     });
     const target = s.one(T.target, "mon-backup-failures-to-alerts");
-    expect(target.inputs.arn).toBe(s.outputs.topicArn.value);
+    expect(target.inputs.arn).toBe(s.output("topicArn"));
     expect(target.propertyDependencies.rule).toEqual([rule.urn]);
   });
 
@@ -231,23 +205,23 @@ describe("Monitoring of every service", () => {
       .filter((w: { type: string }) => w.type === "metric")
       .map((w: { properties: { title: string } }) => w.properties.title);
     expect(titles).toHaveLength(12);
-    expect(s.outputs.url.value).toBe(
+    expect(s.output("url")).toBe(
       "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/mon",
     );
   });
 
   it("logs no warnings (no deprecated resources or properties)", () => {
-    expect(s.warned).toEqual([]);
+    expect(s.result.warnings).toEqual([]);
   });
 });
 
 describe("Monitoring options", () => {
   it("creates no alarms, rule or subscriptions when nothing is watched", async () => {
     const s = await monitoring({});
-    expect(s.all(T.alarm)).toEqual([]);
-    expect(s.all(T.rule)).toEqual([]);
-    expect(s.all(T.subscription)).toEqual([]);
-    expect(s.all(T.dashboard)).toHaveLength(1);
+    expect(s.ofType(T.alarm)).toEqual([]);
+    expect(s.ofType(T.rule)).toEqual([]);
+    expect(s.ofType(T.subscription)).toEqual([]);
+    expect(s.ofType(T.dashboard)).toHaveLength(1);
   });
 
   it("wires identifiers that are Outputs into the alarms' dimensions and the dashboard", async () => {
@@ -274,7 +248,7 @@ describe("Monitoring options", () => {
   it("uses a brought key as it is", async () => {
     const arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555";
     const s = await monitoring({ kmsKey: { existing: { arn } } });
-    expect(s.all(T.key)).toEqual([]);
+    expect(s.ofType(T.key)).toEqual([]);
     expect(s.one(T.topic, "mon-alerts").inputs.kmsMasterKeyId).toBe(arn);
   });
 
