@@ -128,7 +128,7 @@ describe("the policy pack", () => {
   });
 
   it.each(["dev", "prod"] as const)(
-    "config/%s.json only configures known rules with valid levels and schema keys",
+    "config/%s.json only configures known rules, with valid levels and values its schema accepts",
     (env) => {
       const config = loadEnvironmentConfig(env);
       for (const [name, value] of Object.entries(config)) {
@@ -137,8 +137,16 @@ describe("the policy pack", () => {
         const { enforcementLevel, ...props } =
           typeof value === "string" ? { enforcementLevel: value } : value;
         expect(["advisory", "mandatory", "disabled"]).toContain(enforcementLevel);
-        for (const key of Object.keys(props))
-          expect(Object.keys(policy!.configSchema?.properties ?? {})).toContain(key);
+        for (const [key, value] of Object.entries(props)) {
+          const schema = policy!.configSchema?.properties[key];
+          expect([name, key, schema !== undefined]).toEqual([name, key, true]);
+          const type = Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
+          expect([name, key, type]).toEqual([name, key, schema!.type]);
+          if (typeof value === "number") {
+            expect(value).toBeGreaterThanOrEqual(schema!.minimum ?? -Infinity);
+            expect(value).toBeLessThanOrEqual(schema!.maximum ?? Infinity);
+          }
+        }
       }
     },
   );
