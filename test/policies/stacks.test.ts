@@ -9,8 +9,9 @@ const KNOWN_GAPS: { stack: RegExp; rule: string; resource: RegExp; reason: strin
   {
     stack: /-aws$/,
     rule: "awsBackupCoversStatefulResources",
-    resource: /./,
-    reason: "components/aws/backups.ts (an AWS Backup plan selecting seawall:backup=true) is not built yet",
+    resource: /^seawall-(dev|prod)-lake$/,
+    reason:
+      "DataPlatform does not build components/aws/backups.ts yet; its selection (tag seawall:backup=true) will cover the lake bucket",
   },
 ];
 
