@@ -15,7 +15,8 @@ import {
   versionSlug,
 } from "./eventStreamConfig";
 import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
-import { checkKmsKeyOption, checkLogRetention, logsKeyPolicy } from "./logs";
+import { logsKeyOption } from "./logsKey";
+import { checkKmsKeyOption, checkLogRetention } from "./logs";
 
 /** MSK enhanced monitoring levels. See https://docs.aws.amazon.com/msk/latest/developerguide/monitoring.html */
 export type EnhancedMonitoring =
@@ -273,25 +274,9 @@ export class EventStream extends pulumi.ComponentResource {
     const maxVolume = args.maxVolumeSizeGiB ?? DEFAULTS.maxVolumeSizeGiB;
     const openMonitoring = args.openMonitoring ?? false;
 
-    const region = aws.getRegionOutput({}, { parent: this }).region;
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const keyOption: KmsKeyOption =
-      args.kmsKey && "existing" in args.kmsKey
-        ? args.kmsKey
-        : {
-            args: {
-              ...args.kmsKey?.args,
-              policy:
-                args.kmsKey?.args.policy ??
-                pulumi
-                  .all([partition, accountId, region])
-                  .apply(([part, acct, reg]) => JSON.stringify(logsKeyPolicy(part, acct, reg))),
-            },
-          };
     const key = resolveKmsKey(
       `${name}-key`,
-      keyOption,
+      logsKeyOption(args.kmsKey, this),
       {
         description: `Seawall event stream ${name}: MSK data at rest, broker logs and SCRAM secrets`,
         deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,

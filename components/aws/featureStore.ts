@@ -16,7 +16,8 @@ import {
   windowsOverlap,
 } from "./featureStoreConfig";
 import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
-import { checkKmsKeyOption, checkLogRetention, logsKeyPolicy } from "./logs";
+import { logsKeyOption } from "./logsKey";
+import { checkKmsKeyOption, checkLogRetention } from "./logs";
 import { REDIS_PORT } from "./networkPlan";
 
 export interface FeatureStoreArgs {
@@ -216,25 +217,9 @@ export class FeatureStore extends pulumi.ComponentResource {
     const clusterMode = shards > 1;
     const retention = args.snapshotRetentionDays ?? DEFAULTS.snapshotRetentionDays;
 
-    const region = aws.getRegionOutput({}, { parent: this }).region;
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const keyOption: KmsKeyOption =
-      args.kmsKey && "existing" in args.kmsKey
-        ? args.kmsKey
-        : {
-            args: {
-              ...args.kmsKey?.args,
-              policy:
-                args.kmsKey?.args.policy ??
-                pulumi
-                  .all([partition, accountId, region])
-                  .apply(([part, acct, reg]) => JSON.stringify(logsKeyPolicy(part, acct, reg))),
-            },
-          };
     const key = resolveKmsKey(
       `${name}-key`,
-      keyOption,
+      logsKeyOption(args.kmsKey, this),
       {
         description: `Seawall feature store ${name}: ElastiCache data at rest and logs`,
         deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,

@@ -2,13 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../validation";
 import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
-import {
-  checkKmsKeyOption,
-  checkLogRetention,
-  flowLogsDeliveryPolicy,
-  flowLogsTrustPolicy,
-  logsKeyPolicy,
-} from "./logs";
+import { logsKeyOption } from "./logsKey";
+import { checkKmsKeyOption, checkLogRetention, flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./logs";
 import {
   bitsFor,
   KafkaClientAuthentication,
@@ -387,25 +382,10 @@ export class Network extends pulumi.ComponentResource {
     tags: Record<string, string>,
     protect: boolean,
   ): pulumi.Output<string> {
-    const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const keyOption: KmsKeyOption =
-      args.kmsKey && "existing" in args.kmsKey
-        ? args.kmsKey
-        : {
-            args: {
-              ...args.kmsKey?.args,
-              policy:
-                args.kmsKey?.args.policy ??
-                pulumi
-                  .all([partition, accountId, region])
-                  .apply(([part, acct, reg]) => JSON.stringify(logsKeyPolicy(part, acct, reg))),
-            },
-          };
     const key = resolveKmsKey(
       `${name}-key`,
-      keyOption,
+      logsKeyOption(args.kmsKey, this),
       {
         description: `Seawall network ${name}: VPC flow logs`,
         deletionWindowInDays: args.keyDeletionWindowInDays ?? 30,
