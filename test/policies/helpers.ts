@@ -80,6 +80,11 @@ export function describeRule(make: () => SeawallPolicy, table: RuleTable): void 
         expect(await outcomeOf(policy, c, table.type)).toEqual({ outcome: "skipped", messages: [] });
       });
     }
+    it("is tested with a compliant case, several non-compliant cases and an unknown value", () => {
+      expect(table.compliant.length).toBeGreaterThanOrEqual(1);
+      expect(table.violating.length).toBeGreaterThanOrEqual(2);
+      expect(table.unknown?.length ?? 0).toBeGreaterThanOrEqual(1);
+    });
     it("is not applicable to unrelated resource types", async () => {
       const r = await outcomeOf(policy, { name: "other", props: {} }, "random:index/randomId:RandomId");
       expect(r.outcome).toBe(policy.kind === "stack" ? "compliant" : "notApplicable");
