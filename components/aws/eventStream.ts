@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { KafkaConnection, KafkaTopic } from "../contracts";
 import { Problems } from "../validation";
 import {
+  clientPolicy,
   defaultMinInsyncReplicas,
   defaultReplicationFactor,
   DEFAULT_KAFKA_VERSION,
@@ -259,6 +260,8 @@ export class EventStream extends pulumi.ComponentResource {
   readonly brokerLogGroupName: pulumi.Output<string>;
   /** ARN of the Secrets Manager secret with the SCRAM credentials, when SCRAM is on. */
   readonly credentialsSecretArn?: pulumi.Output<string>;
+  /** An IAM policy to attach to the workers' roles: what clients need to use the cluster, and no more. */
+  readonly clientPolicyArn: pulumi.Output<string>;
 
   constructor(name: string, args: EventStreamArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("seawall:aws:EventStream", name, {}, opts);
@@ -402,6 +405,23 @@ export class EventStream extends pulumi.ComponentResource {
       );
     });
 
+    const clients = new aws.iam.Policy(
+      `${name}-clients`,
+      {
+        description: `What clients of Seawall event stream ${name} need: connect, read and write topics, join groups`,
+        policy: pulumi
+          .all([this.cluster.arn, this.credentialsSecretArn, key.arn])
+          .apply(([clusterArn, secretArn, keyArn]) =>
+            JSON.stringify(
+              clientPolicy({ clusterArn, ...(secretArn ? { scram: { secretArn, keyArn } } : {}) }),
+            ),
+          ),
+        tags,
+      },
+      { parent: this },
+    );
+    this.clientPolicyArn = clients.arn;
+
     const bootstrap =
       auth === "iam" ? this.cluster.bootstrapBrokersSaslIam : this.cluster.bootstrapBrokersSaslScram;
     this.connection = pulumi.all([bootstrap, this.credentialsSecretArn]).apply(([servers, secretArn]) => ({
@@ -418,6 +438,7 @@ export class EventStream extends pulumi.ComponentResource {
       kmsKeyArn: this.kmsKeyArn,
       brokerLogGroupName: this.brokerLogGroupName,
       credentialsSecretArn: this.credentialsSecretArn,
+      clientPolicyArn: this.clientPolicyArn,
     });
   }
 

@@ -80,3 +80,63 @@ export function topicConfigs(topic: KafkaTopic): Record<string, string> {
   if (topic.retentionHours !== undefined) configs["retention.ms"] = String(topic.retentionHours * 3_600_000);
   return configs;
 }
+
+export interface ClientPolicyInputs {
+  /** `arn:aws:kafka:<region>:<account>:cluster/<name>/<uuid>` */
+  clusterArn: string;
+  /** The SCRAM credentials secret and its key, when clients use SCRAM. */
+  scram?: { secretArn: string; keyArn: string };
+}
+
+/**
+ * The IAM policy the pipeline's workers need to use the cluster: with IAM auth, connect, read and
+ * write (idempotently) the cluster's topics and join its consumer groups, and nothing else (no
+ * topic creation or deletion: topics are declared); with SCRAM, read the credentials secret.
+ * See https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html
+ */
+export function clientPolicy(inputs: ClientPolicyInputs) {
+  const [prefix, path] = inputs.clusterArn.split(":cluster/");
+  const statements: { Sid: string; Effect: "Allow"; Action: string[]; Resource: string | string[] }[] = [];
+  if (inputs.scram) {
+    statements.push(
+      {
+        Sid: "ReadScramCredentials",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: inputs.scram.secretArn,
+      },
+      {
+        Sid: "DecryptScramCredentials",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: inputs.scram.keyArn,
+      },
+    );
+  } else {
+    statements.push(
+      {
+        Sid: "ConnectToCluster",
+        Effect: "Allow",
+        Action: [
+          "kafka-cluster:Connect",
+          "kafka-cluster:DescribeCluster",
+          "kafka-cluster:WriteDataIdempotently",
+        ],
+        Resource: inputs.clusterArn,
+      },
+      {
+        Sid: "ReadAndWriteTopics",
+        Effect: "Allow",
+        Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData"],
+        Resource: `${prefix}:topic/${path}/*`,
+      },
+      {
+        Sid: "JoinConsumerGroups",
+        Effect: "Allow",
+        Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
+        Resource: `${prefix}:group/${path}/*`,
+      },
+    );
+  }
+  return { Version: "2012-10-17" as const, Statement: statements };
+}

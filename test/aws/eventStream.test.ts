@@ -15,6 +15,7 @@ const T = {
   secret: "aws:secretsmanager/secret:Secret",
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
   password: "random:index/randomPassword:RandomPassword",
+  iamPolicy: "aws:iam/policy:Policy",
 };
 
 const base: EventStreamArgs = {
@@ -55,6 +56,7 @@ describe("EventStream defaults", () => {
       [T.cluster]: 1,
       [T.target]: 1,
       [T.policy]: 1,
+      [T.iamPolicy]: 1,
     });
   });
 
@@ -180,6 +182,37 @@ describe("EventStream defaults", () => {
     expect(connection.bootstrapServers.split(",")).toHaveLength(3);
   });
 
+  it("offers clients an IAM policy to connect, read and write topics and join groups of this cluster only", () => {
+    const policy = p.one(T.iamPolicy, "events-clients");
+    const cluster = p.output("clusterArn") as string;
+    const [prefix, path] = cluster.split(":cluster/");
+    expect(policyOf(policy).Statement).toEqual([
+      {
+        Sid: "ConnectToCluster",
+        Effect: "Allow",
+        Action: [
+          "kafka-cluster:Connect",
+          "kafka-cluster:DescribeCluster",
+          "kafka-cluster:WriteDataIdempotently",
+        ],
+        Resource: cluster,
+      },
+      {
+        Sid: "ReadAndWriteTopics",
+        Effect: "Allow",
+        Action: ["kafka-cluster:DescribeTopic", "kafka-cluster:ReadData", "kafka-cluster:WriteData"],
+        Resource: `${prefix}:topic/${path}/*`,
+      },
+      {
+        Sid: "JoinConsumerGroups",
+        Effect: "Allow",
+        Action: ["kafka-cluster:DescribeGroup", "kafka-cluster:AlterGroup"],
+        Resource: `${prefix}:group/${path}/*`,
+      },
+    ]);
+    expect(policy.inputs.tags).toEqual(tags);
+  });
+
   it("logs no deprecation warnings", () => {
     expect(p.result.warnings).toEqual([]);
   });
@@ -223,6 +256,24 @@ describe("EventStream with SCRAM", () => {
     const secretArn = (p.output("connection") as Record<string, string>).credentialsSecret;
     expect(association.inputs).toEqual({ clusterArn: p.output("clusterArn"), secretArnLists: [secretArn] });
     expect(association.dependsOn).toContain(p.one(T.secretVersion, "events-scram").urn);
+  });
+
+  it("lets clients read the credentials secret and decrypt it, and grants no IAM Kafka access", () => {
+    const secretArn = (p.output("connection") as Record<string, string>).credentialsSecret;
+    expect(policyOf(p.one(T.iamPolicy, "events-clients")).Statement).toEqual([
+      {
+        Sid: "ReadScramCredentials",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        Resource: secretArn,
+      },
+      {
+        Sid: "DecryptScramCredentials",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: p.output("keyArn"),
+      },
+    ]);
   });
 
   it("returns the SCRAM bootstrap servers, mechanism and secret as the Kafka connection", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import {
+  clientPolicy,
   defaultMinInsyncReplicas,
   defaultReplicationFactor,
   renderServerProperties,
@@ -71,5 +72,17 @@ describe("topicConfigs", () => {
       "cleanup.policy": "compact",
       "retention.ms": "86400000",
     });
+  });
+});
+
+describe("clientPolicy", () => {
+  it("scopes topics and groups to the cluster's name and id", () => {
+    const doc = clientPolicy({ clusterArn: "arn:aws:kafka:eu-west-1:111122223333:cluster/events/abc-1" });
+    expect(doc.Statement.map((st) => st.Resource)).toEqual([
+      "arn:aws:kafka:eu-west-1:111122223333:cluster/events/abc-1",
+      "arn:aws:kafka:eu-west-1:111122223333:topic/events/abc-1/*",
+      "arn:aws:kafka:eu-west-1:111122223333:group/events/abc-1/*",
+    ]);
+    expect(doc.Statement.flatMap((st) => st.Action)).not.toContain("kafka-cluster:CreateTopic");
   });
 });
