@@ -10,6 +10,7 @@ import {
   kafkaPorts,
   KAFKA_PORTS,
   parseCidr,
+  PROMETHEUS_EXPORTER_PORTS,
   REDIS_PORT,
   subnetCidrs,
 } from "./networkPlan";
@@ -59,7 +60,17 @@ export interface NetworkArgs {
    * only from the client security group.
    * @default { clientAuthentication: ["iam"] } (port 9098)
    */
-  kafka?: { clientAuthentication?: KafkaClientAuthentication[] } | { skip: true };
+  kafka?:
+    | {
+        clientAuthentication?: KafkaClientAuthentication[];
+        /**
+         * Also let the client group scrape the brokers' Prometheus exporters (JMX 11001, node 11002),
+         * for an event stream with open monitoring on.
+         * @default false
+         */
+        openMonitoring?: boolean;
+      }
+    | { skip: true };
   /**
    * The Redis security group: the port open only from the client security group (and between the
    * cache nodes themselves, for replication).
@@ -284,6 +295,18 @@ export class Network extends pulumi.ComponentResource {
       this.kafkaSecurityGroupId = sg.id;
       for (const port of this.kafkaPorts) {
         this.allow(`${name}-kafka-${port}`, sg.id, client.id, port, `Kafka clients (TLS) on ${port}`, tags);
+      }
+      if (!("skip" in kafka) && kafka.openMonitoring) {
+        for (const [port, exporter] of Object.entries(PROMETHEUS_EXPORTER_PORTS)) {
+          this.allow(
+            `${name}-kafka-${port}`,
+            sg.id,
+            client.id,
+            Number(port),
+            `Prometheus ${exporter} exporter`,
+            tags,
+          );
+        }
       }
     }
 

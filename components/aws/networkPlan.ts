@@ -12,6 +12,12 @@ export type KafkaClientAuthentication = "iam" | "scram" | "tls";
  */
 export const KAFKA_PORTS: Record<KafkaClientAuthentication, number> = { iam: 9098, scram: 9096, tls: 9094 };
 
+/**
+ * The ports of the Prometheus exporters on MSK brokers with open monitoring.
+ * See https://docs.aws.amazon.com/msk/latest/developerguide/open-monitoring.html
+ */
+export const PROMETHEUS_EXPORTER_PORTS: Record<number, string> = { 11001: "JMX", 11002: "node" };
+
 /** The Redis/Valkey port ElastiCache listens on unless told otherwise. */
 export const REDIS_PORT = 6379;
 

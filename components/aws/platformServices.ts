@@ -32,7 +32,10 @@ export function networkArgs(
     ...(s.existing
       ? { existing: { vpcId: s.existing.vpcId, subnetIds: s.existing.subnetIds } }
       : { cidrBlock: s.cidrBlock, availabilityZones: profile.availabilityZones }),
-    kafka: { clientAuthentication: [args.eventStream?.clientAuthentication ?? "iam"] },
+    kafka: {
+      clientAuthentication: [args.eventStream?.clientAuthentication ?? "iam"],
+      openMonitoring: profile.eventStream.openMonitoring,
+    },
     redis: {},
     flowLogs: { args: { retentionInDays: profile.eventStream.logRetentionDays } },
     keyDeletionWindowInDays: profile.keyDeletionWindowDays,

@@ -248,6 +248,27 @@ describe("Network options", () => {
     expect(p.names(T.ingress)).toEqual(["net-kafka-9096", "net-redis-6379", "net-redis-6379-replication"]);
   });
 
+  it("lets the client group scrape the brokers' Prometheus exporters when open monitoring is on", async () => {
+    const p = await network({ kafka: { clientAuthentication: ["iam"], openMonitoring: true } });
+    expect(p.names(T.ingress)).toEqual([
+      "net-kafka-11001",
+      "net-kafka-11002",
+      "net-kafka-9098",
+      "net-redis-6379",
+      "net-redis-6379-replication",
+    ]);
+    expect(p.one(T.ingress, "net-kafka-11002").inputs).toMatchObject({
+      referencedSecurityGroupId: p.output("client"),
+      fromPort: 11002,
+      toPort: 11002,
+      description: "Prometheus node exporter",
+    });
+    expect(p.one(T.egress, "net-kafka-11001-egress").inputs).toMatchObject({
+      fromPort: 11001,
+      toPort: 11001,
+    });
+  });
+
   it("uses a brought VPC and subnets, creating only the security groups", async () => {
     const p = await network({
       existing: { vpcId: "vpc-0123", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },

@@ -28,11 +28,11 @@ const placement = (n: number): Placement => ({
 const tags = { t: "1" };
 
 describe("the AWS platform's service arguments", () => {
-  it("spans three zones in prod, opens only the IAM Kafka port and keeps flow logs as long as the profile says", () => {
+  it("spans three zones in prod, opens the IAM Kafka port and the Prometheus exporters, and keeps flow logs as long as the profile says", () => {
     expect(networkArgs(prodArgs, resolveProfile("prod"), tags)).toEqual({
       availabilityZones: 3,
       cidrBlock: undefined,
-      kafka: { clientAuthentication: ["iam"] },
+      kafka: { clientAuthentication: ["iam"], openMonitoring: true },
       redis: {},
       flowLogs: { args: { retentionInDays: 90 } },
       keyDeletionWindowInDays: 30,
