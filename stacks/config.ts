@@ -129,6 +129,21 @@ function valueAt(root: unknown, path: PropertyKey[]): unknown {
   return v;
 }
 
+/** The keys of the object schema at `path`, looking through optional wrappers. */
+function shapeAt(schema: z.ZodType, path: PropertyKey[]): Record<string, unknown> {
+  let s: unknown = schema;
+  const unwrap = () => {
+    while (s instanceof z.ZodOptional || s instanceof z.ZodDefault) s = s.unwrap();
+  };
+  unwrap();
+  for (const key of path) {
+    if (s instanceof z.ZodArray) s = s.element;
+    else if (s instanceof z.ZodObject) s = (s.shape as Record<PropertyKey, unknown>)[key];
+    unwrap();
+  }
+  return s instanceof z.ZodObject ? (s.shape as Record<string, unknown>) : {};
+}
+
 function describe(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case "invalid_type":
@@ -162,12 +177,7 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
       if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) {
           const path = [...issue.path, key];
-          const known = Object.keys(
-            (valueAt(
-              seawallConfigSchema.shape,
-              issue.path.flatMap((k) => [k, "shape"]),
-            ) as object) ?? seawallConfigSchema.shape,
-          );
+          const known = Object.keys(shapeAt(seawallConfigSchema, issue.path));
           problems.push({
             field: `seawall:${path.join(".")}`,
             value: valueAt(seawall, path),
