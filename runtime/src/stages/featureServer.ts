@@ -23,22 +23,28 @@ export interface Feature {
 const MAX_BATCH = 1000;
 const MAX_BODY = 1 << 20;
 
-function toFeature(entity: string, h: Record<string, string>): Feature | null {
-  if (!h || h.version === undefined) return null;
+const FIELDS = ["version", "count", "sum", "mean", "windowEnd", "windowSeconds"];
+
+function toFeature(entity: string, h: Array<string | null>): Feature | null {
+  if (!h || h[0] === null || h[0] === undefined) return null;
   return {
     entity,
-    count: Number(h.count),
-    sum: Number(h.sum),
-    mean: Number(h.mean),
-    windowEnd: Number(h.windowEnd),
-    windowSeconds: Number(h.windowSeconds),
-    version: Number(h.version),
+    count: Number(h[1]),
+    sum: Number(h[2]),
+    mean: Number(h[3]),
+    windowEnd: Number(h[4]),
+    windowSeconds: Number(h[5]),
+    version: Number(h[0]),
   };
 }
 
 export function createFeatureRoutes(deps: { redis: Redis; redisPolicy: CallPolicy; metrics: Metrics }) {
   const read = (entities: string[]) =>
-    deps.redisPolicy.execute(() => Promise.all(entities.map((e) => deps.redis.hGetAll(featureKey(e)))));
+    deps.redisPolicy.execute(() =>
+      Promise.all(
+        entities.map((e) => deps.redis.hmGet(featureKey(e), FIELDS) as Promise<Array<string | null>>),
+      ),
+    );
 
   return async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
     const url = req.url ?? "/";
