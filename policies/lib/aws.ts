@@ -1,5 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
-import { known, matchesAny, Props } from "./rule";
+import { asList, known, matchesAny, Props } from "./rule";
+
+export { asList };
 
 /** S3 type tokens: the current ones of @pulumi/aws v7 and their `...V2` aliases. */
 export const S3 = {
@@ -99,10 +101,4 @@ export function statements(doc: { Statement?: unknown }): Record<string, unknown
   const s = doc.Statement;
   if (Array.isArray(s)) return s as Record<string, unknown>[];
   return s && typeof s === "object" ? [s as Record<string, unknown>] : [];
-}
-
-/** The effect of a resource's tags and the number-or-default of a threshold, for messages. */
-export function asList<T>(value: T | T[] | undefined): T[] {
-  if (value === undefined || value === null) return [];
-  return Array.isArray(value) ? value : [value];
 }

@@ -177,6 +177,12 @@ export function known<T, F>(read: () => T, fallback: F): T | F {
   }
 }
 
+/** A value that may be one item or a list, as a list; undefined and null are empty. */
+export function asList<T>(value: T | T[] | undefined | null): T[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
 /** Marker for `known` when the value could not be read. */
 export const UNKNOWN = Symbol("unknown");
 /* eslint-enable @typescript-eslint/no-explicit-any */
