@@ -93,6 +93,7 @@ describe("the policy pack", () => {
       "k8sReadOnlyRootFilesystem",
       "k8sResourceLimits",
       "k8sImagePinned",
+      "strimziKafkaListenersSecure",
     ]);
   });
 

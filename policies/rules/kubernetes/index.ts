@@ -1,4 +1,5 @@
 import { SeawallPolicy } from "../../lib/rule";
+import { strimziKafkaListenersSecure } from "./strimzi/strimziKafkaListenersSecure";
 import { k8sImagePinned } from "./workloads/k8sImagePinned";
 import { k8sNoPrivilegedContainers } from "./workloads/k8sNoPrivilegedContainers";
 import { k8sNoPrivilegeEscalation } from "./workloads/k8sNoPrivilegeEscalation";
@@ -14,5 +15,6 @@ export function kubernetesPolicies(): SeawallPolicy[] {
     k8sReadOnlyRootFilesystem(),
     k8sResourceLimits(),
     k8sImagePinned(),
+    strimziKafkaListenersSecure(),
   ];
 }
