@@ -101,18 +101,10 @@ export interface ResourceRuleSpec<C> extends CommonSpec<C> {
   check(props: Props, ctx: ResourceCheckContext<C>): string | string[] | undefined | void;
 }
 
-function toList(result: string | string[] | undefined | void): string[] {
-  if (result === undefined) return [];
-  return Array.isArray(result) ? result : [result];
-}
-
-export function resourceRule<C extends object = Record<string, never>>(
-  spec: ResourceRuleSpec<C>,
-): SeawallResourcePolicy {
-  const name = ruleNameFromFile(spec.file);
+/** The SDK's Policy fields and the rule's metadata, shared by resource and stack rules. */
+function policyFields<C>(spec: CommonSpec<C>) {
   return {
-    kind: "resource",
-    name,
+    name: ruleNameFromFile(spec.file),
     description: spec.description,
     remediationSteps: spec.remediation,
     enforcementLevel: spec.enforcementLevel,
@@ -121,6 +113,28 @@ export function resourceRule<C extends object = Record<string, never>>(
     clouds: spec.clouds,
     resourceTypes: spec.resourceTypes,
     summary: spec.summary,
+  };
+}
+
+/** A `minimumRetentionDays` setting: the fewest days a copy must be kept, with its default and bounds. */
+export function minimumDaysSetting(
+  description: string,
+  bounds: { minimum: number; maximum?: number; default: number },
+) {
+  return { minimumRetentionDays: { type: "integer" as const, ...bounds, description } };
+}
+
+function toList(result: string | string[] | undefined | void): string[] {
+  if (result === undefined) return [];
+  return Array.isArray(result) ? result : [result];
+}
+
+export function resourceRule<C extends object = Record<string, never>>(
+  spec: ResourceRuleSpec<C>,
+): SeawallResourcePolicy {
+  return {
+    kind: "resource",
+    ...policyFields(spec),
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!matchesAny(spec.resourceTypes, args.type)) {
         args.notApplicable(`applies to ${spec.resourceTypes.join(", ")}`);
@@ -144,18 +158,9 @@ export interface StackRuleSpec<C> extends CommonSpec<C> {
 export function stackRule<C extends object = Record<string, never>>(
   spec: StackRuleSpec<C>,
 ): SeawallStackPolicy {
-  const name = ruleNameFromFile(spec.file);
   return {
     kind: "stack",
-    name,
-    description: spec.description,
-    remediationSteps: spec.remediation,
-    enforcementLevel: spec.enforcementLevel,
-    severity: spec.severity,
-    configSchema: spec.config ? { properties: spec.config } : undefined,
-    clouds: spec.clouds,
-    resourceTypes: spec.resourceTypes,
-    summary: spec.summary,
+    ...policyFields(spec),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const config = configWithDefaults<C>(spec.config, args.getConfig());
       for (const f of spec.check(args.resources, config, args)) report(f.message, f.urn);

@@ -1,4 +1,4 @@
-import { resourceRule } from "../../../lib/rule";
+import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -16,14 +16,7 @@ export const logGroupRetention = () =>
     remediation: "Set retentionInDays to a supported value at least the configured minimum (default 30).",
     enforcementLevel: "mandatory",
     severity: "low",
-    config: {
-      minimumRetentionDays: {
-        type: "integer",
-        minimum: 1,
-        default: 30,
-        description: "Fewest days logs must be kept.",
-      },
-    },
+    config: minimumDaysSetting("Fewest days logs must be kept.", { minimum: 1, default: 30 }),
     check: (props, { config }) => {
       const days = props.retentionInDays ?? 0;
       if (days === 0) return "retentionInDays is unset or 0: logs never expire";

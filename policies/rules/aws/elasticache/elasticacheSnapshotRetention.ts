@@ -1,5 +1,5 @@
 import { ELASTICACHE, isGroupMember } from "../../../lib/elasticache";
-import { resourceRule } from "../../../lib/rule";
+import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -19,15 +19,11 @@ export const elasticacheSnapshotRetention = () =>
     remediation: "Set snapshotRetentionLimit to at least the configured minimum (and a snapshotWindow).",
     enforcementLevel: "mandatory",
     severity: "medium",
-    config: {
-      minimumRetentionDays: {
-        type: "integer",
-        minimum: 1,
-        maximum: 35,
-        default: 1,
-        description: "Fewest days of automatic snapshots to keep (ElastiCache allows up to 35).",
-      },
-    },
+    config: minimumDaysSetting("Fewest days of automatic snapshots to keep (ElastiCache allows up to 35).", {
+      minimum: 1,
+      maximum: 35,
+      default: 1,
+    }),
     check: (props, { type, config, args }) => {
       if (type === ELASTICACHE.cluster && isGroupMember(props)) {
         args.notApplicable("a member of a replication group; the group is judged");

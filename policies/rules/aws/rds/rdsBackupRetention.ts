@@ -1,5 +1,5 @@
 import { inCluster, isReadReplica, RDS } from "../../../lib/rds";
-import { resourceRule } from "../../../lib/rule";
+import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -20,15 +20,11 @@ export const rdsBackupRetention = () =>
       "Set backupRetentionPeriod to at least the configured minimum (up to 35 days) and a backupWindow.",
     enforcementLevel: "mandatory",
     severity: "high",
-    config: {
-      minimumRetentionDays: {
-        type: "integer",
-        minimum: 1,
-        maximum: 35,
-        default: 7,
-        description: "Fewest days of automated backups to keep.",
-      },
-    },
+    config: minimumDaysSetting("Fewest days of automated backups to keep.", {
+      minimum: 1,
+      maximum: 35,
+      default: 7,
+    }),
     check: (props, { type, config, args }) => {
       if (type === RDS.instance && inCluster(props))
         args.notApplicable("an instance of a DB cluster; the cluster is judged");

@@ -1,5 +1,5 @@
 import { AZURE } from "../../../lib/azure";
-import { resourceRule } from "../../../lib/rule";
+import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -17,15 +17,7 @@ export const postgresBackupRetention = () =>
     remediation: "Set backup.backupRetentionDays to at least the configured minimum (up to 35).",
     enforcementLevel: "mandatory",
     severity: "medium",
-    config: {
-      minimumRetentionDays: {
-        type: "integer",
-        minimum: 7,
-        maximum: 35,
-        default: 7,
-        description: "Fewest days of backups to keep.",
-      },
-    },
+    config: minimumDaysSetting("Fewest days of backups to keep.", { minimum: 7, maximum: 35, default: 7 }),
     check: (props, { config }) => {
       const days = props.backup?.backupRetentionDays ?? 7;
       return typeof days === "number" && days >= config.minimumRetentionDays

@@ -1,5 +1,5 @@
 import { AZURE } from "../../../lib/azure";
-import { resourceRule } from "../../../lib/rule";
+import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -19,15 +19,11 @@ export const blobSoftDeleteEnabled = () =>
       "Set deleteRetentionPolicy and containerDeleteRetentionPolicy to { enabled: true, days: N } with N at least the configured minimum.",
     enforcementLevel: "mandatory",
     severity: "high",
-    config: {
-      minimumRetentionDays: {
-        type: "integer",
-        minimum: 1,
-        maximum: 365,
-        default: 7,
-        description: "Fewest days deleted blobs and containers must stay restorable.",
-      },
-    },
+    config: minimumDaysSetting("Fewest days deleted blobs and containers must stay restorable.", {
+      minimum: 1,
+      maximum: 365,
+      default: 7,
+    }),
     check: (props, { config }) => {
       const problems: string[] = [];
       for (const field of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {

@@ -1,4 +1,4 @@
-import { resourceRule } from "../../../lib/rule";
+import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -22,15 +22,10 @@ export const gcsBucketSoftDelete = () =>
       "for WORM data add a retentionPolicy.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    config: {
-      minimumRetentionDays: {
-        type: "integer",
-        minimum: 1,
-        maximum: 90,
-        default: 7,
-        description: "Fewest days deleted objects must stay restorable (soft delete allows 7 to 90).",
-      },
-    },
+    config: minimumDaysSetting(
+      "Fewest days deleted objects must stay restorable (soft delete allows 7 to 90).",
+      { minimum: 1, maximum: 90, default: 7 },
+    ),
     check: (props, { config }) => {
       const minimum = config.minimumRetentionDays * DAY;
       const retention = Number(props.retentionPolicy?.retentionPeriod ?? 0);
