@@ -33,20 +33,16 @@ export interface FlowLogsArgs {
   trafficType?: "ACCEPT" | "REJECT" | "ALL";
 }
 
-export interface NetworkArgs {
+/** The VPC the component creates. */
+export interface VpcArgs {
   /**
-   * Bring your own VPC and private subnets instead of creating them.
-   * @default - a VPC with one private subnet per availability zone is created
-   */
-  existing?: ExistingNetwork;
-  /**
-   * The created VPC's IPv4 CIDR block, /16 to /24.
+   * The VPC's IPv4 CIDR block, /16 to /24.
    * @default "10.0.0.0/16"
    */
   cidrBlock?: string;
   /**
-   * How many availability zones the created VPC spans, one private subnet in each (2 to 6; MSK
-   * needs at least two). See https://docs.aws.amazon.com/msk/latest/developerguide/msk-create-cluster.html
+   * How many availability zones the VPC spans, one private subnet in each (2 to 6; MSK needs at
+   * least two). See https://docs.aws.amazon.com/msk/latest/developerguide/msk-create-cluster.html
    * @default 3
    */
   availabilityZones?: number;
@@ -55,6 +51,15 @@ export interface NetworkArgs {
    * @default - four bits longer than the VPC's (a /20 in a /16)
    */
   subnetPrefixLength?: number;
+}
+
+export interface NetworkArgs {
+  /**
+   * The VPC: created with one private subnet per availability zone (`args`), or brought with its
+   * private subnets (`existing`). There is no `skip`: MSK and ElastiCache live in a VPC.
+   * @default { args: {} }
+   */
+  vpc?: { existing: ExistingNetwork } | { args: VpcArgs };
   /**
    * The Kafka security group: broker ports open only for the client authentications listed, and
    * only from the client security group.
@@ -110,45 +115,50 @@ const DEFAULT_CIDR = "10.0.0.0/16";
  */
 export function validateNetworkArgs(args: NetworkArgs): void {
   const p = new Problems();
-  if (args.existing) {
-    for (const field of ["cidrBlock", "availabilityZones", "subnetPrefixLength"] as const) {
-      if (args[field] !== undefined) {
-        p.add(field, args[field], "applies only to a VPC the component creates; drop it or drop `existing`");
-      }
-    }
-    const subnets = args.existing.subnetIds;
+  const vpcOption = args.vpc ?? { args: {} };
+  if ("existing" in vpcOption && "args" in vpcOption) {
+    p.add(
+      "vpc",
+      "{ existing, args }",
+      "give either `existing` (bring your own VPC) or `args` (create one), not both",
+    );
+  } else if ("skip" in vpcOption) {
+    p.add("vpc", "{ skip: true }", "the services need a VPC; give `existing` or `args`");
+  } else if ("existing" in vpcOption) {
+    const subnets = vpcOption.existing.subnetIds;
     if (!Array.isArray(subnets) || subnets.length < 2) {
       p.add(
-        "existing.subnetIds",
+        "vpc.existing.subnetIds",
         subnets,
         "give at least two private subnets in different availability zones (MSK needs two or three)",
       );
     }
   } else {
+    const v = vpcOption.args;
     p.wholeNumber(
-      "availabilityZones",
-      args.availabilityZones,
+      "vpc.args.availabilityZones",
+      v.availabilityZones,
       2,
       6,
       "MSK needs client subnets in at least two zones",
     );
-    const cidr = args.cidrBlock ?? DEFAULT_CIDR;
-    const vpc = parseCidr(cidr);
-    if (!vpc || vpc.prefixLength < 16 || vpc.prefixLength > 24) {
+    const cidr = v.cidrBlock ?? DEFAULT_CIDR;
+    const block = parseCidr(cidr);
+    if (!block || block.prefixLength < 16 || block.prefixLength > 24) {
       p.add(
-        "cidrBlock",
+        "vpc.args.cidrBlock",
         cidr,
         'must be an IPv4 network address with a prefix from /16 to /24 and no host bits set, e.g. "10.0.0.0/16"',
       );
     } else {
-      const zones = args.availabilityZones ?? 3;
-      const prefix = args.subnetPrefixLength ?? vpc.prefixLength + 4;
+      const zones = v.availabilityZones ?? 3;
+      const prefix = v.subnetPrefixLength ?? block.prefixLength + 4;
       const longest = 28;
-      if (!Number.isInteger(prefix) || prefix > longest || prefix < vpc.prefixLength + bitsFor(zones)) {
+      if (!Number.isInteger(prefix) || prefix > longest || prefix < block.prefixLength + bitsFor(zones)) {
         p.add(
-          "subnetPrefixLength",
+          "vpc.args.subnetPrefixLength",
           prefix,
-          `${zones} subnets must fit in ${cidr}: use a whole number from ${vpc.prefixLength + bitsFor(zones)} to ${longest}`,
+          `${zones} subnets must fit in ${cidr}: use a whole number from ${block.prefixLength + bitsFor(zones)} to ${longest}`,
         );
       }
     }
@@ -210,14 +220,15 @@ export class Network extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const named = (suffix: string) => ({ ...tags, Name: `${name}-${suffix}` });
 
-    if (args.existing) {
-      this.vpcId = pulumi.output(args.existing.vpcId);
-      this.privateSubnetIds = pulumi.output(args.existing.subnetIds);
-      this.subnetCount = args.existing.subnetIds.length;
+    const vpcOption = args.vpc ?? { args: {} };
+    if ("existing" in vpcOption) {
+      this.vpcId = pulumi.output(vpcOption.existing.vpcId);
+      this.privateSubnetIds = pulumi.output(vpcOption.existing.subnetIds);
+      this.subnetCount = vpcOption.existing.subnetIds.length;
     } else {
-      const cidrBlock = args.cidrBlock ?? DEFAULT_CIDR;
-      const zones = args.availabilityZones ?? 3;
-      const prefix = args.subnetPrefixLength ?? parseCidr(cidrBlock)!.prefixLength + 4;
+      const cidrBlock = vpcOption.args.cidrBlock ?? DEFAULT_CIDR;
+      const zones = vpcOption.args.availabilityZones ?? 3;
+      const prefix = vpcOption.args.subnetPrefixLength ?? parseCidr(cidrBlock)!.prefixLength + 4;
       const vpc = new aws.ec2.Vpc(
         name,
         { cidrBlock, enableDnsSupport: true, enableDnsHostnames: true, tags: named("vpc") },
@@ -236,8 +247,8 @@ export class Network extends pulumi.ComponentResource {
       const zoneNames = available.names.apply((names) => {
         if (names.length < zones) {
           throw new Error(
-            `seawall:aws:Network ${name}: availabilityZones = ${zones}, but the region has ${names.length} ` +
-              `available zones (${names.join(", ")}); lower availabilityZones to ${names.length} or less`,
+            `seawall:aws:Network ${name}: vpc.args.availabilityZones = ${zones}, but the region has ` +
+              `${names.length} available zones (${names.join(", ")}); lower it to ${names.length} or less`,
           );
         }
         return names.slice(0, zones);
@@ -337,7 +348,7 @@ export class Network extends pulumi.ComponentResource {
       );
     }
 
-    const flowLogs = args.flowLogs ?? (args.existing ? { skip: true as const } : { args: {} });
+    const flowLogs = args.flowLogs ?? ("existing" in vpcOption ? { skip: true as const } : { args: {} });
     if ("args" in flowLogs) {
       this.flowLogGroupName = this.flowLogs(name, args, flowLogs.args, tags, protect);
     }

@@ -29,9 +29,9 @@ export function networkArgs(
 ): NetworkArgs {
   const s = args.network ?? {};
   return {
-    ...(s.existing
+    vpc: s.existing
       ? { existing: { vpcId: s.existing.vpcId, subnetIds: s.existing.subnetIds } }
-      : { cidrBlock: s.cidrBlock, availabilityZones: profile.availabilityZones }),
+      : { args: { cidrBlock: s.cidrBlock, availabilityZones: profile.availabilityZones } },
     kafka: {
       clientAuthentication: [args.eventStream?.clientAuthentication ?? "iam"],
       openMonitoring: profile.eventStream.openMonitoring,

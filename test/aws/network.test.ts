@@ -238,7 +238,7 @@ describe("Network defaults", () => {
 
 describe("Network options", () => {
   it("spans two zones in dev", async () => {
-    const p = await network({ availabilityZones: 2 });
+    const p = await network({ vpc: { args: { availabilityZones: 2 } } });
     expect(p.names(T.subnet)).toEqual(["net-private-0", "net-private-1"]);
     expect(p.output("zones")).toEqual(["us-east-1a", "us-east-1b"]);
   });
@@ -271,7 +271,7 @@ describe("Network options", () => {
 
   it("uses a brought VPC and subnets, creating only the security groups", async () => {
     const p = await network({
-      existing: { vpcId: "vpc-0123", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] },
+      vpc: { existing: { vpcId: "vpc-0123", subnetIds: ["subnet-a", "subnet-b", "subnet-c"] } },
     });
     expect(p.ofType(T.vpc)).toEqual([]);
     expect(p.ofType(T.subnet)).toEqual([]);
@@ -300,27 +300,38 @@ describe("validateNetworkArgs", () => {
   });
 
   it("fails if fewer than two zones are asked for", () => {
-    expect(problemsOf({ availabilityZones: 1 })).toEqual([{ field: "availabilityZones", value: 1 }]);
+    expect(problemsOf({ vpc: { args: { availabilityZones: 1 } } })).toEqual([
+      { field: "vpc.args.availabilityZones", value: 1 },
+    ]);
   });
 
   it("fails if the CIDR block is not a /16 to /24 network address", () => {
-    expect(problemsOf({ cidrBlock: "10.0.0.1/16" })).toEqual([{ field: "cidrBlock", value: "10.0.0.1/16" }]);
-    expect(problemsOf({ cidrBlock: "10.0.0.0/8" })).toEqual([{ field: "cidrBlock", value: "10.0.0.0/8" }]);
+    expect(problemsOf({ vpc: { args: { cidrBlock: "10.0.0.1/16" } } })).toEqual([
+      { field: "vpc.args.cidrBlock", value: "10.0.0.1/16" },
+    ]);
+    expect(problemsOf({ vpc: { args: { cidrBlock: "10.0.0.0/8" } } })).toEqual([
+      { field: "vpc.args.cidrBlock", value: "10.0.0.0/8" },
+    ]);
   });
 
   it("fails if the subnets do not fit in the VPC", () => {
-    expect(problemsOf({ cidrBlock: "10.0.0.0/24", availabilityZones: 3, subnetPrefixLength: 25 })).toEqual([
-      { field: "subnetPrefixLength", value: 25 },
+    expect(
+      problemsOf({
+        vpc: { args: { cidrBlock: "10.0.0.0/24", availabilityZones: 3, subnetPrefixLength: 25 } },
+      }),
+    ).toEqual([{ field: "vpc.args.subnetPrefixLength", value: 25 }]);
+  });
+
+  it("fails if a brought VPC has fewer than two subnets", () => {
+    expect(problemsOf({ vpc: { existing: { vpcId: "vpc-1", subnetIds: ["subnet-a"] } } })).toEqual([
+      { field: "vpc.existing.subnetIds", value: ["subnet-a"] },
     ]);
   });
 
-  it("fails if a brought VPC has fewer than two subnets, or is given creation settings", () => {
-    expect(
-      problemsOf({ existing: { vpcId: "vpc-1", subnetIds: ["subnet-a"] }, availabilityZones: 3 }),
-    ).toEqual([
-      { field: "availabilityZones", value: 3 },
-      { field: "existing.subnetIds", value: ["subnet-a"] },
-    ]);
+  it("fails if the VPC is both brought and created, or skipped", () => {
+    const both = { existing: { vpcId: "vpc-1", subnetIds: ["a", "b"] }, args: {} } as never;
+    expect(problemsOf({ vpc: both })).toEqual([{ field: "vpc", value: "{ existing, args }" }]);
+    expect(problemsOf({ vpc: { skip: true } as never })).toEqual([{ field: "vpc", value: "{ skip: true }" }]);
   });
 
   it("fails on an empty or unknown Kafka authentication, a bad Redis port, a bad retention and a skipped key", () => {
@@ -352,8 +363,8 @@ describe("validateNetworkArgs", () => {
   });
 
   it("is what the component runs before registering anything", async () => {
-    await expect(network({ availabilityZones: 7 })).rejects.toThrow(
-      "seawall:aws:Network: invalid arguments: 1 problem:\n  - availabilityZones = 7: must be a whole number from 2 to 6",
+    await expect(network({ vpc: { args: { availabilityZones: 7 } } })).rejects.toThrow(
+      "seawall:aws:Network: invalid arguments: 1 problem:\n  - vpc.args.availabilityZones = 7: must be a whole number from 2 to 6",
     );
   });
 });

@@ -30,8 +30,7 @@ const tags = { t: "1" };
 describe("the AWS platform's service arguments", () => {
   it("spans three zones in prod, opens the IAM Kafka port and the Prometheus exporters, and keeps flow logs as long as the profile says", () => {
     expect(networkArgs(prodArgs, resolveProfile("prod"), tags)).toEqual({
-      availabilityZones: 3,
-      cidrBlock: undefined,
+      vpc: { args: { cidrBlock: undefined, availabilityZones: 3 } },
       kafka: { clientAuthentication: ["iam"], openMonitoring: true },
       redis: {},
       flowLogs: { args: { retentionInDays: 90 } },
@@ -44,8 +43,7 @@ describe("the AWS platform's service arguments", () => {
   it("brings the team's own VPC when given", () => {
     const args = { ...prodArgs, network: { existing: { vpcId: "vpc-1", subnetIds: ["a", "b", "c", "d"] } } };
     const n = networkArgs(args, resolveProfile("prod"), tags);
-    expect(n.existing).toEqual({ vpcId: "vpc-1", subnetIds: ["a", "b", "c", "d"] });
-    expect(n.availabilityZones).toBeUndefined();
+    expect(n.vpc).toEqual({ existing: { vpcId: "vpc-1", subnetIds: ["a", "b", "c", "d"] } });
     expect(eventStreamArgs(args, resolveProfile("prod"), placement(4), tags).subnetIds).toEqual([
       "subnet-0",
       "subnet-1",
@@ -129,7 +127,7 @@ describe("the AWS platform's service arguments", () => {
       network: { cidrBlock: "10.0.0.0/8" },
     };
     expect(validateDataPlatformArgs(args).map((p) => [p.field, p.value])).toEqual([
-      ["network.cidrBlock", "10.0.0.0/8"],
+      ["network.vpc.args.cidrBlock", "10.0.0.0/8"],
       ["network.flowLogs.args.retentionInDays", 45],
       ["eventStream.minInsyncReplicas", 3],
       ["eventStream.logRetentionInDays", 45],
