@@ -20,6 +20,9 @@ const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = require(
   require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [pulumiDir] }),
 );
+const { Empty } = require(
+  require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [pulumiDir] }),
+);
 
 const POLICIES_DIR = path.resolve(__dirname, "..", "..", "policies");
 /** The runner `pulumi preview --policy-pack` starts: it type-checks and loads the pack with ts-node. */
@@ -188,6 +191,29 @@ const INSECURE: ResourceDescriptor[] = [
     props: { spec: { template: { spec: { containers: [{ name: "w", image: "redis" }] } } } },
   },
 ];
+
+describe("the pack as the engine loads it", () => {
+  it("announces every rule with its level, remediation and config schema", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- an untyped protobuf message
+    const info: any = await call("getAnalyzerInfo", new Empty());
+    expect(info.getName()).toBe("seawall");
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped protobuf messages
+    const announced = info.getPoliciesList().map((p: any) => ({
+      name: p.getName(),
+      level: LEVEL_NAMES[p.getEnforcementlevel()],
+      remediation: p.getRemediationSteps(),
+      config: p.getConfigschema()?.getProperties()?.toJavaScript() ?? {},
+    }));
+    expect(announced).toEqual(
+      allPolicies().map((p) => ({
+        name: p.name,
+        level: p.enforcementLevel,
+        remediation: p.remediationSteps,
+        config: JSON.parse(JSON.stringify(p.configSchema?.properties ?? {})),
+      })),
+    );
+  });
+});
 
 describe("the offline evaluator agrees with the engine's analyzer", () => {
   it.each(["dev", "prod"] as const)(
