@@ -15,6 +15,8 @@ export interface PlatformOutputs {
   replicaBucketUri?: pulumi.Output<string>;
   /** How clients reach the event stream. */
   kafka: pulumi.Output<KafkaConnection>;
+  /** An IAM policy that lets a workload's role use the event stream, where the cloud authenticates clients with IAM. */
+  kafkaClientPolicyArn?: pulumi.Output<string>;
   /** How clients reach the feature store; `authSecret` is a Pulumi secret. */
   redis: pulumi.Output<RedisConnection>;
   /** Where clients run: the private network and the security group they join to reach the services. */

@@ -18,6 +18,7 @@ export async function program(): Promise<Record<string, unknown>> {
     bucketUri: o.bucketUri,
     ...(o.replicaBucketUri ? { replicaBucketUri: o.replicaBucketUri } : {}),
     kafka: o.kafka,
+    ...(o.kafkaClientPolicyArn ? { kafkaClientPolicyArn: o.kafkaClientPolicyArn } : {}),
     // The auth token inside makes the whole contract secret; marked here too so it never depends on that.
     redis: pulumi.secret(o.redis),
     ...(o.network ? { network: o.network } : {}),

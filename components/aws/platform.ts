@@ -97,6 +97,7 @@ export function buildAwsPlatform(
       ? uri(store.replicaBucket.bucket, args.objectStore?.prefix ?? "")
       : undefined,
     kafka: events.connection,
+    kafkaClientPolicyArn: events.clientPolicyArn,
     redis: features.connection,
     network: pulumi
       .all([network.vpcId, network.privateSubnetIds, network.clientSecurityGroupId])

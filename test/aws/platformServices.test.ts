@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import {
   eventStreamArgs,
   featureStoreArgs,
@@ -26,6 +28,16 @@ const placement = (n: number): Placement => ({
   redisSecurityGroupIds: ["sg-redis"],
 });
 const tags = { t: "1" };
+
+/** Whether the provider's resource takes `tags`, read from its declaration (`aws:msk/cluster:Cluster` → msk/cluster.d.ts). */
+function takesTags(type: string): boolean {
+  const [, module, resource] = type.split(":");
+  const file = path.join(path.dirname(require.resolve("@pulumi/aws/package.json")), `${module}.d.ts`);
+  const source = readFileSync(file, "utf8");
+  const args = new RegExp(`export interface ${resource}Args \\{([\\s\\S]*?)\\n\\}`).exec(source);
+  if (!args) throw new Error(`no ${resource}Args in ${file}`);
+  return /\n {4}tags\?:/.test(args[1]);
+}
 
 describe("the AWS platform's service arguments", () => {
   it("spans three zones in prod, opens the IAM Kafka port and the Prometheus exporters, and keeps flow logs as long as the profile says", () => {
@@ -192,27 +204,30 @@ describe("the prod-aws stack", () => {
       "seawall:data-classification": "confidential",
       "seawall:backup": "true",
     };
-    const untagged = new Set<string>();
+    expect(
+      ["aws:msk/topic:Topic", "aws:iam/rolePolicy:RolePolicy", "aws:kms/key:Key"].map(takesTags),
+    ).toEqual([false, false, true]);
+    const checked = new Set<string>();
     for (const r of p.resources.filter((x) => x.custom && x.type.startsWith("aws:"))) {
-      if (r.inputs.tags === undefined) untagged.add(r.type);
-      else expect({ [r.name]: r.inputs.tags }).toEqual({ [r.name]: expect.objectContaining(expected) });
+      if (!takesTags(r.type)) continue;
+      checked.add(r.type);
+      expect({ [r.name]: r.inputs.tags }).toEqual({ [r.name]: expect.objectContaining(expected) });
     }
-    // These types take no tags.
-    expect([...untagged].sort()).toEqual([
-      "aws:appautoscaling/policy:Policy",
-      "aws:ec2/routeTableAssociation:RouteTableAssociation",
-      "aws:iam/rolePolicy:RolePolicy",
-      "aws:msk/configuration:Configuration",
-      "aws:msk/topic:Topic",
-      "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-      "aws:s3/bucketLogging:BucketLogging",
-      "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-      "aws:s3/bucketPolicy:BucketPolicy",
-      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-      "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
-      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-      "aws:s3/bucketVersioning:BucketVersioning",
-    ]);
+    for (const type of [
+      "aws:ec2/vpc:Vpc",
+      "aws:ec2/subnet:Subnet",
+      "aws:ec2/securityGroup:SecurityGroup",
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+      "aws:ec2/flowLog:FlowLog",
+      "aws:msk/cluster:Cluster",
+      "aws:appautoscaling/target:Target",
+      "aws:elasticache/replicationGroup:ReplicationGroup",
+      "aws:elasticache/parameterGroup:ParameterGroup",
+      "aws:cloudwatch/logGroup:LogGroup",
+      "aws:kms/key:Key",
+    ]) {
+      expect(checked).toContain(type);
+    }
   });
 
   it("exports the Kafka connection in the clear and the Redis connection as a secret", () => {
@@ -237,6 +252,12 @@ describe("the prod-aws stack", () => {
         authSecret: token,
       },
     });
+  });
+
+  it("exports the IAM policy workloads attach to use the event stream", () => {
+    expect(p.output("kafkaClientPolicyArn")).toMatch(
+      /^arn:aws:iam::123456789012:policy\/seawall-prod-events-clients-[0-9a-f]{7}$/,
+    );
   });
 
   it("synthesizes without deprecation warnings", () => {
