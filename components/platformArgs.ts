@@ -45,20 +45,25 @@ export interface EventStreamSettings {
   topics?: KafkaTopic[];
 }
 
+/** What a Redis-compatible store may evict when memory is full (`maxmemory-policy`). */
+export const EVICTION_POLICIES = [
+  "volatile-lru",
+  "allkeys-lru",
+  "volatile-lfu",
+  "allkeys-lfu",
+  "volatile-random",
+  "allkeys-random",
+  "volatile-ttl",
+  "noeviction",
+] as const;
+export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
+
 /** Feature-store settings a platform team sets; the profile sets sizes, replicas and snapshots. */
 export interface FeatureStoreSettings {
   /** The engine version. @default - the component's current default */
   engineVersion?: string;
   /** What the store evicts when memory is full. @default "volatile-lru" */
-  maxmemoryPolicy?:
-    | "volatile-lru"
-    | "allkeys-lru"
-    | "volatile-lfu"
-    | "allkeys-lfu"
-    | "volatile-random"
-    | "allkeys-random"
-    | "volatile-ttl"
-    | "noeviction";
+  maxmemoryPolicy?: EvictionPolicy;
 }
 
 /** Everything `DataPlatform` needs; the stack config maps onto it one to one. */

@@ -3,6 +3,7 @@ import {
   CLOUDS,
   DATA_CLASSIFICATIONS,
   DataPlatformArgs,
+  EVICTION_POLICIES,
   validateDataPlatformArgs,
 } from "../components/platform";
 import { ENVIRONMENTS } from "../components/profiles";
@@ -58,18 +59,7 @@ const eventStream = z.strictObject({
 
 const featureStore = z.strictObject({
   engineVersion: z.string().optional(),
-  maxmemoryPolicy: z
-    .enum([
-      "volatile-lru",
-      "allkeys-lru",
-      "volatile-lfu",
-      "allkeys-lfu",
-      "volatile-random",
-      "allkeys-random",
-      "volatile-ttl",
-      "noeviction",
-    ])
-    .optional(),
+  maxmemoryPolicy: z.enum(EVICTION_POLICIES).optional(),
 });
 
 /** The `seawall:` keys. */

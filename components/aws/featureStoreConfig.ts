@@ -1,3 +1,5 @@
+import { EvictionPolicy, EVICTION_POLICIES } from "../platformArgs";
+
 /**
  * Pure logic of the ElastiCache feature store: the engine's parameter group family and parameters,
  * and the maintenance and snapshot windows. No Pulumi here, so it is tested directly.
@@ -10,17 +12,8 @@ export const DEFAULT_VALKEY_VERSION = "8.2";
 export const VALKEY_VERSION = /^(\d+)\.(\d+)$/;
 
 /** The eviction policies Valkey offers. */
-export const MAXMEMORY_POLICIES = [
-  "volatile-lru",
-  "allkeys-lru",
-  "volatile-lfu",
-  "allkeys-lfu",
-  "volatile-random",
-  "allkeys-random",
-  "volatile-ttl",
-  "noeviction",
-] as const;
-export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
+export const MAXMEMORY_POLICIES = EVICTION_POLICIES;
+export type MaxmemoryPolicy = EvictionPolicy;
 
 /** The parameter group family of a Valkey version: `8.2` → `valkey8`. */
 export function parameterGroupFamily(version: string): string {
