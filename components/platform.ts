@@ -21,6 +21,10 @@ export interface PlatformOutputs {
   redis: pulumi.Output<RedisConnection>;
   /** Where clients run: the private network and the security group they join to reach the services. */
   network?: pulumi.Output<{ vpcId: string; privateSubnetIds: string[]; clientSecurityGroupId: string }>;
+  /** The topic alarms and backup failures notify; subscribe your pager or chat to it. */
+  alertTopicArn?: pulumi.Output<string>;
+  /** The monitoring dashboard in the cloud's console. */
+  dashboardUrl?: pulumi.Output<string>;
   /** Encryption keys by what they protect. */
   kmsKeys: Record<string, pulumi.Output<string>>;
 }

@@ -106,6 +106,9 @@ export interface ObjectStoreArgs {
   tags?: Record<string, string>;
 }
 
+/** The id of the replication rule; S3's replication metrics carry it as the `RuleId` dimension. */
+export const REPLICATION_RULE_ID = "replicate-everything";
+
 const DEFAULT_LIFECYCLE = {
   infrequentAccessAfterDays: 30,
   archiveAfterDays: 90,
@@ -444,7 +447,7 @@ export class ObjectStore extends pulumi.ComponentResource {
           role: role.arn,
           rules: [
             {
-              id: "replicate-everything",
+              id: REPLICATION_RULE_ID,
               status: "Enabled",
               priority: 1,
               filter: {},

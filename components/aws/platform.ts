@@ -3,7 +3,9 @@ import type { PlatformOutputs } from "../platform";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
 import { Problem, SeawallValidationError } from "../validation";
-import { ObjectStore, ObjectStoreArgs, validateObjectStoreArgs } from "./objectStore";
+import { Backups } from "./backups";
+import { Monitoring } from "./monitoring";
+import { ObjectStore, ObjectStoreArgs, REPLICATION_RULE_ID, validateObjectStoreArgs } from "./objectStore";
 import { EventStream } from "./eventStream";
 import { FeatureStore } from "./featureStore";
 import { Network } from "./network";
@@ -14,6 +16,7 @@ import {
   Placement,
   validateServiceArgs,
 } from "./platformServices";
+import { backupsArgs, monitoringArgs, validateOperationsArgs } from "./platformOperations";
 
 /** The tags every resource of the platform carries. */
 export function platformTags(args: DataPlatformArgs, profile: Profile): Record<string, string> {
@@ -57,7 +60,7 @@ function prefixed(prefix: string, error: unknown): Problem[] {
 }
 
 export function validateAwsPlatformArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
-  const services = validateServiceArgs(args, profile);
+  const services = [...validateServiceArgs(args, profile), ...validateOperationsArgs(args, profile)];
   try {
     validateObjectStoreArgs(objectStoreArgs(args, profile));
     return services;
@@ -73,7 +76,8 @@ export function buildAwsPlatform(
   args: DataPlatformArgs,
   profile: Profile,
 ): PlatformOutputs {
-  const store = new ObjectStore(`${name}-lake`, objectStoreArgs(args, profile), { parent });
+  const storeArgs = objectStoreArgs(args, profile);
+  const store = new ObjectStore(`${name}-lake`, storeArgs, { parent });
   const tags = platformTags(args, profile);
   const network = new Network(`${name}-network`, networkArgs(args, profile, tags), { parent });
   const placement: Placement = {
@@ -83,12 +87,35 @@ export function buildAwsPlatform(
     kafkaSecurityGroupIds: network.kafkaSecurityGroupId ? [network.kafkaSecurityGroupId] : [],
     redisSecurityGroupIds: network.redisSecurityGroupId ? [network.redisSecurityGroupId] : [],
   };
-  const events = new EventStream(`${name}-events`, eventStreamArgs(args, profile, placement, tags), {
-    parent,
-  });
-  const features = new FeatureStore(`${name}-features`, featureStoreArgs(args, profile, placement, tags), {
-    parent,
-  });
+  const eventArgs = eventStreamArgs(args, profile, placement, tags);
+  const events = new EventStream(`${name}-events`, eventArgs, { parent });
+  const featureArgs = featureStoreArgs(args, profile, placement, tags);
+  const features = new FeatureStore(`${name}-features`, featureArgs, { parent });
+  // AWS Backup selects the lake's buckets by the backup tag; MSK and ElastiCache are not supported
+  // by AWS Backup (the feature store keeps its own snapshots).
+  const backups = new Backups(`${name}-backups`, backupsArgs(args, profile, tags), { parent });
+  const monitoring = new Monitoring(
+    `${name}-monitoring`,
+    monitoringArgs(profile, tags, {
+      eventStream: { clusterName: events.clusterName, brokerCount: eventArgs.brokerCount ?? 1 },
+      featureStore: {
+        replicationGroupId: features.replicationGroupId,
+        shards: featureArgs.shards ?? 1,
+        replicasPerShard: featureArgs.replicasPerShard ?? 0,
+      },
+      // S3 publishes replication metrics only with Replication Time Control (metrics) on.
+      objectStore:
+        store.replicaBucket && storeArgs.replication?.replicationTimeControl
+          ? {
+              sourceBucket: store.bucketName,
+              destinationBucket: store.replicaBucket.bucket,
+              ruleId: REPLICATION_RULE_ID,
+            }
+          : undefined,
+      backups: { vaultName: backups.vaultName },
+    }),
+    { parent },
+  );
   const uri = (bucket: pulumi.Input<string>, prefix: string) => pulumi.interpolate`s3://${bucket}/${prefix}`;
   return {
     objectStore: store.location,
@@ -97,6 +124,8 @@ export function buildAwsPlatform(
       ? uri(store.replicaBucket.bucket, args.objectStore?.prefix ?? "")
       : undefined,
     kafka: events.connection,
+    alertTopicArn: monitoring.alertTopicArn,
+    dashboardUrl: monitoring.dashboardUrl,
     kafkaClientPolicyArn: events.clientPolicyArn,
     redis: features.connection,
     network: pulumi
@@ -110,6 +139,9 @@ export function buildAwsPlatform(
       objectStore: store.kmsKeyArn,
       eventStream: events.kmsKeyArn,
       featureStore: features.kmsKeyArn,
+      backups: backups.kmsKeyArn,
+      ...(backups.copyKmsKeyArn ? { backupsCopy: backups.copyKmsKeyArn } : {}),
+      alerts: monitoring.kmsKeyArn,
       ...(store.replicaKmsKeyArn ? { objectStoreReplica: store.replicaKmsKeyArn } : {}),
     },
   };

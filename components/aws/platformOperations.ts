@@ -33,8 +33,8 @@ export function backupsArgs(
     dailyRetentionDays: b.dailyRetentionDays,
     weeklyRetentionDays: b.weeklyRetentionDays,
     vaultLock: b.vaultLock ? {} : undefined,
-    // Without a replica region the copy has nowhere to go; validation says so.
-    copy: b.crossRegionCopy ? { region: args.replicaRegion as string } : undefined,
+    // Without a replica region the copy has nowhere to go; validateOperationsArgs says so.
+    copy: b.crossRegionCopy && args.replicaRegion ? { region: args.replicaRegion } : undefined,
     restoreTesting: b.restoreTesting ? {} : undefined,
     // Recovery points must be deletable in throwaway environments, and nowhere else.
     forceDestroy: profile.forceDestroy,
@@ -110,7 +110,20 @@ function prefixed(prefix: string, check: () => void): Problem[] {
  * and `monitoring.` (a profile threshold out of range appears as `monitoring.thresholds.*`).
  */
 export function validateOperationsArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const replication = args.objectStore?.replication ?? profile.objectStore.replication;
+  // With replication on, the platform already reports the missing replica region.
+  const copyProblems: Problem[] =
+    profile.backup.crossRegionCopy && !args.replicaRegion && !replication
+      ? [
+          {
+            field: "replicaRegion",
+            value: args.replicaRegion,
+            fix: `required when backups are copied to another region (profile.backup.crossRegionCopy, on in ${profile.environment}); set a region other than ${args.region}`,
+          },
+        ]
+      : [];
   return [
+    ...copyProblems,
     ...prefixed("backups", () => validateBackupsArgs(backupsArgs(args, profile, {}))),
     ...prefixed("monitoring", () => validateMonitoringArgs(monitoringArgs(profile, {}, {}))),
   ];

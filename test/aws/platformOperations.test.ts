@@ -110,11 +110,20 @@ describe("validateOperationsArgs", () => {
     }
   });
 
-  it("reports a cross-region backup copy without a replica region", () => {
-    const args = { ...base, replicaRegion: undefined };
-    expect(validateOperationsArgs(args, resolveProfile("prod")).map((p) => p.field)).toEqual([
-      "backups.copy.region",
+  it("reports a cross-region backup copy without a replica region once, as the replica region", () => {
+    const args = { ...base, replicaRegion: undefined, objectStore: { replication: false } };
+    expect(validateOperationsArgs(args, resolveProfile("prod"))).toEqual([
+      {
+        field: "replicaRegion",
+        value: undefined,
+        fix: "required when backups are copied to another region (profile.backup.crossRegionCopy, on in prod); set a region other than us-east-1",
+      },
     ]);
+    expect(backupsArgs(args, resolveProfile("prod"), tags).copy).toBeUndefined();
+  });
+
+  it("leaves a missing replica region with replication on to the platform's own check", () => {
+    expect(validateOperationsArgs({ ...base, replicaRegion: undefined }, resolveProfile("prod"))).toEqual([]);
   });
 
   it("reports impossible profile overrides under backups and monitoring", () => {
