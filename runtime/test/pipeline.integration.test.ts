@@ -97,5 +97,31 @@ describe("the pipeline on real services", () => {
     expect((await fetch(`http://127.0.0.1:${server.port}/readyz`)).status).toBe(200);
     const metrics = await (await fetch(`http://127.0.0.1:${server.port}/metrics`)).text();
     expect(metrics).toMatch(/seawall_feature_reads_total\{stage="feature-server"\} \d+/);
+
+    // Each worker's /metrics tells the same story as the data.
+    const scrape = async (w: Worker) => (await fetch(`http://127.0.0.1:${w.port}/metrics`)).text();
+    const value = (text: string, re: RegExp) => Number(re.exec(text)?.[1] ?? NaN);
+    const [ingest, dedup, sink] = await Promise.all(workers.slice(0, 3).map(scrape));
+    expect(value(ingest, /^seawall_records_in_total\{stage="ingest"\} (\d+)$/m)).toBe(stream.length);
+    expect(
+      value(ingest, /^seawall_records_dead_lettered_total\{reason="too-deep",stage="ingest"\} (\d+)$/m),
+    ).toBe(invalid.filter((r) => r.kind === "too-deep").length);
+    expect(value(dedup, /^seawall_records_duplicate_total\{stage="dedup"\} (\d+)$/m)).toBe(
+      stream.length - valid.length - invalid.length,
+    );
+    expect(value(sink, /^seawall_lake_files_total\{stage="lake-sink"\} (\d+)$/m)).toBe(lake.files.length);
+    expect(value(sink, /^seawall_batch_latency_seconds_count\{stage="lake-sink"\} (\d+)$/m)).toBeGreaterThan(
+      0,
+    );
+    expect(value(sink, /^seawall_consumer_lag\{stage="lake-sink"\} (\d+)$/m)).toBe(0);
+    expect(value(sink, /^seawall_breaker_state\{dependency="object-store",stage="lake-sink"\} (\d+)$/m)).toBe(
+      0,
+    );
+    expect(value(dedup, /^seawall_aimd_batch_size\{stage="dedup"\} (\d+)$/m)).toBeGreaterThanOrEqual(100);
+
+    // Trace context flows through the headers: dedup keeps the trace id that ingest started.
+    const unique = await readTopic(cfg, cfg.TOPIC_EVENTS, 50, 1000);
+    for (const r of unique)
+      expect(r.headers.traceparent?.toString()).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
   });
 });
