@@ -51,6 +51,12 @@ export interface VpcArgs {
    * @default - four bits longer than the VPC's (a /20 in a /16)
    */
   subnetPrefixLength?: number;
+  /**
+   * An S3 gateway endpoint on the private route table, so the lake sink reaches S3 without a NAT
+   * gateway or the internet. Gateway endpoints cost nothing.
+   * @default true
+   */
+  s3GatewayEndpoint?: boolean;
 }
 
 export interface NetworkArgs {
@@ -281,6 +287,21 @@ export class Network extends pulumi.ComponentResource {
       this.vpcId = vpc.id;
       this.privateSubnetIds = pulumi.all(subnets.map((s) => s.id));
       this.subnetCount = zones;
+      if (vpcOption.args.s3GatewayEndpoint ?? true) {
+        new aws.ec2.VpcEndpoint(
+          `${name}-s3`,
+          {
+            vpcId: vpc.id,
+            vpcEndpointType: "Gateway",
+            serviceName: aws
+              .getRegionOutput({}, { parent: this })
+              .region.apply((r) => `com.amazonaws.${r}.s3`),
+            routeTableIds: [routeTable.id],
+            tags: named("s3"),
+          },
+          { parent: this },
+        );
+      }
     }
 
     const client = new aws.ec2.SecurityGroup(

@@ -16,6 +16,7 @@ const T = {
   role: "aws:iam/role:Role",
   rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   flowLog: "aws:ec2/flowLog:FlowLog",
+  endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
   igw: "aws:ec2/internetGateway:InternetGateway",
   nat: "aws:ec2/natGateway:NatGateway",
 };
@@ -67,6 +68,7 @@ describe("Network defaults", () => {
       [T.role]: 1,
       [T.rolePolicy]: 1,
       [T.flowLog]: 1,
+      [T.endpoint]: 1,
     });
     expect(p.ofType(T.igw)).toEqual([]);
     expect(p.ofType(T.nat)).toEqual([]);
@@ -120,6 +122,18 @@ describe("Network defaults", () => {
       expect(a.propertyDependencies.routeTableId).toEqual([table.urn]);
       expect(a.propertyDependencies.subnetId).toEqual([p.one(T.subnet, `net-private-${i}`).urn]);
     }
+  });
+
+  it("reaches S3 through a gateway endpoint on the private route table, with no NAT or internet", () => {
+    const endpoint = p.one(T.endpoint, "net-s3");
+    expect(endpoint.inputs).toEqual({
+      vpcId: p.output("vpcId"),
+      vpcEndpointType: "Gateway",
+      serviceName: "com.amazonaws.us-east-1.s3",
+      routeTableIds: [expect.stringMatching(/^rtb-/)],
+      tags: { ...tags, Name: "net-s3" },
+    });
+    expect(endpoint.propertyDependencies.routeTableIds).toEqual([p.one(T.routeTable, "net-private").urn]);
   });
 
   it("opens the Kafka IAM port 9098 only from the client group", () => {
@@ -237,6 +251,11 @@ describe("Network defaults", () => {
 });
 
 describe("Network options", () => {
+  it("creates no S3 endpoint when asked not to", async () => {
+    const p = await network({ vpc: { args: { s3GatewayEndpoint: false } } });
+    expect(p.ofType(T.endpoint)).toEqual([]);
+  });
+
   it("spans two zones in dev", async () => {
     const p = await network({ vpc: { args: { availabilityZones: 2 } } });
     expect(p.names(T.subnet)).toEqual(["net-private-0", "net-private-1"]);
@@ -276,6 +295,7 @@ describe("Network options", () => {
     expect(p.ofType(T.vpc)).toEqual([]);
     expect(p.ofType(T.subnet)).toEqual([]);
     expect(p.ofType(T.flowLog)).toEqual([]);
+    expect(p.ofType(T.endpoint)).toEqual([]);
     expect(p.output("subnetIds")).toEqual(["subnet-a", "subnet-b", "subnet-c"]);
     expect(p.one(T.sg, "net-clients").inputs.vpcId).toBe("vpc-0123");
   });
