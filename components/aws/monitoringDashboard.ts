@@ -37,6 +37,8 @@ interface Widget {
 
 const GRAPH_WIDTH = 12;
 const GRAPH_HEIGHT = 6;
+/** CloudWatch's limit on the alarms of one alarm-status widget. */
+const MAX_ALARMS_PER_WIDGET = 100;
 
 function metricRow(m: MetricRef<string>, options: Record<string, unknown>): MetricRow {
   const dims = Object.entries(m.dimensions).flat();
@@ -78,14 +80,20 @@ export function renderDashboard(spec: DashboardSpec): {
     },
   ];
   let y = 1;
-  if (spec.alarmArns.length > 0) {
+  // An alarm-status widget shows at most 100 alarms; a large fleet gets several strips.
+  for (let i = 0; i < spec.alarmArns.length; i += MAX_ALARMS_PER_WIDGET) {
+    const part = Math.floor(i / MAX_ALARMS_PER_WIDGET) + 1;
     widgets.push({
       type: "alarm",
       x: 0,
       y,
       width: 24,
       height: 3,
-      properties: { title: "Alarms", alarms: spec.alarmArns, sortBy: "stateUpdatedTimestamp" },
+      properties: {
+        title: spec.alarmArns.length > MAX_ALARMS_PER_WIDGET ? `Alarms (${part})` : "Alarms",
+        alarms: spec.alarmArns.slice(i, i + MAX_ALARMS_PER_WIDGET),
+        sortBy: "stateUpdatedTimestamp",
+      },
     });
     y += 3;
   }

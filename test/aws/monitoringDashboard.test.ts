@@ -39,6 +39,19 @@ describe("renderDashboard", () => {
     });
   });
 
+  it("splits more than 100 alarms over several status strips, as CloudWatch allows 100 per widget", () => {
+    const alarmArns = Array.from({ length: 230 }, (_, i) => `arn:aws:cloudwatch:us-east-1:1:alarm:a${i}`);
+    const strips = renderDashboard({ ...spec, alarmArns }).widgets.filter((w) => w.type === "alarm");
+    expect(
+      strips.map((w) => [(w.properties as Props).title, (w.properties.alarms as string[]).length, w.y]),
+    ).toEqual([
+      ["Alarms (1)", 100, 1],
+      ["Alarms (2)", 100, 4],
+      ["Alarms (3)", 30, 7],
+    ]);
+    expect(strips.flatMap((w) => w.properties.alarms as string[])).toEqual(alarmArns);
+  });
+
   it("draws one graph per kind of alarm, two to a row", () => {
     const graphs = renderDashboard(spec).widgets.filter((w) => w.type === "metric");
     expect(graphs.map((g) => (g.properties as Props).title)).toEqual([
