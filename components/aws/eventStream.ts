@@ -15,9 +15,9 @@ import {
   topicConfigs,
   versionSlug,
 } from "./eventStreamConfig";
-import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
+import { checkKmsKeyOption, KmsKeyOption, resolveKmsKey } from "./kmsKey";
 import { logsKeyOption } from "./logsKey";
-import { checkKmsKeyOption, checkLogRetention } from "./logs";
+import { checkLogRetention } from "./logs";
 
 /** MSK enhanced monitoring levels. See https://docs.aws.amazon.com/msk/latest/developerguide/monitoring.html */
 export type EnhancedMonitoring =

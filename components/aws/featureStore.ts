@@ -15,9 +15,9 @@ import {
   windowMinutes,
   windowsOverlap,
 } from "./featureStoreConfig";
-import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
+import { checkKmsKeyOption, KmsKeyOption, resolveKmsKey } from "./kmsKey";
 import { logsKeyOption } from "./logsKey";
-import { checkKmsKeyOption, checkLogRetention } from "./logs";
+import { checkLogRetention } from "./logs";
 import { REDIS_PORT } from "./networkPlan";
 
 export interface FeatureStoreArgs {

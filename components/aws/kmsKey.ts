@@ -25,8 +25,16 @@ export interface KmsKeyArgs {
  */
 export type KmsKeyOption = { existing: { arn: pulumi.Input<string> } } | { args: KmsKeyArgs };
 
-/** Adds a problem for each way `option` asks for something other than exactly one customer-managed key. */
-export function checkKmsKeyOption(p: Problems, field: string, option: KmsKeyOption | undefined): void {
+/**
+ * Adds a problem for each way `option` asks for something other than exactly one customer-managed key;
+ * `why` says what the key protects.
+ */
+export function checkKmsKeyOption(
+  p: Problems,
+  field: string,
+  option: KmsKeyOption | undefined,
+  why?: string,
+): void {
   if (option && "existing" in option && "args" in option) {
     p.add(
       field,
@@ -35,7 +43,11 @@ export function checkKmsKeyOption(p: Problems, field: string, option: KmsKeyOpti
     );
   }
   if (option && "skip" in option) {
-    p.add(field, "{ skip: true }", "a customer-managed key is required; give `existing` or `args`");
+    p.add(
+      field,
+      "{ skip: true }",
+      `a customer-managed key is required${why ? ` (${why})` : ""}; give \`existing\` or \`args\``,
+    );
   }
 }
 

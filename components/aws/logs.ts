@@ -1,10 +1,9 @@
 import { Problems } from "../validation";
-import { KmsKeyOption } from "./kmsKey";
 
 /**
- * Pure helpers shared by the components that write to CloudWatch Logs or keep secrets under a
- * customer-managed key: the retention periods CloudWatch accepts, the key policy that lets
- * CloudWatch Logs use a key, the flow-log delivery role's documents, and the check of a key option.
+ * Pure helpers shared by the components that write to CloudWatch Logs: the retention periods
+ * CloudWatch accepts, the key policy that lets CloudWatch Logs use a key, and the flow-log delivery
+ * role's documents.
  */
 
 /** The retention periods, in days, that CloudWatch Logs accepts (`PutRetentionPolicy`). */
@@ -22,30 +21,6 @@ export function checkLogRetention(p: Problems, field: string, value: unknown): v
       value,
       `CloudWatch Logs keeps logs for one of ${LOG_RETENTION_DAYS.join(", ")} days` +
         (nearest !== undefined ? `; use ${nearest}` : ""),
-    );
-  }
-}
-
-/** Adds a problem when a key option is contradictory or tries to go without a customer-managed key. */
-export function checkKmsKeyOption(
-  p: Problems,
-  field: string,
-  option: KmsKeyOption | undefined,
-  why: string,
-): void {
-  if (option === undefined) return;
-  if ("existing" in option && "args" in option) {
-    p.add(
-      field,
-      "{ existing, args }",
-      "give either `existing` (bring your own key) or `args` (create one), not both",
-    );
-  }
-  if ("skip" in option) {
-    p.add(
-      field,
-      "{ skip: true }",
-      `a customer-managed key is required (${why}); give \`existing\` or \`args\``,
     );
   }
 }

@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../validation";
-import { KmsKeyOption, resolveKmsKey } from "./kmsKey";
+import { checkKmsKeyOption, KmsKeyOption, resolveKmsKey } from "./kmsKey";
 import { logsKeyOption } from "./logsKey";
-import { checkKmsKeyOption, checkLogRetention, flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./logs";
+import { checkLogRetention, flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./logs";
 import {
   bitsFor,
   KafkaClientAuthentication,
