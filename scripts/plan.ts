@@ -2,8 +2,11 @@
  * `npm run plan -- --stack <name> [--json]`: synthesizes a stack offline, under the SDK's mocks, and
  * prints its resource tree and the count of each resource type (like `cdk synth`). `--json` prints
  * every resource as `{ urn, type, name, parent, provider, inputs, dependsOn, propertyDependencies,
- * protect }`.
+ * protect }`. The plan also runs the policy pack over the stack, with the `prod` pack config for
+ * `prod-*` stacks and `dev` otherwise, and exits 1 on a mandatory violation, as `pulumi preview`
+ * with the pack would.
  */
+import { environmentOfStack, evaluateResources, Verdict } from "../policies/check";
 import { RecordedResource, Secret } from "./synth/harness";
 import { listStacks, synthesizeStack, UnknownStackError } from "./synth/stacks";
 
@@ -80,13 +83,24 @@ export function toJson(resources: RecordedResource[]): object[] {
   }));
 }
 
-async function main(): Promise<void> {
+export function renderVerdicts(verdicts: Verdict[], environment: string): string {
+  const mandatory = verdicts.filter((v) => v.level === "mandatory").length;
+  const lines = [
+    `Policy pack (config ${environment}): ${verdicts.length} violation${verdicts.length === 1 ? "" : "s"}, ${mandatory} mandatory`,
+  ];
+  for (const v of verdicts) lines.push(`  [${v.level}] ${v.rule}: ${v.type} ${v.resource}: ${v.message}`);
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const { resources, outputs } = await synthesizeStack(options.stack);
   if (options.json) {
     process.stdout.write(`${JSON.stringify(toJson(resources), null, 2)}\n`);
-    return;
+    return 0;
   }
+  const environment = environmentOfStack(options.stack);
+  const verdicts = await evaluateResources(resources, { environment });
   const out: string[] = [`Plan for stack ${options.stack} (offline synthesis under Pulumi mocks)`, ""];
   out.push(renderTree(resources), "", "Resources by type:");
   for (const [type, n] of countByType(resources)) out.push(`  ${String(n).padStart(4)}  ${type}`);
@@ -96,14 +110,19 @@ async function main(): Promise<void> {
       `  ${key}: ${o.secret ? "[secret]" : JSON.stringify(o.value, (_k, v) => (v instanceof Secret ? "[secret]" : v))}`,
     );
   }
+  out.push("", renderVerdicts(verdicts, environment));
   process.stdout.write(`${out.join("\n")}\n`);
+  return verdicts.some((v) => v.level === "mandatory") ? 1 : 0;
 }
 
 if (require.main === module) {
-  main().catch((error: unknown) => {
-    const message =
-      error instanceof UnknownStackError || error instanceof Error ? error.message : String(error);
-    process.stderr.write(`plan: ${message}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      const message =
+        error instanceof UnknownStackError || error instanceof Error ? error.message : String(error);
+      process.stderr.write(`plan: ${message}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as path from "node:path";
-import { countByType, parseArgs, renderTree } from "../../scripts/plan";
+import { countByType, parseArgs, renderTree, renderVerdicts } from "../../scripts/plan";
 import { Secret, synthesize } from "../../scripts/synth/harness";
 import { listStacks, loadStackConfig, UnknownStackError } from "../../scripts/synth/stacks";
 
@@ -134,6 +134,36 @@ describe("npm run plan", () => {
       ].sort(),
     );
     expect(list.some((x) => x.type === "aws:s3/bucket:Bucket")).toBe(true);
+  });
+
+  it("renders the policy pack's verdicts with their level", () => {
+    const verdict = {
+      rule: "s3-bucket-versioning",
+      resource: "lake",
+      urn: "urn:lake",
+      type: "aws:s3/bucket:Bucket",
+      level: "mandatory" as const,
+      message: "versioning is off",
+    };
+    expect(renderVerdicts([verdict, { ...verdict, level: "advisory" as const }], "prod")).toBe(
+      [
+        "Policy pack (config prod): 2 violations, 1 mandatory",
+        "  [mandatory] s3-bucket-versioning: aws:s3/bucket:Bucket lake: versioning is off",
+        "  [advisory] s3-bucket-versioning: aws:s3/bucket:Bucket lake: versioning is off",
+      ].join("\n"),
+    );
+  });
+
+  it("prints the tree, the counts and the pack's verdicts of a stack", async () => {
+    const { stdout } = await run("npx", ["tsx", "scripts/plan.ts", "--stack", "dev-aws"], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    expect(stdout).toContain("└─ seawall:index:DataPlatform seawall-dev");
+    expect(stdout).toMatch(/Resources by type:\n(.|\n)*\s+1\s+seawall:aws:ObjectStore\n/);
+    // dev does not replicate: the pack advises, and nothing mandatory fails.
+    expect(stdout).toMatch(/Policy pack \(config dev\): \d+ violations?, 0 mandatory/);
+    expect(stdout).toMatch(/\[advisory\] s3BucketReplicatesInProduction: aws:s3\/bucket:Bucket seawall-dev-lake:/);
   });
 
   it("fails on an unknown stack with the list of stacks", async () => {
