@@ -1,0 +1,60 @@
+/**
+ * Azure Blob Storage (the lake's `abfss` scheme: ADLS Gen2 accounts serve the Blob API too), through
+ * the official SDK. Create-only with `If-None-Match: *`; 409 BlobAlreadyExists / 412 mean done.
+ * Metadata names must be C# identifiers, so `-` is stored as `_` and mapped back on read.
+ */
+import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
+import { createHash } from "node:crypto";
+import type { ObjectStore } from "./objectStore";
+
+function status(err: unknown): number | undefined {
+  return (err as { statusCode?: number }).statusCode;
+}
+
+export class AzureBlobObjectStore implements ObjectStore {
+  private readonly container: ContainerClient;
+
+  /** `connectionString` from the mounted secret (AZURE_STORAGE_CONNECTION_STRING). */
+  constructor(connectionString: string, container: string) {
+    this.container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
+  }
+
+  async putIfAbsent(key: string, body: Buffer, metadata: Record<string, string>) {
+    const blob = this.container.getBlockBlobClient(key);
+    try {
+      await blob.upload(body, body.length, {
+        conditions: { ifNoneMatch: "*" },
+        metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.replace(/-/g, "_"), v])),
+        blobHTTPHeaders: {
+          blobContentType: key.endsWith(".gz") ? "application/gzip" : "application/octet-stream",
+          blobContentMD5: createHash("md5").update(body).digest(),
+        },
+      });
+      return "created" as const;
+    } catch (err) {
+      const s = status(err);
+      if (s === 409 || s === 412) return "exists" as const;
+      throw err;
+    }
+  }
+
+  async head(key: string) {
+    try {
+      const p = await this.container.getBlockBlobClient(key).getProperties();
+      return Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k.replace(/_/g, "-"), v]));
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  get(key: string) {
+    return this.container.getBlockBlobClient(key).downloadToBuffer();
+  }
+
+  async list(prefix: string) {
+    const keys: string[] = [];
+    for await (const b of this.container.listBlobsFlat({ prefix })) keys.push(b.name);
+    return keys.sort();
+  }
+}
