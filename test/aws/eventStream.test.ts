@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { EventStream, EventStreamArgs, validateEventStreamArgs } from "../../components/aws/eventStream";
 import { SeawallValidationError } from "../../components/validation";
 import { Secret } from "../../scripts/synth/harness";
@@ -378,6 +379,18 @@ describe("validateEventStreamArgs", () => {
     expect(problemsOf({ brokerCount: 4 })).toEqual([{ field: "brokerCount", value: 4 }]);
     expect(() => validateEventStreamArgs({ ...base, brokerCount: 4 })).toThrow(
       "brokerCount = 4: must be a multiple of the number of subnets (3) so every zone has as many brokers; use 3 or 6",
+    );
+  });
+
+  it("accepts a broker count exactly when it is a multiple of the subnets", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 1, max: 30 }), (subnets, brokerCount) => {
+        const subnetIds = Array.from({ length: subnets }, (_, i) => `subnet-${i}`);
+        const fields = problemsOf({ subnetIds, brokerCount, defaultReplicationFactor: 1 }).map(
+          (x) => x.field,
+        );
+        expect(fields.includes("brokerCount")).toBe(brokerCount % subnets !== 0);
+      }),
     );
   });
 
