@@ -66,6 +66,12 @@ export interface FeatureStoreSettings {
   maxmemoryPolicy?: EvictionPolicy;
 }
 
+/** Monitoring settings a platform team sets; the profile sets the alarm thresholds. */
+export interface MonitoringSettings {
+  /** Email addresses subscribed to the alert topic (each confirms once). @default [] */
+  alertEmails?: string[];
+}
+
 /** Everything `DataPlatform` needs; the stack config maps onto it one to one. */
 export interface DataPlatformArgs {
   cloud: CloudName;
@@ -84,6 +90,7 @@ export interface DataPlatformArgs {
   network?: NetworkSettings;
   eventStream?: EventStreamSettings;
   featureStore?: FeatureStoreSettings;
+  monitoring?: MonitoringSettings;
   /** Extra tags for every resource. */
   tags?: Record<string, string>;
 }

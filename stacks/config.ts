@@ -62,6 +62,10 @@ const featureStore = z.strictObject({
   maxmemoryPolicy: z.enum(EVICTION_POLICIES).optional(),
 });
 
+const monitoring = z.strictObject({
+  alertEmails: z.array(z.email()).optional(),
+});
+
 /** The `seawall:` keys. */
 export const seawallConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
@@ -76,6 +80,7 @@ export const seawallConfigSchema = z.strictObject({
   network: network.optional(),
   eventStream: eventStream.optional(),
   featureStore: featureStore.optional(),
+  monitoring: monitoring.optional(),
   tags: z.record(z.string(), z.string()).optional(),
 });
 

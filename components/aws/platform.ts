@@ -96,7 +96,7 @@ export function buildAwsPlatform(
   const backups = new Backups(`${name}-backups`, backupsArgs(args, profile, tags), { parent });
   const monitoring = new Monitoring(
     `${name}-monitoring`,
-    monitoringArgs(profile, tags, {
+    monitoringArgs(args, profile, tags, {
       eventStream: { clusterName: events.clusterName, brokerCount: eventArgs.brokerCount ?? 1 },
       featureStore: {
         replicationGroupId: features.replicationGroupId,

@@ -68,8 +68,9 @@ export interface PlatformWatchTargets {
   backups?: { vaultName: pulumi.Input<string> };
 }
 
-/** The monitoring's arguments: the profile's thresholds and the platform's watched services. */
+/** The monitoring's arguments: the profile's thresholds, the team's settings and the watched services. */
 export function monitoringArgs(
+  args: DataPlatformArgs,
   profile: Profile,
   tags: Record<string, string>,
   targets: PlatformWatchTargets,
@@ -90,6 +91,7 @@ export function monitoringArgs(
   return {
     ...services,
     thresholds: profileThresholds(profile.monitoring),
+    alertEmails: args.monitoring?.alertEmails,
     keyDeletionWindowInDays: profile.keyDeletionWindowDays,
     tags,
   };
@@ -125,6 +127,6 @@ export function validateOperationsArgs(args: DataPlatformArgs, profile: Profile)
   return [
     ...copyProblems,
     ...prefixed("backups", () => validateBackupsArgs(backupsArgs(args, profile, {}))),
-    ...prefixed("monitoring", () => validateMonitoringArgs(monitoringArgs(profile, {}, {}))),
+    ...prefixed("monitoring", () => validateMonitoringArgs(monitoringArgs(args, profile, {}, {}))),
   ];
 }

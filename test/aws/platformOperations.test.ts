@@ -64,7 +64,7 @@ describe("cacheMemberSuffixes", () => {
 
 describe("monitoringArgs", () => {
   it("watches nothing the platform did not build, with the profile's thresholds", () => {
-    expect(monitoringArgs(resolveProfile("dev"), tags, {})).toEqual({
+    expect(monitoringArgs(base, resolveProfile("dev"), tags, {})).toEqual({
       thresholds: {
         kafkaDiskUsedPercent: 85,
         kafkaCpuPercent: 90,
@@ -75,13 +75,21 @@ describe("monitoringArgs", () => {
         cacheReplicationLagSeconds: 60,
         replicationLatencySeconds: 3600,
       },
+      alertEmails: undefined,
       keyDeletionWindowInDays: 7,
       tags,
     });
   });
 
+  it("subscribes the team's alert emails", () => {
+    const args = { ...base, monitoring: { alertEmails: ["oncall@example.com"] } };
+    expect(monitoringArgs(args, resolveProfile("prod"), tags, {}).alertEmails).toEqual([
+      "oncall@example.com",
+    ]);
+  });
+
   it("watches the pipeline's consumer groups and every cache node", async () => {
-    const m = monitoringArgs(resolveProfile("prod"), tags, {
+    const m = monitoringArgs(base, resolveProfile("prod"), tags, {
       eventStream: { clusterName: "events", brokerCount: 3 },
       featureStore: { replicationGroupId: pulumi.output("features"), shards: 1, replicasPerShard: 2 },
       backups: { vaultName: "vault" },

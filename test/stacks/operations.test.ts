@@ -1,4 +1,5 @@
-import { synthesizeStack } from "../../scripts/synth/stacks";
+import { loadStackConfig, synthesizeStack } from "../../scripts/synth/stacks";
+import { parseStackConfig } from "../../stacks/config";
 import { Plan } from "../helpers";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -110,5 +111,32 @@ describe("dev-aws backups and monitoring", () => {
     expect(p.names(ALARM).filter((n) => n.includes("-s3-"))).toEqual([]);
     expect(p.one(ALARM, "seawall-dev-monitoring-msk-disk-broker-1").inputs.threshold).toBe(85);
     expect(p.names(ALARM).filter((n) => n.includes("-msk-disk-"))).toHaveLength(2);
+  });
+});
+
+describe("seawall:monitoring config", () => {
+  it("subscribes the stack's alert emails to the alert topic", async () => {
+    const p = new Plan(
+      await synthesizeStack("prod-aws", {
+        "seawall:monitoring": JSON.stringify({ alertEmails: ["oncall@example.com"] }),
+      }),
+    );
+    expect(
+      p.one("aws:sns/topicSubscription:TopicSubscription", "seawall-prod-monitoring-alerts-email-1").inputs,
+    ).toEqual({
+      topic: p.output("alertTopicArn"),
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
+  });
+
+  it("rejects an alert email that is not an address, before any resource", () => {
+    const config = {
+      ...loadStackConfig("prod-aws"),
+      "seawall:monitoring": JSON.stringify({ alertEmails: ["oncall"] }),
+    };
+    expect(() => parseStackConfig("prod-aws", config)).toThrow(
+      /seawall:monitoring\.alertEmails\.0 = "oncall"/,
+    );
   });
 });
