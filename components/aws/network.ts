@@ -57,6 +57,15 @@ export interface VpcArgs {
    * @default true
    */
   s3GatewayEndpoint?: boolean;
+  /**
+   * AWS services the private subnets reach through interface endpoints with private DNS, only
+   * from the client group over HTTPS: for example `["sts", "secretsmanager", "kms", "logs"]`, which
+   * workloads without a NAT gateway need for IAM authentication to MSK (STS), SCRAM credentials
+   * (Secrets Manager, KMS) and logging. Interface endpoints are billed per zone-hour.
+   * See https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html
+   * @default []
+   */
+  interfaceEndpoints?: string[];
 }
 
 export interface NetworkArgs {
@@ -168,6 +177,24 @@ export function validateNetworkArgs(args: NetworkArgs): void {
         );
       }
     }
+    const endpoints = v.interfaceEndpoints ?? [];
+    endpoints.forEach((service, i) => {
+      if (typeof service !== "string" || !/^[a-z0-9][a-z0-9.-]*$/.test(service)) {
+        p.add(
+          `vpc.args.interfaceEndpoints[${i}]`,
+          service,
+          'must be an AWS service\'s endpoint name, such as "sts" or "secretsmanager"',
+        );
+      } else if (service === "s3") {
+        p.add(
+          `vpc.args.interfaceEndpoints[${i}]`,
+          service,
+          "S3 is reached through the free gateway endpoint (s3GatewayEndpoint); drop it here",
+        );
+      } else if (endpoints.indexOf(service) !== i) {
+        p.add(`vpc.args.interfaceEndpoints[${i}]`, service, "is listed twice; list each service once");
+      }
+    });
   }
   if (args.kafka && !("skip" in args.kafka)) {
     const auths = args.kafka.clientAuthentication;
@@ -342,6 +369,9 @@ export class Network extends pulumi.ComponentResource {
       }
     }
 
+    const endpoints = "args" in vpcOption ? (vpcOption.args.interfaceEndpoints ?? []) : [];
+    if (endpoints.length > 0) this.interfaceEndpoints(name, endpoints, client.id, tags);
+
     const redis = args.redis ?? {};
     if (!("skip" in redis)) {
       const port = redis.port ?? REDIS_PORT;
@@ -383,6 +413,45 @@ export class Network extends pulumi.ComponentResource {
       redisSecurityGroupId: this.redisSecurityGroupId,
       flowLogGroupName: this.flowLogGroupName,
     });
+  }
+
+  /** Interface endpoints with private DNS in every private subnet, reachable from the client group over HTTPS. */
+  private interfaceEndpoints(
+    name: string,
+    services: string[],
+    clientGroupId: pulumi.Output<string>,
+    tags: Record<string, string>,
+  ): void {
+    const sg = this.serviceGroup(
+      name,
+      "endpoints",
+      "Seawall interface endpoints: HTTPS from the client group only",
+      tags,
+    );
+    this.allow(
+      `${name}-endpoints-443`,
+      sg.id,
+      clientGroupId,
+      443,
+      "AWS APIs (HTTPS) through interface endpoints",
+      tags,
+    );
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    for (const service of services) {
+      new aws.ec2.VpcEndpoint(
+        `${name}-${service}`,
+        {
+          vpcId: this.vpcId,
+          vpcEndpointType: "Interface",
+          serviceName: region.apply((r) => `com.amazonaws.${r}.${service}`),
+          privateDnsEnabled: true,
+          subnetIds: this.privateSubnetIds,
+          securityGroupIds: [sg.id],
+          tags: { ...tags, Name: `${name}-${service}` },
+        },
+        { parent: this },
+      );
+    }
   }
 
   private serviceGroup(name: string, service: string, description: string, tags: Record<string, string>) {

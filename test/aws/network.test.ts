@@ -251,6 +251,32 @@ describe("Network defaults", () => {
 });
 
 describe("Network options", () => {
+  it("reaches the listed AWS APIs through private-DNS interface endpoints, HTTPS from the client group only", async () => {
+    const p = await network({ vpc: { args: { interfaceEndpoints: ["sts", "secretsmanager"] } } });
+    const sg = p.one(T.sg, "net-endpoints");
+    expect(p.one(T.endpoint, "net-sts").inputs).toEqual({
+      vpcId: p.output("vpcId"),
+      vpcEndpointType: "Interface",
+      serviceName: "com.amazonaws.us-east-1.sts",
+      privateDnsEnabled: true,
+      subnetIds: p.output("subnetIds"),
+      securityGroupIds: [expect.stringMatching(/^sg-/)],
+      tags: { "seawall:component": "Network", Name: "net-sts" },
+    });
+    expect(p.one(T.endpoint, "net-sts").propertyDependencies.securityGroupIds).toEqual([sg.urn]);
+    expect(p.one(T.endpoint, "net-secretsmanager").inputs.serviceName).toBe(
+      "com.amazonaws.us-east-1.secretsmanager",
+    );
+    expect(p.one(T.ingress, "net-endpoints-443").inputs).toMatchObject({
+      referencedSecurityGroupId: p.output("client"),
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+    });
+    expect(p.one(T.ingress, "net-endpoints-443").propertyDependencies.securityGroupId).toEqual([sg.urn]);
+    expect(p.one(T.egress, "net-endpoints-443-egress").inputs).toMatchObject({ fromPort: 443, toPort: 443 });
+  });
+
   it("creates no S3 endpoint when asked not to", async () => {
     const p = await network({ vpc: { args: { s3GatewayEndpoint: false } } });
     expect(p.ofType(T.endpoint)).toEqual([]);
@@ -340,6 +366,14 @@ describe("validateNetworkArgs", () => {
         vpc: { args: { cidrBlock: "10.0.0.0/24", availabilityZones: 3, subnetPrefixLength: 25 } },
       }),
     ).toEqual([{ field: "vpc.args.subnetPrefixLength", value: 25 }]);
+  });
+
+  it("fails on malformed, duplicate or S3 interface endpoints", () => {
+    expect(problemsOf({ vpc: { args: { interfaceEndpoints: ["sts", "Bad Name", "sts", "s3"] } } })).toEqual([
+      { field: "vpc.args.interfaceEndpoints[1]", value: "Bad Name" },
+      { field: "vpc.args.interfaceEndpoints[2]", value: "sts" },
+      { field: "vpc.args.interfaceEndpoints[3]", value: "s3" },
+    ]);
   });
 
   it("fails if a brought VPC has fewer than two subnets", () => {
