@@ -1,3 +1,4 @@
+import * as fc from "fast-check";
 import { Backups, BackupsArgs, validateBackupsArgs } from "../../components/aws/backups";
 import { SeawallValidationError } from "../../components/validation";
 import { plan, Plan } from "../helpers";
@@ -306,6 +307,22 @@ describe("validateBackupsArgs", () => {
     ["vaultLock.changeableForDays", { vaultLock: { changeableForDays: 1 } }, 1],
   ] as [string, BackupsArgs, unknown][])("rejects an invalid %s: %j", (field, args, value) => {
     expect(problems(args)).toContainEqual({ field, value });
+  });
+
+  it("accepts any retention pair in range exactly when weekly is at least daily", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 36500 }), fc.integer({ min: 1, max: 36500 }), (daily, weekly) => {
+        const found = problems({ dailyRetentionDays: daily, weeklyRetentionDays: weekly, vaultLock: {} });
+        expect(found).toEqual(
+          weekly >= daily
+            ? []
+            : [
+                { field: "weeklyRetentionDays", value: weekly },
+                { field: "vaultLock.minRetentionDays", value: daily },
+              ],
+        );
+      }),
+    );
   });
 
   it("rejects weekly retention shorter than daily retention", () => {
