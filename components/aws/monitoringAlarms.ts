@@ -381,7 +381,9 @@ export function alarmSpecs<S>(services: MonitoredServices<S>, t: MonitoringThres
 
 /**
  * EventBridge pattern for AWS Backup jobs that did not succeed: backups failed, aborted or
- * expired, copies failed, restores (restore tests among them) failed or aborted.
+ * expired, copies failed, restores (restore tests among them) failed or aborted. It matches every
+ * vault of the account in the region: a failed job anywhere there deserves the alert, and copy and
+ * restore events do not name the vault the way backup events do.
  */
 export function backupFailureEventPattern(): object {
   return {
