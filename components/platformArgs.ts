@@ -33,6 +33,11 @@ export interface NetworkSettings {
   cidrBlock?: string;
   /** Bring your own VPC and private subnets (two or more, one per zone). @default - created */
   existing?: { vpcId: string; subnetIds: string[] };
+  /**
+   * AWS services the created VPC reaches through interface endpoints (e.g. `sts`, `secretsmanager`,
+   * `kms`, `logs`), for workloads without a NAT gateway. @default []
+   */
+  interfaceEndpoints?: string[];
 }
 
 /** Event-stream settings a platform team sets; the profile sets sizes and replication. */

@@ -41,6 +41,7 @@ const network = z.strictObject({
   existing: z
     .strictObject({ vpcId: z.string().min(1), subnetIds: z.array(z.string().min(1)).min(2) })
     .optional(),
+  interfaceEndpoints: z.array(z.string().min(1)).optional(),
 });
 
 const topic = z.strictObject({

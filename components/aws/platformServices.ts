@@ -31,7 +31,13 @@ export function networkArgs(
   return {
     vpc: s.existing
       ? { existing: { vpcId: s.existing.vpcId, subnetIds: s.existing.subnetIds } }
-      : { args: { cidrBlock: s.cidrBlock, availabilityZones: profile.availabilityZones } },
+      : {
+          args: {
+            cidrBlock: s.cidrBlock,
+            availabilityZones: profile.availabilityZones,
+            ...(s.interfaceEndpoints ? { interfaceEndpoints: s.interfaceEndpoints } : {}),
+          },
+        },
     kafka: {
       clientAuthentication: [args.eventStream?.clientAuthentication ?? "iam"],
       openMonitoring: profile.eventStream.openMonitoring,

@@ -52,6 +52,16 @@ describe("the AWS platform's service arguments", () => {
     });
   });
 
+  it("passes the interface endpoints the team lists to the created VPC", () => {
+    const args = { ...prodArgs, network: { interfaceEndpoints: ["sts", "secretsmanager"] } };
+    expect(networkArgs(args, resolveProfile("prod"), tags).vpc).toEqual({
+      args: { cidrBlock: undefined, availabilityZones: 3, interfaceEndpoints: ["sts", "secretsmanager"] },
+    });
+    expect(validateDataPlatformArgs({ ...prodArgs, network: { interfaceEndpoints: ["s3"] } })).toEqual([
+      expect.objectContaining({ field: "network.vpc.args.interfaceEndpoints[0]", value: "s3" }),
+    ]);
+  });
+
   it("brings the team's own VPC when given", () => {
     const args = { ...prodArgs, network: { existing: { vpcId: "vpc-1", subnetIds: ["a", "b", "c", "d"] } } };
     const n = networkArgs(args, resolveProfile("prod"), tags);
