@@ -6,6 +6,7 @@
  * mandatory violation and 2 on bad usage or malformed input.
  */
 import { readFileSync } from "node:fs";
+import { PolicyPackConfig } from "@pulumi/policy";
 import {
   Environment,
   evaluatePolicies,
@@ -18,13 +19,15 @@ import { allPolicies } from "../policies/policies";
 
 export interface CheckOptions {
   file: string;
-  environment: Environment;
+  /** `dev` or `prod` (policies/config/<name>.json), or the path of a `--policy-pack-config` JSON file. */
+  environment: Environment | string;
   json: boolean;
 }
 
 export class UsageError extends Error {}
 
-const USAGE = "usage: npm run policy:check -- <resources.json | -> [--config dev|prod] [--json]";
+const USAGE =
+  "usage: npm run policy:check -- <resources.json | -> [--config dev|prod|<pack-config.json>] [--json]";
 
 export function parseArgs(argv: string[]): CheckOptions {
   let file: string | undefined;
@@ -40,8 +43,10 @@ export function parseArgs(argv: string[]): CheckOptions {
     else throw new UsageError(`unexpected argument "${a}": give one resources file\n${USAGE}`);
   }
   if (!file) throw new UsageError(`a resources file is required\n${USAGE}`);
-  if (environment !== "dev" && environment !== "prod") {
-    throw new UsageError(`--config must be "dev" or "prod", got "${environment}"\n${USAGE}`);
+  if (environment !== "dev" && environment !== "prod" && !environment.endsWith(".json")) {
+    throw new UsageError(
+      `--config must be "dev", "prod" or a --policy-pack-config .json file, got "${environment}"\n${USAGE}`,
+    );
   }
   return { file, environment, json };
 }
@@ -70,7 +75,7 @@ export function formatReport(
   violations: Verdict[],
   resourceCount: number,
   skipped: number,
-  environment: Environment,
+  environment: string,
 ): string {
   const lines: string[] = [];
   for (const v of violations) {
@@ -89,10 +94,40 @@ export function formatReport(
   return `${lines.join("\n")}\n`;
 }
 
+/** The pack config: an environment's, or a user's `--policy-pack-config` file. */
+export function loadConfig(environment: string): PolicyPackConfig {
+  if (environment === "dev" || environment === "prod") return loadEnvironmentConfig(environment);
+  let text: string;
+  try {
+    text = readFileSync(environment, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read the pack config ${environment}: ${(e as Error).message}`);
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`the pack config ${environment} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!config || typeof config !== "object" || Array.isArray(config)) {
+    throw new UsageError(
+      `the pack config ${environment} must be an object of rule name to level or settings`,
+    );
+  }
+  const known = new Set(allPolicies().map((p) => p.name));
+  const unknownRules = Object.keys(config).filter((k) => k !== "all" && !known.has(k));
+  if (unknownRules.length > 0) {
+    throw new UsageError(
+      `the pack config ${environment} names unknown rules: ${unknownRules.join(", ")} (see policies/RULES.md)`,
+    );
+  }
+  return config as PolicyPackConfig;
+}
+
 export async function run(argv: string[]): Promise<{ output: string; exitCode: number }> {
   const options = parseArgs(argv);
   const resources = readResources(options.file);
-  const result = await evaluatePolicies(allPolicies(), resources, loadEnvironmentConfig(options.environment));
+  const result = await evaluatePolicies(allPolicies(), resources, loadConfig(options.environment));
   const violations = result.violations;
   const output = options.json
     ? `${JSON.stringify(

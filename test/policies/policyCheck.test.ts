@@ -80,9 +80,23 @@ describe("npm run policy:check", () => {
     await expect(run([path.join(dir, "missing.json")])).rejects.toThrow(UsageError);
   });
 
+  it("takes a --policy-pack-config file of the user's own", async () => {
+    const config = file("pack-config.json", { snsTopicEncrypted: "advisory" });
+    const { output, exitCode } = await run([file("g.json", [unencrypted]), "--config", config, "--json"]);
+    expect([exitCode, JSON.parse(output).map((v: { level: string }) => v.level)]).toEqual([0, ["advisory"]]);
+    await expect(
+      run([file("g.json", [unencrypted]), "--config", file("bad-config.json", { nosuchRule: "mandatory" })]),
+    ).rejects.toThrow("names unknown rules: nosuchRule");
+    await expect(
+      run([file("g.json", [unencrypted]), "--config", file("bad-config2.json", "[")]),
+    ).rejects.toThrow("is not valid JSON");
+  });
+
   it("rejects bad arguments", () => {
     expect(() => parseArgs([])).toThrow("a resources file is required");
-    expect(() => parseArgs(["a.json", "--config", "staging"])).toThrow('--config must be "dev" or "prod"');
+    expect(() => parseArgs(["a.json", "--config", "staging"])).toThrow(
+      '--config must be "dev", "prod" or a --policy-pack-config .json file',
+    );
     expect(() => parseArgs(["a.json", "--verbose"])).toThrow('unknown option "--verbose"');
     expect(parseArgs(["a.json", "--config=prod", "--json"])).toEqual({
       file: "a.json",
