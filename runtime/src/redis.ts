@@ -22,6 +22,13 @@ export async function connectRedis(
   });
   client.on("error", () => undefined);
   await client.connect();
+  try {
+    // Fail at start-up, not at the first batch, when auth is missing or wrong.
+    await client.ping();
+  } catch (err) {
+    client.destroy();
+    throw err;
+  }
   return client;
 }
 export type Redis = Awaited<ReturnType<typeof connectRedis>>;

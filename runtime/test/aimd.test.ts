@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { AimdController } from "../src/aimd";
 
+// Property tests and a loaded CI machine: allow more than jest's default 5 s.
+jest.setTimeout(60000);
+
 describe("AIMD controller", () => {
   const opts = { minBatch: 100, maxBatch: 1000, minConcurrency: 1, maxConcurrency: 4, targetLatencyMs: 100 };
 

@@ -1,5 +1,8 @@
 import { ConfigError, parseWorkerEnv, workerEnvFromContracts, workerEnvSchema } from "../src/config";
 
+// Property tests and a loaded CI machine: allow more than jest's default 5 s.
+jest.setTimeout(60000);
+
 const minimal = {
   KAFKA_BOOTSTRAP_SERVERS: "b-1:9096,b-2:9096",
   KAFKA_SECURITY_PROTOCOL: "SASL_SSL",

@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { stages } from "../src/config";
 
+// Property tests and a loaded CI machine: allow more than jest's default 5 s.
+jest.setTimeout(60000);
+
 // No Docker engine on these machines: the image's promises are checked on the Dockerfile itself.
 const dockerfile = readFileSync(join(__dirname, "..", "Dockerfile"), "utf8");
 const lines = dockerfile.split("\n").filter((l) => !l.startsWith("#"));

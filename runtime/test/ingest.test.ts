@@ -5,6 +5,9 @@ import { createMetrics } from "../src/metrics";
 import { createIngest } from "../src/stages/ingest";
 import { nextTraceparent } from "../src/trace";
 
+// Property tests and a loaded CI machine: allow more than jest's default 5 s.
+jest.setTimeout(60000);
+
 class CapturingProducer implements ProducerTransport {
   sent: OutRecord[] = [];
   async send(records: OutRecord[]) {

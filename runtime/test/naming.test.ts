@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { eventDate, firstOffsetOf, lakeKey } from "../src/naming";
 
+// Property tests and a loaded CI machine: allow more than jest's default 5 s.
+jest.setTimeout(60000);
+
 describe("lake file naming", () => {
   it("is deterministic from topic, partition, date and first offset", () => {
     const k = lakeKey({

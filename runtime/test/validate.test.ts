@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { createValidator, tooDeep } from "../src/validate";
 
+// Property tests and a loaded CI machine: allow more than jest's default 5 s.
+jest.setTimeout(60000);
+
 const good = { eventId: "e-1", entity: "user-1", ts: 1767225600000, value: 3.5 };
 const v = createValidator({ maxBytes: 1024 });
 const of = (x: unknown) => Buffer.from(typeof x === "string" ? x : JSON.stringify(x));

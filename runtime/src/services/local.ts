@@ -86,7 +86,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(opts: { port?: number } = {}): Promise<RedisServer> {
+export async function startRedis(opts: { port?: number; password?: string } = {}): Promise<RedisServer> {
   const port = opts.port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "seawall-redis-"));
   let child: ChildProcess;
@@ -110,6 +110,7 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RedisSer
         "no",
         "--loglevel",
         "warning",
+        ...(opts.password ? ["--requirepass", opts.password] : []),
       ],
       { stdio: ["ignore", "ignore", "inherit"] },
     );

@@ -1,0 +1,45 @@
+import { startWorker } from "../src/app";
+import { parseWorkerEnv } from "../src/config";
+import { startRedis, type RedisServer } from "../src/services/local";
+
+jest.setTimeout(60000);
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedis({ password: "local-test-only" });
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+const env = (extra: Record<string, string>) =>
+  parseWorkerEnv({
+    KAFKA_BOOTSTRAP_SERVERS: "127.0.0.1:1",
+    KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
+    REDIS_HOST: "127.0.0.1",
+    REDIS_PORT: String(redis.port),
+    REDIS_TLS: "false",
+    LAKE_BUCKET: "/tmp",
+    HTTP_HOST: "127.0.0.1",
+    HTTP_PORT: "0",
+    LOG_LEVEL: "silent",
+    ...extra,
+  });
+
+describe("a worker's life cycle", () => {
+  it("authenticates to Redis from REDIS_AUTH, serves health, and closes safely twice", async () => {
+    const w = await startWorker("feature-server", env({ REDIS_AUTH: "local-test-only" }));
+    expect((await fetch(`http://127.0.0.1:${w.port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${w.port}/readyz`)).status).toBe(200);
+    const bad = await fetch(`http://127.0.0.1:${w.port}/features:batch`, { method: "POST", body: "{" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^body must be JSON/);
+    await Promise.all([w.close(), w.close()]);
+    await w.close();
+    await expect(fetch(`http://127.0.0.1:${w.port}/healthz`)).rejects.toThrow();
+  });
+
+  it("fails at start-up, not at the first batch, without the Redis password", async () => {
+    await expect(startWorker("feature-server", env({}))).rejects.toThrow(/NOAUTH|auth/i);
+  });
+});
