@@ -119,7 +119,7 @@ const DEFAULTS = {
 
 const ENHANCED = ["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOPIC_PER_PARTITION"];
 
-const known = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
+const isWholeNumber = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 
 /**
  * Checks an {@link EventStreamArgs} and throws one error listing every problem. Values that are
@@ -142,8 +142,12 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
     p.add("kafkaVersion", args.kafkaVersion, 'must be an MSK Kafka version such as "3.9.x" or "3.7.x.kraft"');
   }
   p.wholeNumber("brokerCount", args.brokerCount, 1, 30);
-  const brokers = args.brokerCount ?? subnets ?? 1;
-  if (subnets && known(args.brokerCount) && args.brokerCount % subnets !== 0) {
+  // A bad broker count is reported above; the checks that depend on it use the default instead.
+  const brokers =
+    isWholeNumber(args.brokerCount) && args.brokerCount >= 1 && args.brokerCount <= 30
+      ? args.brokerCount
+      : (subnets ?? 1);
+  if (subnets && isWholeNumber(args.brokerCount) && args.brokerCount % subnets !== 0) {
     const lower = Math.max(subnets, Math.floor(args.brokerCount / subnets) * subnets);
     p.add(
       "brokerCount",
@@ -158,7 +162,7 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
   p.wholeNumber("maxVolumeSizeGiB", args.maxVolumeSizeGiB, 1, 16384);
   const volume = args.volumeSizeGiB ?? DEFAULTS.volumeSizeGiB;
   const max = args.maxVolumeSizeGiB ?? DEFAULTS.maxVolumeSizeGiB;
-  if (known(volume) && known(max) && max < volume) {
+  if (isWholeNumber(volume) && isWholeNumber(max) && max < volume) {
     p.add(
       "maxVolumeSizeGiB",
       max,
@@ -202,7 +206,7 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
   );
   const rf = args.defaultReplicationFactor ?? defaultReplicationFactor(brokers);
   p.wholeNumber("minInsyncReplicas", args.minInsyncReplicas, 1, Math.max(1, rf));
-  if (known(rf) && rf > 1 && args.minInsyncReplicas === rf) {
+  if (isWholeNumber(rf) && rf > 1 && args.minInsyncReplicas === rf) {
     p.add(
       "minInsyncReplicas",
       args.minInsyncReplicas,

@@ -394,6 +394,12 @@ describe("validateEventStreamArgs", () => {
     );
   });
 
+  it("reports a bad broker count once, not again through the checks that depend on it", () => {
+    expect(problemsOf({ brokerCount: 0, defaultReplicationFactor: 3 })).toEqual([
+      { field: "brokerCount", value: 0 },
+    ]);
+  });
+
   it("fails with one subnet or four", () => {
     expect(problemsOf({ subnetIds: ["a"] })).toEqual([{ field: "subnetIds", value: ["a"] }]);
     expect(problemsOf({ subnetIds: ["a", "b", "c", "d"] })).toEqual([
