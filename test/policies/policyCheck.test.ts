@@ -12,8 +12,14 @@ function file(name: string, content: unknown): string {
   return f;
 }
 
-const unencrypted = { type: "aws:sns/topic:Topic", name: "alerts", inputs: { displayName: "alerts" } };
-const queue = { type: "aws:sqs/queue:Queue", name: "q", props: {} };
+/** The tags the dev and prod configs require (awsRequiredTags). */
+const tags = {
+  "seawall:owner": "data",
+  "seawall:environment": "dev",
+  "seawall:data-classification": "internal",
+};
+const unencrypted = { type: "aws:sns/topic:Topic", name: "alerts", inputs: { displayName: "alerts", tags } };
+const queue = { type: "aws:sqs/queue:Queue", name: "q", props: { tags } };
 const cache = {
   type: "aws:elasticache/replicationGroup:ReplicationGroup",
   name: "rg",
@@ -23,6 +29,7 @@ const cache = {
     transitEncryptionEnabled: true,
     snapshotRetentionLimit: 7,
     multiAzEnabled: true,
+    tags,
   },
 };
 
@@ -78,6 +85,19 @@ describe("npm run policy:check", () => {
     await expect(run([file("e.json", "not json")])).rejects.toThrow("is not valid JSON");
     await expect(run([file("f.json", [{ name: "x" }])])).rejects.toThrow('resource [0]: "type" is missing');
     await expect(run([path.join(dir, "missing.json")])).rejects.toThrow(UsageError);
+  });
+
+  it("reports the tags the environment config requires", async () => {
+    const { output } = await run([file("h.json", [{ ...queue, props: {} }]), "--json"]);
+    expect(JSON.parse(output)).toEqual([
+      {
+        rule: "awsRequiredTags",
+        resource: "q",
+        type: "aws:sqs/queue:Queue",
+        level: "mandatory",
+        message: "missing tag(s): seawall:owner, seawall:environment, seawall:data-classification",
+      },
+    ]);
   });
 
   it("takes a --policy-pack-config file of the user's own", async () => {
