@@ -37,8 +37,9 @@ export interface FeatureStoreArgs {
   /** Replicas per shard (0 to 5). @default 1 */
   replicasPerShard?: number;
   /**
-   * Promote a replica automatically when the primary fails; needs a replica.
-   * @default - on when there are replicas
+   * Promote a replica automatically when the primary fails. Needs a replica with one shard; cluster
+   * mode (more than one shard) requires it on.
+   * @default - on when there are replicas or more than one shard
    */
   automaticFailover?: boolean;
   /**
@@ -124,8 +125,8 @@ export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
   p.wholeNumber("replicasPerShard", args.replicasPerShard, 0, 5);
   const shards = args.shards ?? DEFAULTS.shards;
   const replicas = args.replicasPerShard ?? DEFAULTS.replicasPerShard;
-  const failover = args.automaticFailover ?? replicas > 0;
-  if (args.automaticFailover === true && replicas === 0) {
+  const failover = args.automaticFailover ?? (replicas > 0 || shards > 1);
+  if (args.automaticFailover === true && replicas === 0 && shards === 1) {
     p.add(
       "automaticFailover",
       true,
@@ -211,7 +212,7 @@ export class FeatureStore extends pulumi.ComponentResource {
     const family = parameterGroupFamily(version);
     const shards = args.shards ?? DEFAULTS.shards;
     const replicas = args.replicasPerShard ?? DEFAULTS.replicasPerShard;
-    const failover = args.automaticFailover ?? replicas > 0;
+    const failover = args.automaticFailover ?? (replicas > 0 || shards > 1);
     const multiAz = args.multiAz ?? replicas > 0;
     const port = args.port ?? REDIS_PORT;
     const clusterMode = shards > 1;

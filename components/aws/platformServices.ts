@@ -101,7 +101,6 @@ export function featureStoreArgs(
     shards: f.shards,
     replicasPerShard: f.replicasPerShard,
     multiAz: f.multiAz,
-    automaticFailover: f.replicasPerShard > 0,
     maxmemoryPolicy: s.maxmemoryPolicy,
     snapshotRetentionDays: f.snapshotRetentionDays,
     finalSnapshot: true,

@@ -232,6 +232,19 @@ describe("validateFeatureStoreArgs", () => {
     ]);
   });
 
+  it("accepts shards without replicas, turning failover on as cluster mode requires", async () => {
+    expect(problemsOf({ shards: 3, replicasPerShard: 0 })).toEqual([]);
+    expect(problemsOf({ shards: 3, replicasPerShard: 0, automaticFailover: true })).toEqual([]);
+    const p = await store({ shards: 3, replicasPerShard: 0 });
+    expect(p.one(T.group, "features").inputs).toMatchObject({
+      clusterMode: "enabled",
+      numNodeGroups: 3,
+      replicasPerNodeGroup: 0,
+      automaticFailoverEnabled: true,
+      multiAzEnabled: false,
+    });
+  });
+
   it("fails if snapshot retention is out of range", () => {
     expect(problemsOf({ snapshotRetentionDays: 36 })).toEqual([
       { field: "snapshotRetentionDays", value: 36 },

@@ -104,7 +104,6 @@ describe("the AWS platform's service arguments", () => {
       shards: 1,
       replicasPerShard: 2,
       multiAz: true,
-      automaticFailover: true,
       maxmemoryPolicy: undefined,
       snapshotRetentionDays: 14,
       finalSnapshot: true,
@@ -127,7 +126,6 @@ describe("the AWS platform's service arguments", () => {
     expect(featureStoreArgs(devArgs, dev, placement(2), tags)).toMatchObject({
       replicasPerShard: 0,
       multiAz: false,
-      automaticFailover: false,
       protect: false,
     });
   });
