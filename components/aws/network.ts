@@ -225,8 +225,9 @@ export function validateNetworkArgs(args: NetworkArgs): void {
  * A private network for the data platform: a VPC with one private subnet per availability zone and
  * no internet gateway (or the team's own VPC and subnets), a client security group that workloads
  * join, and per-service security groups (Kafka, Redis) that admit only the client group, only on
- * the ports the chosen client authentication needs. The VPC's default security group is emptied and
- * its flow logs go to an encrypted log group.
+ * the ports the chosen client authentication needs. The VPC's default security group is emptied,
+ * S3 is reached through a gateway endpoint (other AWS APIs through interface endpoints, if listed),
+ * and flow logs go to an encrypted log group.
  */
 export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
