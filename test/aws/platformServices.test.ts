@@ -52,6 +52,17 @@ describe("the AWS platform's service arguments", () => {
     });
   });
 
+  it("opens the SCRAM port instead of the IAM port when the team chooses SCRAM", () => {
+    const args: DataPlatformArgs = { ...prodArgs, eventStream: { clientAuthentication: "scram" } };
+    expect(networkArgs(args, resolveProfile("prod"), tags).kafka).toEqual({
+      clientAuthentication: ["scram"],
+      openMonitoring: true,
+    });
+    expect(eventStreamArgs(args, resolveProfile("prod"), placement(3), tags).clientAuthentication).toBe(
+      "scram",
+    );
+  });
+
   it("passes the interface endpoints the team lists to the created VPC", () => {
     const args = { ...prodArgs, network: { interfaceEndpoints: ["sts", "secretsmanager"] } };
     expect(networkArgs(args, resolveProfile("prod"), tags).vpc).toEqual({
