@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import type { InRecord, OutRecord, ProducerTransport } from "../src/kafka/transport";
-import { securityConfig } from "../src/kafka/rdkafka";
+import { mskIamToken, securityConfig } from "../src/kafka/rdkafka";
 import { createMetrics } from "../src/metrics";
 import { createIngest } from "../src/stages/ingest";
 import { nextTraceparent } from "../src/trace";
@@ -110,13 +110,55 @@ describe("Kafka security settings from the KafkaConnection contract", () => {
     });
   });
 
-  it("refuses MSK IAM with a message that says what to use instead", () => {
-    expect(() =>
-      securityConfig({
+  it("maps MSK IAM to OAUTHBEARER with a token for the cluster's region, and requires the region", async () => {
+    const regions: string[] = [];
+    const conf = securityConfig(
+      {
         KAFKA_BOOTSTRAP_SERVERS: "b:9098",
         KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
         KAFKA_SASL_MECHANISM: "AWS_MSK_IAM",
-      }),
-    ).toThrow(/AWS_MSK_IAM .* use SCRAM-SHA-512/);
+        KAFKA_CLIENT_REGION: "eu-west-1",
+      },
+      async (region) => {
+        regions.push(region);
+        return { tokenValue: "t", lifetime: 1, principal: "p" };
+      },
+    );
+    expect(conf).toMatchObject({ "security.protocol": "sasl_ssl", "sasl.mechanisms": "OAUTHBEARER" });
+    await expect((conf.oauthbearer_token_refresh_cb as () => Promise<unknown>)()).resolves.toEqual({
+      tokenValue: "t",
+      lifetime: 1,
+      principal: "p",
+    });
+    expect(regions).toEqual(["eu-west-1"]);
+    const saved = process.env.AWS_REGION;
+    delete process.env.AWS_REGION;
+    try {
+      expect(() =>
+        securityConfig({
+          KAFKA_BOOTSTRAP_SERVERS: "b",
+          KAFKA_SECURITY_PROTOCOL: "SASL_SSL",
+          KAFKA_SASL_MECHANISM: "AWS_MSK_IAM",
+        }),
+      ).toThrow(/set KAFKA_CLIENT_REGION/);
+    } finally {
+      if (saved !== undefined) process.env.AWS_REGION = saved;
+    }
+  });
+
+  it("signs a real MSK IAM token locally from the default credential chain", async () => {
+    const saved = { ...process.env };
+    // AWS's documented example key pair: not a credential.
+    process.env.AWS_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE";
+    process.env.AWS_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    try {
+      const t = await mskIamToken("eu-west-1");
+      const url = Buffer.from(t.tokenValue, "base64url").toString();
+      expect(url).toMatch(/^https:\/\/kafka\.eu-west-1\.amazonaws\.com\/\?Action=kafka-cluster%3AConnect/);
+      expect(url).toContain("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE");
+      expect(t.lifetime).toBeGreaterThan(Date.now());
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -21,22 +21,44 @@ type Conn = Pick<
   | "KAFKA_SASL_MECHANISM"
   | "KAFKA_CREDENTIALS"
   | "KAFKA_CA_CERT"
+  | "KAFKA_CLIENT_REGION"
 >;
 
+/** An OAUTHBEARER token for librdkafka. */
+export interface OAuthToken {
+  tokenValue: string;
+  lifetime: number;
+  principal: string;
+}
+
+/** Signs MSK IAM tokens with the default AWS credential chain (IRSA, instance role, environment). */
+export type MskTokenProvider = (region: string) => Promise<OAuthToken>;
+
+export const mskIamToken: MskTokenProvider = async (region) => {
+  const { generateAuthToken } = await import("aws-msk-iam-sasl-signer-js");
+  const { token, expiryTime } = await generateAuthToken({ region });
+  return { tokenValue: token, lifetime: expiryTime, principal: "seawall" };
+};
+
 /** librdkafka settings for the `KafkaConnection` contract. */
-export function securityConfig(c: Conn): Record<string, string> {
-  const conf: Record<string, string> = {
+export function securityConfig(c: Conn, msk: MskTokenProvider = mskIamToken): Record<string, unknown> {
+  const conf: Record<string, unknown> = {
     "bootstrap.servers": c.KAFKA_BOOTSTRAP_SERVERS,
     "security.protocol": c.KAFKA_SECURITY_PROTOCOL.toLowerCase(),
   };
   if (c.KAFKA_CA_CERT) conf["ssl.ca.pem"] = c.KAFKA_CA_CERT;
-  if (c.KAFKA_SASL_MECHANISM) {
-    if (c.KAFKA_SASL_MECHANISM === "AWS_MSK_IAM") {
+  if (c.KAFKA_SASL_MECHANISM === "AWS_MSK_IAM") {
+    // MSK IAM is SASL/OAUTHBEARER with a SigV4-signed token, refreshed before it expires.
+    const region = c.KAFKA_CLIENT_REGION ?? process.env.AWS_REGION;
+    if (!region) {
       throw new PermanentError(
-        "SEAWALL_KAFKA_MSK_IAM",
-        "KAFKA_SASL_MECHANISM=AWS_MSK_IAM needs an OAUTHBEARER token provider, which this build does not ship; use SCRAM-SHA-512",
+        "SEAWALL_KAFKA_MSK_REGION",
+        "KAFKA_SASL_MECHANISM=AWS_MSK_IAM needs the cluster's region: set KAFKA_CLIENT_REGION (or AWS_REGION)",
       );
     }
+    conf["sasl.mechanisms"] = "OAUTHBEARER";
+    conf.oauthbearer_token_refresh_cb = () => msk(region);
+  } else if (c.KAFKA_SASL_MECHANISM) {
     conf["sasl.mechanisms"] = c.KAFKA_SASL_MECHANISM;
     if (c.KAFKA_CREDENTIALS) {
       const i = c.KAFKA_CREDENTIALS.indexOf(":");
