@@ -47,7 +47,7 @@ export interface EventStreamArgs {
   securityGroupIds: pulumi.Input<string>[];
   /**
    * The MSK Kafka version. See https://docs.aws.amazon.com/msk/latest/developerguide/supported-kafka-versions.html
-   * @default "3.9.x"
+   * @default "4.1.x.kraft" (KRaft mode, which MSK fixes at creation)
    */
   kafkaVersion?: string;
   /**
@@ -139,7 +139,7 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
     );
   }
   if (args.kafkaVersion !== undefined && !KAFKA_VERSION.test(args.kafkaVersion)) {
-    p.add("kafkaVersion", args.kafkaVersion, 'must be an MSK Kafka version such as "3.9.x" or "3.7.x.kraft"');
+    p.add("kafkaVersion", args.kafkaVersion, 'must be an MSK Kafka version such as "4.1.x.kraft" or "3.9.x"');
   }
   p.wholeNumber("brokerCount", args.brokerCount, 1, 30);
   // A bad broker count is reported above; the checks that depend on it use the default instead.

@@ -5,10 +5,14 @@ import { KafkaTopic } from "../contracts";
  * Kafka version, and each topic's configuration. No Pulumi here, so it is tested directly.
  */
 
-/** The Kafka version new clusters get: the newest MSK line that supports every Standard broker size. */
-export const DEFAULT_KAFKA_VERSION = "3.9.x";
+/**
+ * The Kafka version new clusters get: the current MSK line, in KRaft mode. MSK fixes a cluster's
+ * metadata mode (ZooKeeper or KRaft) at creation and ZooKeeper ends with Kafka 3.9, so new
+ * clusters start on KRaft.
+ */
+export const DEFAULT_KAFKA_VERSION = "4.1.x.kraft";
 
-/** MSK Kafka versions: `3.9.x`, `3.7.x.kraft`, `2.8.2.tiered`, ... */
+/** MSK Kafka versions: `4.1.x.kraft`, `3.9.x`, `2.8.2.tiered`, ... */
 export const KAFKA_VERSION = /^\d+\.\d+\.(\d+|x)(\.(kraft|tiered))?$/;
 
 /** Topic names Kafka accepts. */
@@ -65,7 +69,7 @@ export function defaultMinInsyncReplicas(replicationFactor: number): number {
 }
 
 /**
- * A name-safe form of the Kafka version (`3.9.x` → `3-9-x`). The configuration's logical name
+ * A name-safe form of the Kafka version (`4.1.x.kraft` → `4-1-x-kraft`). The configuration's logical name
  * carries it, so a new version gets a new configuration (and revision) instead of an in-place edit
  * that MSK refuses.
  */

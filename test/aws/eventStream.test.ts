@@ -71,9 +71,9 @@ describe("EventStream defaults", () => {
 
   it("creates a private, encrypted, IAM-authenticated cluster with one broker per subnet", () => {
     const cluster = p.one(T.cluster, "events");
-    const configuration = p.one(T.configuration, "events-config-3-9-x");
+    const configuration = p.one(T.configuration, "events-config-4-1-x-kraft");
     expect(cluster.inputs).toEqual({
-      kafkaVersion: "3.9.x",
+      kafkaVersion: "4.1.x.kraft",
       numberOfBrokerNodes: 3,
       brokerNodeGroupInfo: {
         instanceType: "kafka.m7g.large",
@@ -116,10 +116,10 @@ describe("EventStream defaults", () => {
   });
 
   it("configures the brokers for no automatic topics and no unclean leader election", () => {
-    const configuration = p.one(T.configuration, "events-config-3-9-x");
+    const configuration = p.one(T.configuration, "events-config-4-1-x-kraft");
     expect(configuration.inputs).toEqual({
-      description: "Seawall event stream events: broker configuration for Kafka 3.9.x",
-      kafkaVersions: ["3.9.x"],
+      description: "Seawall event stream events: broker configuration for Kafka 4.1.x.kraft",
+      kafkaVersions: ["4.1.x.kraft"],
       serverProperties: [
         "auto.create.topics.enable=false",
         "default.replication.factor=3",
@@ -315,15 +315,15 @@ describe("EventStream options", () => {
   });
 
   it("gives a new Kafka version a new configuration, replaced rather than edited", async () => {
-    const p = await stream({ kafkaVersion: "3.7.x.kraft" });
-    const configuration = p.one(T.configuration, "events-config-3-7-x-kraft");
-    expect(configuration.inputs.kafkaVersions).toEqual(["3.7.x.kraft"]);
-    expect(p.one(T.cluster, "events").inputs.kafkaVersion).toBe("3.7.x.kraft");
+    const p = await stream({ kafkaVersion: "3.9.x" });
+    const configuration = p.one(T.configuration, "events-config-3-9-x");
+    expect(configuration.inputs.kafkaVersions).toEqual(["3.9.x"]);
+    expect(p.one(T.cluster, "events").inputs.kafkaVersion).toBe("3.9.x");
   });
 
   it("uses two copies and one in sync on a two-zone dev cluster", async () => {
     const p = await stream({ subnetIds: ["subnet-a", "subnet-b"], protect: false });
-    const properties = p.one(T.configuration, "events-config-3-9-x").inputs.serverProperties as string;
+    const properties = p.one(T.configuration, "events-config-4-1-x-kraft").inputs.serverProperties as string;
     expect(properties).toContain("default.replication.factor=2\n");
     expect(properties).toContain("min.insync.replicas=1\n");
     expect(p.one(T.cluster, "events").protect).toBe(false);

@@ -61,6 +61,7 @@ describe("replication defaults", () => {
 describe("versionSlug", () => {
   it("makes a name-safe form of the Kafka version", () => {
     expect(versionSlug("3.9.x")).toBe("3-9-x");
+    expect(versionSlug("4.1.x.kraft")).toBe("4-1-x-kraft");
     expect(versionSlug("3.7.x.kraft")).toBe("3-7-x-kraft");
   });
 });
