@@ -136,11 +136,21 @@ describe("dedup", () => {
       value: Buffer.from("nope"),
       headers: {},
     };
-    await stage.process([bad], 1);
-    expect(producer.sent).toHaveLength(1);
+    const noValue = rec(topic, 10, {
+      eventId: unique("nv"),
+      entity: "u",
+      ts: 5,
+      value: "x" as unknown as number,
+    });
+    await stage.process([bad, noValue], 1);
+    expect(producer.sent).toHaveLength(2);
     expect(producer.sent[0]).toMatchObject({
       topic: "dlq",
       headers: { "x-reason": "not-an-event", "x-source-offset": "9" },
+    });
+    expect(producer.sent[1]).toMatchObject({
+      topic: "dlq",
+      headers: { "x-detail": "ts must be an integer and value a finite number", "x-source-offset": "10" },
     });
   });
 });

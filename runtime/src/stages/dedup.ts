@@ -116,6 +116,15 @@ export function createDedup(
         const event = JSON.parse(r.value!.toString("utf8")) as Event;
         if (typeof event.eventId !== "string" || typeof event.entity !== "string")
           throw new Error("no event id");
+        // A custom EVENT_SCHEMA may let these through; the feature script needs them, so a record
+        // without them is dead-lettered here instead of failing its batch forever.
+        if (
+          !Number.isSafeInteger(event.ts) ||
+          typeof event.value !== "number" ||
+          !Number.isFinite(event.value)
+        ) {
+          throw new Error("ts must be an integer and value a finite number");
+        }
         parsed.push({ id: event.eventId, record: r, event });
       } catch (err) {
         deps.metrics.deadLettered.labels("not-an-event").inc();
