@@ -35,22 +35,31 @@ export async function runBatchLoop(
 ): Promise<void> {
   consumer.onRebalance(() => stage.onRebalance?.());
   let failures = 0;
+  // The next batch is fetched while this one is processed; it is dropped if this one fails.
+  let prefetch: Promise<InRecord[]> | undefined;
+  const drop = async () => {
+    const p = prefetch;
+    prefetch = undefined;
+    if (p) await p.catch(() => undefined);
+  };
   while (!o.signal.aborted) {
-    const size = o.aimd.batchSize;
     let records: InRecord[];
     try {
-      records = await consumer.poll(size, o.pollTimeoutMs);
+      records = await (prefetch ?? consumer.poll(o.aimd.batchSize, o.pollTimeoutMs));
     } catch (err) {
+      prefetch = undefined;
       o.log.warn({ err }, "poll failed");
       await sleep(Math.min(2000, 100 * 2 ** Math.min(failures++, 5)));
       continue;
     }
+    prefetch = undefined;
     if (records.length === 0) {
       o.metrics.lag.set(consumer.lag());
       continue;
     }
     const started = performance.now();
     o.metrics.recordsIn.inc(records.length);
+    if (!o.signal.aborted) prefetch = consumer.poll(o.aimd.batchSize, o.pollTimeoutMs);
     try {
       crashPoint("before-effect");
       await stage.process(records, o.aimd.concurrency);
@@ -68,6 +77,7 @@ export async function runBatchLoop(
         lag: 0,
         failed: true,
       });
+      await drop();
       await consumer.seek(firstPositions(records));
       await sleep(Math.min(2000, 50 * 2 ** Math.min(failures, 5)) * (0.5 + Math.random()));
       continue;
@@ -82,6 +92,8 @@ export async function runBatchLoop(
     o.metrics.aimdConcurrency.set(o.aimd.concurrency);
     o.onBatch?.(records.length);
   }
+  // Stopping: what was fetched ahead is not processed, so it is not committed either.
+  await drop();
 }
 
 export function sleep(ms: number): Promise<void> {
