@@ -150,7 +150,7 @@ async function main() {
         `  lake                  ${fmt(s.lake)} records in ${fmt(s.files)} files, ${bytes(s.lakeBytes)} (${lakeDir})`,
         `  feature snapshots     ${fmt(s.features)} written; ${fmt(served)} entity features served in ${fmt(latencies.length)} batched reads`,
         `  throughput            ${fmt(s.lake / elapsed)} events/s end to end (${elapsed.toFixed(1)} s)`,
-        `  feature reads         ${fmt(latencies.length / readSecs)} requests/s, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
+        `  feature reads         100 in flight: ${fmt(latencies.length / readSecs)} requests/s, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
         `  consistent            ${ok ? "yes" : "NO"}: in = valid + dead-lettered, valid = lake + duplicates`,
         "",
       ].join("\n"),
