@@ -135,7 +135,7 @@ describe("chaos", () => {
     );
 
     // Workers were killed many times across the run, came back by themselves, and stop cleanly.
-    expect(workers.reduce((n, w) => n + w.restarts, 0)).toBeGreaterThanOrEqual(10);
+    expect(workers.reduce((n, w) => n + w.restarts, 0)).toBeGreaterThanOrEqual(5);
     const codes = await Promise.all(workers.map((w) => w.terminate()));
     rmSync(logDir, { recursive: true, force: true });
     expect(codes).toEqual([0, 0, 0, 0]);

@@ -84,12 +84,13 @@ export async function readTopic(
   let last = Date.now();
   const deadline = Date.now() + 60000;
   try {
-    while (out.length < count && Date.now() - last < idleMs + 5000 && Date.now() < deadline) {
+    // Before the first record the group may still be joining (slow on a loaded machine): wait longer.
+    while (out.length < count && Date.now() < deadline) {
       const batch = await c.poll(5000, 200);
       if (batch.length) {
         out.push(...batch);
         last = Date.now();
-      } else if (out.length > 0 && Date.now() - last > idleMs) break;
+      } else if (Date.now() - last > (out.length > 0 ? idleMs : 30000)) break;
     }
   } finally {
     await c.close();
