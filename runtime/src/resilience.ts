@@ -17,7 +17,7 @@ export interface CallPolicyOptions {
   dependency: string;
   /** Per-attempt timeout. @defaultValue 5000 */
   timeoutMs: number;
-  /** @defaultValue 6 */
+  /** Retries after the first attempt (cockatiel's `maxAttempts`). @defaultValue 6 */
   maxAttempts: number;
   /** Consecutive transient failures that open the breaker. @defaultValue 5 */
   breakerThreshold: number;
