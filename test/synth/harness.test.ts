@@ -163,7 +163,9 @@ describe("npm run plan", () => {
     expect(stdout).toMatch(/Resources by type:\n(.|\n)*\s+1\s+seawall:aws:ObjectStore\n/);
     // dev does not replicate: the pack advises, and nothing mandatory fails.
     expect(stdout).toMatch(/Policy pack \(config dev\): \d+ violations?, 0 mandatory/);
-    expect(stdout).toMatch(/\[advisory\] s3BucketReplicatesInProduction: aws:s3\/bucket:Bucket seawall-dev-lake:/);
+    expect(stdout).toMatch(
+      /\[advisory\] s3BucketReplicatesInProduction: aws:s3\/bucket:Bucket seawall-dev-lake:/,
+    );
   });
 
   it("fails on an unknown stack with the list of stacks", async () => {
