@@ -197,7 +197,19 @@ describe("renderDashboard", () => {
     ]);
   });
 
-  it("renders a stable body", () => {
-    expect(JSON.stringify(renderDashboard(spec), null, 1)).toMatchSnapshot();
+  it("lays every widget out on CloudWatch's 24-column grid without overlaps, the same on every render", () => {
+    const body = renderDashboard(spec);
+    const { widgets } = body;
+    expect(JSON.stringify(renderDashboard(spec))).toBe(JSON.stringify(body));
+    expect(body).toMatchObject({ start: "-PT12H", periodOverride: "inherit" });
+    expect(widgets).toHaveLength(2 + 12); // title, alarm strip, 5 MSK + 4 ElastiCache + 2 S3 + 1 Backup graphs
+    for (const w of widgets) {
+      expect(w.x).toBeGreaterThanOrEqual(0);
+      expect(w.x + w.width).toBeLessThanOrEqual(24);
+    }
+    const overlaps = (a: (typeof widgets)[number], b: (typeof widgets)[number]) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    const clashes = widgets.flatMap((a, i) => widgets.slice(i + 1).filter((b) => overlaps(a, b)));
+    expect(clashes).toEqual([]);
   });
 });
