@@ -115,6 +115,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** What each variable without a default takes, for the error when it is missing. */
+const REQUIRED: Record<string, string> = {
+  KAFKA_BOOTSTRAP_SERVERS:
+    "the brokers as host:port[,host:port...] (the stack output kafka.bootstrapServers)",
+  REDIS_HOST: "the Redis host name (the stack output redis.host)",
+  LAKE_BUCKET: "the bucket (the stack output objectStore.bucket), or a directory when LAKE_SCHEME is file",
+};
+
 /** Parses the environment, collecting every problem and throwing once. */
 export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerConfig {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
@@ -124,8 +132,11 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
     for (const issue of result.error.issues) {
       const name = String(issue.path[0] ?? "?");
       const value = cleaned[name];
-      const shown = value === undefined ? "missing" : `got ${JSON.stringify(redact(name, value))}`;
-      problems.push(`${name}: ${shown}; ${issue.message}`);
+      problems.push(
+        value === undefined && REQUIRED[name]
+          ? `${name}: missing; set it to ${REQUIRED[name]}`
+          : `${name}: ${value === undefined ? "missing" : `got ${JSON.stringify(redact(name, value))}`}; ${issue.message}`,
+      );
     }
     throw new ConfigError(problems);
   }

@@ -41,9 +41,11 @@ describe("worker environment", () => {
       LAKE_SCHEME: "ftp",
       KAFKA_SECURITY_PROTOCOL: "SSL",
     });
-    expect(p.find((x) => x.startsWith("KAFKA_BOOTSTRAP_SERVERS: missing"))).toBeDefined();
-    expect(p.find((x) => x.startsWith("REDIS_HOST: missing"))).toBeDefined();
-    expect(p.find((x) => x.startsWith("LAKE_BUCKET: missing"))).toBeDefined();
+    expect(p).toContain(
+      "KAFKA_BOOTSTRAP_SERVERS: missing; set it to the brokers as host:port[,host:port...] (the stack output kafka.bootstrapServers)",
+    );
+    expect(p).toContain("REDIS_HOST: missing; set it to the Redis host name (the stack output redis.host)");
+    expect(p.find((x) => x.startsWith("LAKE_BUCKET: missing; set it to the bucket"))).toBeDefined();
     expect(p.find((x) => x.startsWith('REDIS_PORT: got "70000"') && x.includes("1 to 65535"))).toBeDefined();
     expect(
       p.find((x) => x.startsWith('REDIS_TLS: got "yes"') && x.includes('"true" or "false"')),
