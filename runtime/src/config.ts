@@ -77,7 +77,8 @@ export const workerEnvSchema = z.object({
   LAKE_REPLICA: z.string().optional(),
   /** A custom S3-compatible endpoint (http://127.0.0.1:9000). */
   LAKE_ENDPOINT: z.url().optional(),
-  LAKE_FORMAT: z.enum(["jsonl.gz"]).default("jsonl.gz"),
+  /** The lake's file format: gzip JSON Lines, or Parquet (zstd). */
+  LAKE_FORMAT: z.enum(["jsonl.gz", "parquet"]).default("jsonl.gz"),
 
   TOPIC_RAW: z.string().min(1).default("events.raw"),
   TOPIC_VALID: z.string().min(1).default("events.valid"),

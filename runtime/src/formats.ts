@@ -22,6 +22,7 @@ import {
   makeVector,
   vectorFromArray,
 } from "apache-arrow";
+import type { WorkerConfig } from "./config";
 import type { InRecord } from "./kafka/transport";
 import type { Event } from "./validate";
 
@@ -34,8 +35,7 @@ export interface LakeRow {
 
 export interface LakeFormat {
   /** The object name's extension, without the dot. */
-  readonly extension: string;
-  readonly contentType: string;
+  readonly extension: LakeFormatName;
   encode(rows: LakeRow[]): Promise<Buffer>;
   /** The last `_offset` the object holds. */
   lastOffset(body: Buffer): number;
@@ -43,8 +43,7 @@ export interface LakeFormat {
   decode(body: Buffer): Array<Record<string, unknown>>;
 }
 
-export const LAKE_FORMATS = ["jsonl.gz", "parquet"] as const;
-export type LakeFormatName = (typeof LAKE_FORMATS)[number];
+export type LakeFormatName = WorkerConfig["LAKE_FORMAT"];
 
 /** One line per event: the event plus where it came from. */
 export function lakeLine(r: LakeRow): string {
@@ -58,7 +57,6 @@ export function lakeLine(r: LakeRow): string {
 
 const jsonLines: LakeFormat = {
   extension: "jsonl.gz",
-  contentType: "application/x-ndjson",
   async encode(rows) {
     return gzip(rows.map(lakeLine).join("\n") + "\n");
   },
@@ -132,7 +130,6 @@ function fromParquet(body: Buffer): ArrowTable {
 
 const parquet: LakeFormat = {
   extension: "parquet",
-  contentType: "application/vnd.apache.parquet",
   async encode(rows) {
     const p = parquetWasm();
     const props = new p.WriterPropertiesBuilder().setCompression(p.Compression.ZSTD).build();

@@ -7,16 +7,31 @@ export function eventDate(tsMs: number): string {
 
 const OFFSET_DIGITS = 20;
 
-/** `<prefix>/<topic>/dt=<date>/<topic>-p<partition>-o<first offset, 20 digits>.jsonl.gz` */
+/** `<prefix>/<topic>/dt=<date>/<topic>-p<partition>-o<first offset, 20 digits>.<extension>` */
 export function lakeKey(p: {
   prefix: string;
   topic: string;
   date: string;
   partition: number;
   firstOffset: number;
+  /** @defaultValue "jsonl.gz" */
+  extension?: string;
 }): string {
   const base = p.prefix ? `${p.prefix.replace(/\/+$/, "")}/` : "";
-  return `${base}${p.topic}/dt=${p.date}/${partitionFilePrefix(p.topic, p.partition)}${String(p.firstOffset).padStart(OFFSET_DIGITS, "0")}.jsonl.gz`;
+  return `${base}${p.topic}/dt=${p.date}/${partitionFilePrefix(p.topic, p.partition)}${String(p.firstOffset).padStart(OFFSET_DIGITS, "0")}.${p.extension ?? "jsonl.gz"}`;
+}
+
+const KEY = /-o(\d{20})\.(jsonl\.gz|parquet)$/;
+
+/** The format of a lake key, from its extension, or undefined if the key is not one of ours. */
+export function formatOf(key: string): "jsonl.gz" | "parquet" | undefined {
+  return KEY.exec(key)?.[2] as "jsonl.gz" | "parquet" | undefined;
+}
+
+/** The content type a store records for an object. */
+export function contentTypeOf(key: string): string {
+  if (key.endsWith(".parquet")) return "application/vnd.apache.parquet";
+  return key.endsWith(".gz") ? "application/gzip" : "application/octet-stream";
 }
 
 export function partitionFilePrefix(topic: string, partition: number): string {
@@ -25,6 +40,6 @@ export function partitionFilePrefix(topic: string, partition: number): string {
 
 /** The first offset encoded in a lake key, or undefined if the key is not one of ours. */
 export function firstOffsetOf(key: string): number | undefined {
-  const m = /-o(\d{20})\.jsonl\.gz$/.exec(key);
+  const m = KEY.exec(key);
   return m ? Number(m[1]) : undefined;
 }

@@ -63,6 +63,13 @@ describe("worker environment", () => {
     expect(p[0]).toBe('KAFKA_CREDENTIALS: got "***"; use user:password');
   });
 
+  it("writes gzip JSON Lines by default and Parquet on request, nothing else", () => {
+    expect(parseWorkerEnv(minimal).LAKE_FORMAT).toBe("jsonl.gz");
+    expect(parseWorkerEnv({ ...minimal, LAKE_FORMAT: "parquet" }).LAKE_FORMAT).toBe("parquet");
+    const [p] = problems({ ...minimal, LAKE_FORMAT: "csv" });
+    expect(p).toMatch(/^LAKE_FORMAT: got "csv"; .*"jsonl\.gz".*"parquet"/);
+  });
+
   it("rejects BATCH_MIN above BATCH_MAX and an EVENT_SCHEMA that is not JSON", () => {
     const p = problems({ ...minimal, BATCH_MIN: "500", BATCH_MAX: "100", EVENT_SCHEMA: "{nope" });
     expect(p).toEqual([

@@ -62,10 +62,7 @@ describe("the jsonl.gz format", () => {
     const body = await lakeFormat("jsonl.gz").encode(rows);
     expect(body.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     expect(gunzipSync(body).toString("utf8")).toBe(rows.map(lakeLine).join("\n") + "\n");
-    expect(lakeFormat("jsonl.gz")).toMatchObject({
-      extension: "jsonl.gz",
-      contentType: "application/x-ndjson",
-    });
+    expect(lakeFormat("jsonl.gz").extension).toBe("jsonl.gz");
   });
 });
 
@@ -93,6 +90,6 @@ describe("the parquet format", () => {
       JSON.stringify({ type: "click", tags: ["a", "b"] }),
       null,
     ]);
-    expect(format).toMatchObject({ extension: "parquet", contentType: "application/vnd.apache.parquet" });
+    expect(format.extension).toBe("parquet");
   });
 });

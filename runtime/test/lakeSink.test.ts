@@ -44,10 +44,10 @@ function partitionRecords(topic: string, partition: number, n: number, repeatEve
   return out;
 }
 
-function newSink(dir: string) {
+function newSink(dir: string, format: "jsonl.gz" | "parquet" = "jsonl.gz") {
   const metrics = createMetrics("lake-sink");
   return createLakeSink(
-    { LAKE_PREFIX: "lake", DEDUP_TTL_SECONDS: 3600 },
+    { LAKE_PREFIX: "lake", DEDUP_TTL_SECONDS: 3600, LAKE_FORMAT: format },
     {
       store: new FsObjectStore(dir),
       storePolicy: callPolicy({ dependency: "object-store" }),
@@ -58,17 +58,17 @@ function newSink(dir: string) {
   );
 }
 
-describe("lake sink", () => {
+describe.each(["jsonl.gz", "parquet"] as const)("lake sink writing %s", (format) => {
   it("writes each event once, per date, named by first offset, with a checksum", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lake-"));
     try {
       const topic = unique("ev");
       const records = partitionRecords(topic, 0, 30, 10);
-      await newSink(dir).process(records, 2);
+      await newSink(dir, format).process(records, 2);
       const lake = await readLake(dir);
       expect(lake.files).toEqual([
-        `lake/${topic}/dt=2026-01-01/${topic}-p0-o00000000000000000001.jsonl.gz`,
-        `lake/${topic}/dt=2026-01-02/${topic}-p0-o00000000000000000000.jsonl.gz`,
+        `lake/${topic}/dt=2026-01-01/${topic}-p0-o00000000000000000001.${format}`,
+        `lake/${topic}/dt=2026-01-02/${topic}-p0-o00000000000000000000.${format}`,
       ]);
       const ids = lake.lines.map((l) => l.eventId);
       expect(ids.length).toBe(27);
@@ -97,7 +97,7 @@ describe("lake sink", () => {
           try {
             const topic = unique("ev");
             const records = partitionRecords(topic, 1, 120, 7);
-            let sink = newSink(dir);
+            let sink = newSink(dir, format);
             let committed = 0;
             let position = 0;
             for (const s of steps) {
@@ -107,7 +107,7 @@ describe("lake sink", () => {
               position += batch.length;
               if (s.crash) {
                 // The process dies before or after committing: a new one starts from the commit.
-                sink = newSink(dir);
+                sink = newSink(dir, format);
                 position = committed = Math.max(0, Math.min(committed, position - s.back));
               } else committed = position;
             }
@@ -128,5 +128,34 @@ describe("lake sink", () => {
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("lake sink across a change of LAKE_FORMAT", () => {
+  it("continues after the objects of the old format, even without their metadata, and never writes an event twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lake-"));
+    try {
+      const topic = unique("ev");
+      const records = partitionRecords(topic, 2, 60, 0);
+      await newSink(dir, "jsonl.gz").process(records.slice(0, 25), 1);
+      // Lose the metadata, as after a crash between the body and its metadata: the sink must read
+      // how far the old object goes from its body, in the old object's format.
+      for (const f of (await readLake(dir)).files) rmSync(join(dir, `${f}.meta.json`));
+      // The new process writes Parquet and replays from offset 10 (its last commit).
+      await newSink(dir, "parquet").process(records.slice(10), 1);
+      const lake = await readLake(dir);
+      expect(lake.files.map((f) => f.slice(f.lastIndexOf(".") + 1)).sort()).toEqual([
+        "gz",
+        "gz",
+        "parquet",
+        "parquet",
+      ]);
+      const offsets = lake.lines
+        .map((l) => (l as unknown as { _offset: number })._offset)
+        .sort((a, b) => a - b);
+      expect(offsets).toEqual(records.map((r) => r.offset));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { eventDate, firstOffsetOf, lakeKey } from "../src/naming";
+import { contentTypeOf, eventDate, firstOffsetOf, formatOf, lakeKey } from "../src/naming";
 
 // Property tests and a loaded CI machine: allow more than jest's default 5 s.
 jest.setTimeout(60000);
@@ -30,5 +30,30 @@ describe("lake file naming", () => {
   it("partitions by UTC event date", () => {
     expect(eventDate(Date.UTC(2026, 0, 1, 23, 59, 59, 999))).toBe("2026-01-01");
     expect(eventDate(Date.UTC(2026, 0, 2))).toBe("2026-01-02");
+  });
+});
+
+describe("lake file formats in names", () => {
+  it("names Parquet objects by extension and reads their offset and format back", () => {
+    const key = lakeKey({
+      prefix: "lake",
+      topic: "events",
+      date: "2026-01-02",
+      partition: 0,
+      firstOffset: 7,
+      extension: "parquet",
+    });
+    expect(key).toBe("lake/events/dt=2026-01-02/events-p0-o00000000000000000007.parquet");
+    expect(firstOffsetOf(key)).toBe(7);
+    expect(formatOf(key)).toBe("parquet");
+    expect(formatOf("lake/events/dt=2026-01-02/events-p0-o00000000000000000007.jsonl.gz")).toBe("jsonl.gz");
+    expect(formatOf("lake/events/dt=2026-01-02/events-p0-o00000000000000000007.csv")).toBeUndefined();
+    expect(firstOffsetOf("lake/events/dt=2026-01-02/events-p0-o7.parquet")).toBeUndefined();
+  });
+
+  it("gives stores the content type of each format", () => {
+    expect(contentTypeOf("a/b.parquet")).toBe("application/vnd.apache.parquet");
+    expect(contentTypeOf("a/b.jsonl.gz")).toBe("application/gzip");
+    expect(contentTypeOf("a/b")).toBe("application/octet-stream");
   });
 });

@@ -2,12 +2,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { gunzipSync } from "node:zlib";
 import { parseWorkerEnv, type WorkerConfig } from "../src/config";
 import { createConsumer, createProducer } from "../src/kafka/rdkafka";
 import type { InRecord } from "../src/kafka/transport";
 import { startMockCluster, startRedis, type MockCluster, type RedisServer } from "../src/services/local";
 import { FsObjectStore } from "../src/store/fsStore";
+import { lakeFormat } from "../src/formats";
+import { formatOf } from "../src/naming";
 
 export interface Services {
   kafka: MockCluster;
@@ -115,10 +116,10 @@ export async function readLake(dir: string): Promise<{ files: string[]; lines: L
   const files = await store.list("");
   const lines: LakeLine[] = [];
   for (const f of files) {
-    const text = gunzipSync(await store.get(f))
-      .toString("utf8")
-      .trim();
-    for (const l of text.split("\n")) lines.push({ ...JSON.parse(l), file: f });
+    const format = formatOf(f);
+    if (!format) throw new Error(`not a lake object: ${f}`);
+    for (const l of lakeFormat(format).decode(await store.get(f)))
+      lines.push({ ...(l as unknown as LakeLine), file: f });
   }
   return { files, lines };
 }

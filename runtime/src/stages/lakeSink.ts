@@ -1,6 +1,7 @@
 /**
- * lake-sink: batch events into gzip JSON Lines files per event date, named from topic, partition and
- * the first record's offset, created only if absent, with a SHA-256 checksum in the metadata.
+ * lake-sink: batch events into files per event date (gzip JSON Lines, or Parquet with
+ * LAKE_FORMAT=parquet), named from topic, partition and the first record's offset, created only if
+ * absent, with a SHA-256 checksum, the offsets covered and the record count in the metadata.
  *
  * Exactly once in the lake, under replays and crashes at any point:
  * - a record is content only if it owns its event id (claim by position, as in dedup), so an
@@ -10,46 +11,23 @@
  *   own writes) and skips what is covered; a create that finds the object already there reads how
  *   far it goes and continues after it. Offsets are committed only after the uploads.
  */
-import { promisify } from "node:util";
-import { gunzipSync, gzip as gzipCb } from "node:zlib";
 import { createHash } from "node:crypto";
 import type { WorkerConfig } from "../config";
 import type { Metrics } from "../metrics";
-import type { InRecord } from "../kafka/transport";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import type { ObjectStore } from "../store/objectStore";
-import { eventDate, firstOffsetOf, lakeKey, partitionFilePrefix } from "../naming";
+import { lakeFormat, type LakeRow } from "../formats";
+import { eventDate, firstOffsetOf, formatOf, lakeKey, partitionFilePrefix } from "../naming";
 import type { Event } from "../validate";
 import { mapLimit, type BatchStage } from "../worker";
 import { claim } from "./dedup";
 import { crashPoint } from "../chaos";
 
-const gzip = promisify(gzipCb);
+type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS"> &
+  Partial<Pick<WorkerConfig, "LAKE_FORMAT">>;
 
-type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS">;
-
-interface Row {
-  record: InRecord;
-  event: Event;
-}
-
-/** One line per event: the event plus where it came from. */
-export function lakeLine(r: Row): string {
-  return JSON.stringify({
-    ...r.event,
-    _topic: r.record.topic,
-    _partition: r.record.partition,
-    _offset: r.record.offset,
-  });
-}
-
-/** The last `_offset` in a lake file: how far it covers its (partition, date). */
-export function lastOffsetIn(body: Buffer): number {
-  const text = gunzipSync(body).toString("utf8").trimEnd();
-  const last = text.slice(text.lastIndexOf("\n") + 1);
-  return Number((JSON.parse(last) as { _offset: number })._offset);
-}
+type Row = LakeRow;
 
 export function createLakeSink(
   cfg: Cfg,
@@ -63,6 +41,19 @@ export function createLakeSink(
 ): BatchStage & { covered(topic: string, partition: number, date: string): number | undefined } {
   /** `${topic}/${partition}/${date}` → highest offset the lake holds for it (-1: nothing). */
   const cover = new Map<string, number>();
+  const format = lakeFormat(cfg.LAKE_FORMAT ?? "jsonl.gz");
+
+  /**
+   * How far an existing object goes: its `last-offset` metadata, or else its last row. Read in the
+   * object's own format (from its name), so a lake keeps working after LAKE_FORMAT changes.
+   */
+  const lastOffsetOf = async (key: string): Promise<number> => {
+    const meta = await deps.storePolicy.execute(() => deps.store.head(key));
+    const fromMeta = Number(meta?.["last-offset"]);
+    if (meta?.["last-offset"] !== undefined && Number.isSafeInteger(fromMeta)) return fromMeta;
+    const body = await deps.storePolicy.execute(() => deps.store.get(key));
+    return lakeFormat(formatOf(key) ?? format.extension).lastOffset(body);
+  };
 
   const coverage = async (topic: string, partition: number, date: string): Promise<number> => {
     const k = `${topic}/${partition}/${date}`;
@@ -73,7 +64,7 @@ export function createLakeSink(
     const keys = await deps.storePolicy.execute(() => deps.store.list(prefix));
     let last = -1;
     const newest = keys.filter((key) => firstOffsetOf(key) !== undefined).pop();
-    if (newest) last = lastOffsetIn(await deps.storePolicy.execute(() => deps.store.get(newest)));
+    if (newest) last = await lastOffsetOf(newest);
     cover.set(k, last);
     return last;
   };
@@ -84,8 +75,15 @@ export function createLakeSink(
     let pending = rows.filter((r) => r.record.offset > from);
     while (pending.length > 0) {
       const first = pending[0].record.offset;
-      const key = lakeKey({ prefix: cfg.LAKE_PREFIX, topic, date, partition, firstOffset: first });
-      const body = await gzip(pending.map(lakeLine).join("\n") + "\n");
+      const key = lakeKey({
+        prefix: cfg.LAKE_PREFIX,
+        topic,
+        date,
+        partition,
+        firstOffset: first,
+        extension: format.extension,
+      });
+      const body = await format.encode(pending);
       const last = pending[pending.length - 1].record.offset;
       const meta = {
         sha256: createHash("sha256").update(body).digest("hex"),
@@ -102,7 +100,7 @@ export function createLakeSink(
         from = last;
       } else {
         // Written before (a replay, or another owner): continue after what that object covers.
-        from = lastOffsetIn(await deps.storePolicy.execute(() => deps.store.get(key)));
+        from = await lastOffsetOf(key);
       }
       cover.set(k, from);
       pending = pending.filter((r) => r.record.offset > from);

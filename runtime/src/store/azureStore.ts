@@ -6,6 +6,7 @@
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { createHash } from "node:crypto";
 import type { ObjectStore } from "./objectStore";
+import { contentTypeOf } from "../naming";
 
 function status(err: unknown): number | undefined {
   return (err as { statusCode?: number }).statusCode;
@@ -26,7 +27,7 @@ export class AzureBlobObjectStore implements ObjectStore {
         conditions: { ifNoneMatch: "*" },
         metadata: Object.fromEntries(Object.entries(metadata).map(([k, v]) => [k.replace(/-/g, "_"), v])),
         blobHTTPHeaders: {
-          blobContentType: key.endsWith(".gz") ? "application/gzip" : "application/octet-stream",
+          blobContentType: contentTypeOf(key),
           blobContentMD5: createHash("md5").update(body).digest(),
         },
       });

@@ -4,6 +4,7 @@
  */
 import { Storage, type Bucket } from "@google-cloud/storage";
 import type { ObjectStore } from "./objectStore";
+import { contentTypeOf } from "../naming";
 
 function status(err: unknown): number | undefined {
   return (err as { code?: number }).code;
@@ -35,7 +36,7 @@ export class GcsObjectStore implements ObjectStore {
         resumable: false,
         validation: "md5",
         preconditionOpts: { ifGenerationMatch: 0 },
-        contentType: key.endsWith(".gz") ? "application/gzip" : "application/octet-stream",
+        contentType: contentTypeOf(key),
         metadata: { metadata },
       });
       return "created" as const;

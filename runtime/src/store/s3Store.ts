@@ -14,6 +14,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { ObjectStore } from "./objectStore";
+import { contentTypeOf } from "../naming";
 
 export interface S3StoreOptions {
   bucket: string;
@@ -54,7 +55,7 @@ export class S3ObjectStore implements ObjectStore {
           Body: body,
           IfNoneMatch: "*",
           Metadata: metadata,
-          ContentType: key.endsWith(".gz") ? "application/gzip" : "application/octet-stream",
+          ContentType: contentTypeOf(key),
           ContentMD5: createHash("md5").update(body).digest("base64"),
         }),
       );
