@@ -4,12 +4,14 @@
  * sample stream with duplicates and malformed records, runs every stage, prints a live progress
  * line and a final report, and checks the report's numbers are consistent.
  *
- * Options: --events N (default 100000), --entities N (default 1000), --keep (keep the lake).
+ * Options: --events N (default 100000), --entities N (default 1000), --format jsonl.gz|parquet
+ * (default jsonl.gz), --keep (keep the lake).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { startWorker, type Worker } from "../src/app";
 import { parseWorkerEnv, type Stage } from "../src/config";
 import { createProducer } from "../src/kafka/rdkafka";
@@ -17,15 +19,46 @@ import { bytes, fmt, percentile, total } from "../src/report";
 import { sampleStream } from "../src/sample";
 import { startMockCluster, startRedis } from "../src/services/local";
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+const USAGE = "usage: npm start -- [--events N] [--entities N] [--format jsonl.gz|parquet] [--keep]";
+
+/** The options, or a one-line error naming the bad one and what it takes (exit 2, no stack trace). */
+function options(): { events: number; entities: number; format: "jsonl.gz" | "parquet"; keep: boolean } {
+  const fail = (why: string): never => {
+    process.stderr.write(`seawall local: ${why}\n${USAGE}\n`);
+    process.exit(2);
+  };
+  let values: Record<string, string | boolean | undefined> = {};
+  try {
+    ({ values } = parseArgs({
+      options: {
+        events: { type: "string", default: "100000" },
+        entities: { type: "string", default: "1000" },
+        format: { type: "string", default: "jsonl.gz" },
+        keep: { type: "boolean", default: false },
+      },
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const count = (name: string, min: number, max: number) => {
+    const v = Number(values[name]);
+    if (!Number.isSafeInteger(v) || v < min || v > max)
+      fail(`--${name} ${String(values[name])}: use an integer from ${fmt(min)} to ${fmt(max)}`);
+    return v;
+  };
+  const format = values.format;
+  if (format !== "jsonl.gz" && format !== "parquet")
+    fail(`--format ${String(format)}: use jsonl.gz or parquet`);
+  return {
+    events: count("events", 100, 5_000_000),
+    entities: count("entities", 1, 1_000_000),
+    format: format as "jsonl.gz" | "parquet",
+    keep: values.keep === true,
+  };
 }
 
 async function main() {
-  const events = arg("events", 100000);
-  const entities = arg("entities", 1000);
-  const keep = process.argv.includes("--keep");
+  const { events, entities, format, keep } = options();
   const partitions = 8;
   const topics = {
     "events.raw": partitions,
@@ -56,6 +89,7 @@ async function main() {
       LAKE_SCHEME: "file",
       LAKE_BUCKET: lakeDir,
       LAKE_PREFIX: "lake",
+      LAKE_FORMAT: format,
       HTTP_HOST: "127.0.0.1",
       HTTP_PORT: "0",
       BATCH_MAX: "10000",
@@ -147,7 +181,7 @@ async function main() {
         `  valid                 ${fmt(s.valid)}`,
         `  dead-lettered         ${fmt(s.invalid)}`,
         `  duplicates dropped    ${fmt(s.duplicates)}`,
-        `  lake                  ${fmt(s.lake)} records in ${fmt(s.files)} files, ${bytes(s.lakeBytes)} (${lakeDir})`,
+        `  lake                  ${fmt(s.lake)} records in ${fmt(s.files)} ${format} files, ${bytes(s.lakeBytes)} (${lakeDir})`,
         `  feature snapshots     ${fmt(s.features)} written; ${fmt(served)} entity features served in ${fmt(latencies.length)} batched reads`,
         `  throughput            ${fmt(s.lake / elapsed)} events/s end to end (${elapsed.toFixed(1)} s)`,
         `  feature reads         100 in flight: ${fmt(latencies.length / readSecs)} requests/s, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
