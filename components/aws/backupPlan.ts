@@ -3,7 +3,7 @@
  * policies, names AWS Backup accepts. Plain values in, plain objects out; the value type `S` is a
  * string in tests and a `pulumi.Input<string>` in the component, so both share one definition.
  */
-import type { PolicyDocument } from "./objectStoreDocuments";
+import { serviceTrustPolicy, type PolicyDocument } from "./iamDocuments";
 
 /** The rule a recovery point is made by, and how long it is kept. */
 export interface BackupRuleSchedule {
@@ -68,17 +68,7 @@ export function backupPlanRules<S>(spec: BackupPlanRuleSpec<S>): BackupPlanRule<
 
 /** Lets AWS Backup (backups, copies, restores and restore tests) assume the role. */
 export function backupTrustPolicy(): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "AwsBackupAssumesRole",
-        Effect: "Allow",
-        Principal: { Service: "backup.amazonaws.com" },
-        Action: "sts:AssumeRole",
-      },
-    ],
-  };
+  return serviceTrustPolicy("AwsBackupAssumesRole", "backup.amazonaws.com");
 }
 
 /**

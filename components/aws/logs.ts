@@ -1,4 +1,5 @@
 import { Problems } from "../validation";
+import { serviceTrustPolicy, type PolicyDocument } from "./iamDocuments";
 
 /**
  * Pure helpers shared by the components that write to CloudWatch Logs: the retention periods
@@ -23,21 +24,6 @@ export function checkLogRetention(p: Problems, field: string, value: unknown): v
         (nearest !== undefined ? `; use ${nearest}` : ""),
     );
   }
-}
-
-export interface PolicyStatement {
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  Principal?: Record<string, string | string[]>;
-  Action: string | string[];
-  /** Absent in trust policies, which name no resource. */
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[]>>;
-}
-
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Statement: PolicyStatement[];
 }
 
 /**
@@ -75,18 +61,7 @@ export function logsKeyPolicy(partition: string, accountId: string, region: stri
 
 /** Lets VPC Flow Logs of this account assume the delivery role (confused-deputy guarded). */
 export function flowLogsTrustPolicy(accountId: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "VpcFlowLogsAssumesRole",
-        Effect: "Allow",
-        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
+  return serviceTrustPolicy("VpcFlowLogsAssumesRole", "vpc-flow-logs.amazonaws.com", accountId);
 }
 
 /** Lets the flow-log delivery role write to one log group and nothing else. */

@@ -5,7 +5,7 @@
  * dashboard, and a `pulumi.Input<string>` in the component, so all three share one definition.
  */
 import type { Profile } from "../profiles";
-import type { PolicyDocument } from "./objectStoreDocuments";
+import type { PolicyDocument } from "./iamDocuments";
 
 /** Alarm thresholds; the environment profile sets them. */
 export interface MonitoringThresholds {

@@ -7,10 +7,10 @@ import {
   dataBucketPolicy,
   lifecycleRules,
   logBucketPolicy,
-  PolicyDocument,
   replicationRolePolicy,
   replicationTrustPolicy,
 } from "./objectStoreDocuments";
+import type { PolicyDocument } from "./iamDocuments";
 
 /** Object lifecycle on AWS: the cloud-neutral days plus the archive class. */
 export interface AwsLifecycleArgs extends LifecycleArgs {

@@ -3,20 +3,7 @@
  * lifecycle rules. Plain values in, plain objects out, so each is tested on its own.
  */
 
-export interface PolicyStatement {
-  Sid: string;
-  Effect: "Allow" | "Deny";
-  Principal?: "*" | Record<string, string | string[]>;
-  Action: string | string[];
-  /** Absent in trust policies, which name no resource. */
-  Resource?: string | string[];
-  Condition?: Record<string, Record<string, string | string[] | boolean>>;
-}
-
-export interface PolicyDocument {
-  Version: "2012-10-17";
-  Statement: PolicyStatement[];
-}
+import { serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from "./iamDocuments";
 
 /** Statements every Seawall bucket carries: TLS only (1.2 or later). */
 export function transportStatements(bucketArn: string): PolicyStatement[] {
@@ -100,18 +87,7 @@ export function logBucketPolicy(
 
 /** Trust policy that lets S3 assume the replication role. */
 export function replicationTrustPolicy(accountId: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "S3AssumesReplicationRole",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
+  return serviceTrustPolicy("S3AssumesReplicationRole", "s3.amazonaws.com", accountId);
 }
 
 export interface ReplicationPolicyInput {
