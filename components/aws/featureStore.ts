@@ -267,6 +267,13 @@ export class FeatureStore extends pulumi.ComponentResource {
     );
     this.authToken = pulumi.secret(token.result);
 
+    // ElastiCache refuses a final snapshot whose name exists, so a fixed name would fail the second
+    // teardown of a stack; a suffix drawn once per feature store keeps each teardown's name unique.
+    const finalSnapshotIdentifier =
+      (args.finalSnapshot ?? true)
+        ? pulumi.interpolate`${name}-final-${new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent: this }).hex}`
+        : undefined;
+
     this.replicationGroup = new aws.elasticache.ReplicationGroup(
       name,
       {
@@ -291,7 +298,7 @@ export class FeatureStore extends pulumi.ComponentResource {
         autoMinorVersionUpgrade: true,
         snapshotRetentionLimit: retention,
         ...(retention > 0 ? { snapshotWindow: args.snapshotWindow ?? DEFAULTS.snapshotWindow } : {}),
-        ...((args.finalSnapshot ?? true) ? { finalSnapshotIdentifier: `${name}-final` } : {}),
+        ...(finalSnapshotIdentifier ? { finalSnapshotIdentifier } : {}),
         maintenanceWindow: args.maintenanceWindow ?? DEFAULTS.maintenanceWindow,
         logDeliveryConfigurations: logs,
         tags,

@@ -278,6 +278,23 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
           state: { ...args.inputs, result: mixed, bcryptHash: `$2a$10$${digest(mixed, 53)}` },
         };
       }
+      if (args.type === "random:index/randomId:RandomId") {
+        const bytes = Buffer.from(
+          digest(`${args.type}::${args.name}`, 2 * Number(args.inputs.byteLength ?? 8)),
+          "hex",
+        );
+        const hex = bytes.toString("hex");
+        return {
+          id: bytes.toString("base64url"),
+          state: {
+            ...args.inputs,
+            hex,
+            b64Url: bytes.toString("base64url"),
+            b64Std: bytes.toString("base64"),
+            dec: BigInt(`0x${hex}`).toString(),
+          },
+        };
+      }
       if (args.type.startsWith("aws:")) return awsResource(args, state);
       const id = `${args.name}-${digest(`${args.type}::${args.name}`, 8)}`;
       return { id, state: { ...args.inputs, name: args.inputs.name ?? args.name } };

@@ -10,6 +10,7 @@ const T = {
   key: "aws:kms/key:Key",
   logGroup: "aws:cloudwatch/logGroup:LogGroup",
   password: "random:index/randomPassword:RandomPassword",
+  snapshotSuffix: "random:index/randomId:RandomId",
 };
 
 const base: FeatureStoreArgs = {
@@ -49,8 +50,11 @@ describe("FeatureStore defaults", () => {
       [T.subnetGroup]: 1,
       [T.parameterGroup]: 1,
       [T.password]: 1,
+      [T.snapshotSuffix]: 1,
       [T.group]: 1,
     });
+    // The final snapshot's name carries a suffix drawn once, so a second teardown cannot collide.
+    expect(p.one(T.snapshotSuffix, "features-final-snapshot").inputs).toEqual({ byteLength: 4 });
   });
 
   it("parents every child to the component, with names derived from its name", () => {
@@ -84,7 +88,7 @@ describe("FeatureStore defaults", () => {
       autoMinorVersionUpgrade: true,
       snapshotRetentionLimit: 7,
       snapshotWindow: "03:00-04:00",
-      finalSnapshotIdentifier: "features-final",
+      finalSnapshotIdentifier: expect.stringMatching(/^features-final-[0-9a-f]{8}$/),
       maintenanceWindow: "sun:05:00-sun:06:00",
       logDeliveryConfigurations: [
         {
@@ -180,6 +184,7 @@ describe("FeatureStore options", () => {
     });
     expect(group.inputs.snapshotWindow).toBeUndefined();
     expect(group.inputs.finalSnapshotIdentifier).toBeUndefined();
+    expect(p.ofType(T.snapshotSuffix)).toEqual([]);
     expect(group.protect).toBe(false);
   });
 
