@@ -2,7 +2,7 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "coverage/**", "**/*.js", "**/*.mjs", "runtime/.build/**"] },
+  { ignores: ["node_modules/**", "coverage/**", "**/dist/**", "**/*.js", "**/*.mjs", "runtime/.build/**"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts"],
