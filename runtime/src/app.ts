@@ -4,7 +4,7 @@
  * fails), and is safe to call twice.
  */
 import { AimdController } from "./aimd";
-import type { Stage, WorkerConfig } from "./config";
+import { consumerGroups, type Stage, type WorkerConfig } from "./config";
 import { startHttp } from "./http";
 import { createConsumer, createProducer } from "./kafka/rdkafka";
 import type { ProducerTransport } from "./kafka/transport";
@@ -81,14 +81,9 @@ export async function startWorker(
       abort.signal.addEventListener("abort", () => resolve()),
     );
     if (batch) {
-      const topic = {
-        ingest: cfg.TOPIC_RAW,
-        dedup: cfg.TOPIC_VALID,
-        "lake-sink": cfg.TOPIC_EVENTS,
-        "feature-writer": cfg.TOPIC_FEATURES,
-      }[stage as "ingest"];
+      const { group, topic } = consumerGroups(cfg).find((g) => g.stage === stage)!;
       const consumer = await createConsumer(cfg, {
-        groupId: `${cfg.KAFKA_GROUP_PREFIX}-${stage}`,
+        groupId: group,
         topics: [topic],
         sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
       });

@@ -107,6 +107,28 @@ export const workerEnvSchema = z.object({
 });
 export type WorkerConfig = z.infer<typeof workerEnvSchema>;
 
+/** The consuming stages. */
+export type BatchStageName = Exclude<Stage, "feature-server">;
+
+/**
+ * The consumer group and input topic of each consuming stage: what the workers join, and what the
+ * platform's monitoring watches for lag (components/aws/platformOperations.ts, tested against this).
+ */
+export function consumerGroups(
+  cfg: Pick<
+    WorkerConfig,
+    "KAFKA_GROUP_PREFIX" | "TOPIC_RAW" | "TOPIC_VALID" | "TOPIC_EVENTS" | "TOPIC_FEATURES"
+  >,
+): Array<{ stage: BatchStageName; group: string; topic: string }> {
+  const inputs: Array<[BatchStageName, string]> = [
+    ["ingest", cfg.TOPIC_RAW],
+    ["dedup", cfg.TOPIC_VALID],
+    ["lake-sink", cfg.TOPIC_EVENTS],
+    ["feature-writer", cfg.TOPIC_FEATURES],
+  ];
+  return inputs.map(([stage, topic]) => ({ stage, group: `${cfg.KAFKA_GROUP_PREFIX}-${stage}`, topic }));
+}
+
 /** A bad or missing variable. `problems` names each variable and what is allowed. */
 export class ConfigError extends Error {
   readonly code = "SEAWALL_CONFIG";

@@ -8,6 +8,7 @@ import {
 } from "../../components/aws/platformOperations";
 import { DataPlatformArgs } from "../../components/platformArgs";
 import { resolveProfile } from "../../components/profiles";
+import { consumerGroups, parseWorkerEnv } from "../../runtime/src/config";
 
 const base: DataPlatformArgs = {
   cloud: "aws",
@@ -101,6 +102,14 @@ describe("monitoringArgs", () => {
       "seawall-lake-sink<-events.unique",
       "seawall-feature-writer<-features",
     ]);
+    // The same groups and topics the runtime's workers join with their default configuration.
+    const workers = parseWorkerEnv({
+      KAFKA_BOOTSTRAP_SERVERS: "b-1:9098",
+      KAFKA_SASL_MECHANISM: "AWS_MSK_IAM",
+      REDIS_HOST: "r",
+      LAKE_BUCKET: "l",
+    });
+    expect(PIPELINE_CONSUMERS).toEqual(consumerGroups(workers).map(({ group, topic }) => ({ group, topic })));
     expect(await resolved(m.featureStore!.memberClusterIds)).toEqual([
       "features-001",
       "features-002",
