@@ -88,6 +88,20 @@ describe("ingest", () => {
       /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
     );
   });
+
+  it("gives every hop its own span id and every new trace its own trace id, across many records", () => {
+    const parent = { traceparent: Buffer.from("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01") };
+    const spans = new Set<string>();
+    const traces = new Set<string>();
+    for (let i = 0; i < 5000; i++) {
+      spans.add(nextTraceparent(parent).slice(36, 52));
+      const fresh = nextTraceparent({});
+      expect(fresh).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      traces.add(fresh.slice(3, 35));
+    }
+    expect(spans.size).toBe(5000);
+    expect(traces.size).toBe(5000);
+  });
 });
 
 describe("Kafka security settings from the KafkaConnection contract", () => {

@@ -79,8 +79,13 @@ function kafkaError(err: LibrdKafkaError | Error, what: string): Error {
 
 function toRecord(m: Message): InRecord {
   const headers: Record<string, Buffer> = {};
-  for (const h of m.headers ?? []) {
-    for (const [k, v] of Object.entries(h)) headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(v));
+  if (m.headers) {
+    for (const h of m.headers) {
+      for (const k in h) {
+        const v = h[k];
+        headers[k] = Buffer.isBuffer(v) ? v : Buffer.from(String(v));
+      }
+    }
   }
   return {
     topic: m.topic,
@@ -240,12 +245,17 @@ export async function createProducer(
         const pending: Pending = { left: records.length, done: (err) => (err ? reject(err) : resolve()) };
         let i = 0;
         const produceFrom = () => {
+          const now = Date.now();
           for (; i < records.length; i++) {
             const r = records[i];
-            const headers = r.headers ? Object.entries(r.headers).map(([k, v]) => ({ [k]: v })) : undefined;
+            let headers: Array<Record<string, string | Buffer>> | undefined;
+            if (r.headers) {
+              headers = [];
+              for (const k in r.headers) headers.push({ [k]: r.headers[k] });
+            }
             const value = typeof r.value === "string" ? Buffer.from(r.value) : r.value;
             try {
-              producer.produce(r.topic, null, value, r.key ?? null, Date.now(), pending, headers);
+              producer.produce(r.topic, null, value, r.key ?? null, now, pending, headers);
             } catch (err) {
               const e = err as LibrdKafkaError;
               if (e.code === -184 /* queue full */) {
