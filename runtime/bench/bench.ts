@@ -21,7 +21,15 @@ import { createProducer } from "../src/kafka/rdkafka";
 import { connectRedis } from "../src/redis";
 import { fmt, percentile, total } from "../src/report";
 import { sampleStream } from "../src/sample";
-import { freePort, startMockCluster, startRedis, stopChild, waitForPort } from "../src/services/local";
+import {
+  freePort,
+  localWorkerEnv,
+  pipelineTopics,
+  startMockCluster,
+  startRedis,
+  stopChild,
+  waitForPort,
+} from "../src/services/local";
 import { featureKey } from "../src/stages/featureWriter";
 
 const run = promisify(execFile);
@@ -41,29 +49,12 @@ async function main() {
   const seconds = opt("seconds", 5);
   const entities = opt("entities", 10000);
   const partitions = 8;
-  const topics = {
-    "events.raw": partitions,
-    "events.valid": partitions,
-    "events.unique": partitions,
-    features: partitions,
-    "events.dead-letter": 1,
-  };
-  const [kafka, redis] = await Promise.all([startMockCluster(topics), startRedis()]);
+  const [kafka, redis] = await Promise.all([startMockCluster(pipelineTopics(partitions)), startRedis()]);
   const lakeDir = mkdtempSync(join(tmpdir(), "seawall-bench-"));
-  const env = {
-    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-    KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
-    REDIS_HOST: redis.host,
-    REDIS_PORT: String(redis.port),
-    REDIS_TLS: "false",
-    LAKE_SCHEME: "file",
-    LAKE_BUCKET: lakeDir,
-    HTTP_HOST: "127.0.0.1",
-    HTTP_PORT: "0",
-    BATCH_MAX: "20000",
-    CONCURRENCY_MAX: "8",
-    LOG_LEVEL: "warn",
-  };
+  const env = localWorkerEnv(
+    { kafka, redis, lakeDir },
+    { BATCH_MAX: "20000", CONCURRENCY_MAX: "8", LOG_LEVEL: "warn" },
+  );
   const cfg = parseWorkerEnv(env);
   const workers: Worker[] = [];
   try {

@@ -17,7 +17,7 @@ import { parseWorkerEnv, type Stage } from "../src/config";
 import { createProducer } from "../src/kafka/rdkafka";
 import { bytes, fmt, percentile, total } from "../src/report";
 import { sampleStream } from "../src/sample";
-import { startMockCluster, startRedis } from "../src/services/local";
+import { localWorkerEnv, pipelineTopics, startMockCluster, startRedis } from "../src/services/local";
 
 const USAGE = "usage: npm start -- [--events N] [--entities N] [--format jsonl.gz|parquet] [--keep]";
 
@@ -60,17 +60,10 @@ function options(): { events: number; entities: number; format: "jsonl.gz" | "pa
 async function main() {
   const { events, entities, format, keep } = options();
   const partitions = 8;
-  const topics = {
-    "events.raw": partitions,
-    "events.valid": partitions,
-    "events.unique": partitions,
-    features: partitions,
-    "events.dead-letter": 1,
-  };
   process.stdout.write(
     `seawall local: starting the Kafka mock cluster, redis-server and a filesystem lake\n`,
   );
-  const [kafka, redis] = await Promise.all([startMockCluster(topics), startRedis()]);
+  const [kafka, redis] = await Promise.all([startMockCluster(pipelineTopics(partitions)), startRedis()]);
   const lakeDir = mkdtempSync(join(tmpdir(), "seawall-lake-"));
   const workers: Worker[] = [];
   const stopAll = async () => {
@@ -80,21 +73,12 @@ async function main() {
   };
   process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
   try {
-    const cfg = parseWorkerEnv({
-      KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-      KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
-      REDIS_HOST: redis.host,
-      REDIS_PORT: String(redis.port),
-      REDIS_TLS: "false",
-      LAKE_SCHEME: "file",
-      LAKE_BUCKET: lakeDir,
-      LAKE_PREFIX: "lake",
-      LAKE_FORMAT: format,
-      HTTP_HOST: "127.0.0.1",
-      HTTP_PORT: "0",
-      BATCH_MAX: "10000",
-      LOG_LEVEL: "warn",
-    });
+    const cfg = parseWorkerEnv(
+      localWorkerEnv(
+        { kafka, redis, lakeDir },
+        { LAKE_PREFIX: "lake", LAKE_FORMAT: format, BATCH_MAX: "10000", LOG_LEVEL: "warn" },
+      ),
+    );
     const stages: Stage[] = ["ingest", "dedup", "lake-sink", "feature-writer", "feature-server"];
     for (const s of stages) workers.push(await startWorker(s, cfg));
     const [ingest, dedup, sink, writer, server] = workers;

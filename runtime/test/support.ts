@@ -5,7 +5,13 @@ import { join } from "node:path";
 import { parseWorkerEnv, type WorkerConfig } from "../src/config";
 import { createConsumer, createProducer } from "../src/kafka/rdkafka";
 import type { InRecord } from "../src/kafka/transport";
-import { startMockCluster, startRedis, type MockCluster, type RedisServer } from "../src/services/local";
+import {
+  localWorkerEnv,
+  startMockCluster,
+  startRedis,
+  type MockCluster,
+  type RedisServer,
+} from "../src/services/local";
 import { FsObjectStore } from "../src/store/fsStore";
 import { lakeFormat } from "../src/formats";
 import { formatOf } from "../src/naming";
@@ -27,21 +33,13 @@ export async function startServices(topics: Record<string, number>, prefix = "t"
   const [kafka, redis] = await Promise.all([startMockCluster(topics), startRedis()]);
   const lakeDir = mkdtempSync(join(tmpdir(), "seawall-lake-"));
   const rawEnv = (extra: Record<string, string> = {}) => ({
-    KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
-    KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
-    REDIS_HOST: redis.host,
-    REDIS_PORT: String(redis.port),
-    REDIS_TLS: "false",
-    LAKE_SCHEME: "file",
-    LAKE_BUCKET: lakeDir,
+    ...localWorkerEnv({ kafka, redis, lakeDir }),
     LAKE_PREFIX: "lake",
     TOPIC_RAW: `${prefix}.raw`,
     TOPIC_VALID: `${prefix}.valid`,
     TOPIC_EVENTS: `${prefix}.events`,
     TOPIC_FEATURES: `${prefix}.features`,
     TOPIC_DEAD_LETTER: `${prefix}.dlq`,
-    HTTP_PORT: "0",
-    HTTP_HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
     ...extra,
   });

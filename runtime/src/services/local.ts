@@ -165,3 +165,36 @@ export function stopChild(child: ChildProcess, ask: () => void): Promise<void> {
     }
   });
 }
+
+/** The pipeline's default topics on the local cluster: `partitions` each, one for dead letters. */
+export function pipelineTopics(partitions: number): Record<string, number> {
+  return {
+    "events.raw": partitions,
+    "events.valid": partitions,
+    "events.unique": partitions,
+    features: partitions,
+    "events.dead-letter": 1,
+  };
+}
+
+/**
+ * The worker environment for the embedded services: the local cluster without TLS or SASL,
+ * redis-server on loopback, a filesystem lake, HTTP on a free loopback port. `extra` overrides.
+ */
+export function localWorkerEnv(
+  services: { kafka: MockCluster; redis: RedisServer; lakeDir: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    KAFKA_BOOTSTRAP_SERVERS: services.kafka.bootstrapServers,
+    KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
+    REDIS_HOST: services.redis.host,
+    REDIS_PORT: String(services.redis.port),
+    REDIS_TLS: "false",
+    LAKE_SCHEME: "file",
+    LAKE_BUCKET: services.lakeDir,
+    HTTP_HOST: "127.0.0.1",
+    HTTP_PORT: "0",
+    ...extra,
+  };
+}
