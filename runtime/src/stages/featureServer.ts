@@ -11,17 +11,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
+import type { FeatureSnapshot } from "./dedup";
 import { featureKey } from "./featureWriter";
 
-export interface Feature {
-  entity: string;
-  count: number;
-  sum: number;
-  mean: number;
-  windowEnd: number;
-  windowSeconds: number;
-  version: number;
-}
+/** What the server returns for an entity: the snapshot dedup computed and the writer stored. */
+export type Feature = FeatureSnapshot;
 
 const MAX_BATCH = 1000;
 const MAX_BODY = 1 << 20;
