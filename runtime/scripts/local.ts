@@ -109,13 +109,16 @@ async function main() {
     });
     let s = await snapshot();
     const deadline = Date.now() + 10 * 60 * 1000;
-    while (Date.now() < deadline) {
+    // One line rewritten in place on a terminal; a line every 2 s in a log (CI, a pipe).
+    const tty = process.stdout.isTTY === true;
+    for (let tick = 0; Date.now() < deadline; tick++) {
       s = await snapshot();
       const secs = (performance.now() - started) / 1000;
-      process.stdout.write(
-        `\r  in ${fmt(s.in)} | valid ${fmt(s.valid)} | dead-lettered ${fmt(s.invalid)} | duplicates ${fmt(s.duplicates)} | lake ${fmt(s.lake)} records, ${fmt(s.files)} files | ${fmt(s.lake / secs)} events/s   `,
-      );
-      if (s.in >= sent && s.lake + s.duplicates >= s.valid && s.valid + s.invalid >= sent) break;
+      const done = s.in >= sent && s.lake + s.duplicates >= s.valid && s.valid + s.invalid >= sent;
+      const line = `  in ${fmt(s.in)} | valid ${fmt(s.valid)} | dead-lettered ${fmt(s.invalid)} | duplicates ${fmt(s.duplicates)} | lake ${fmt(s.lake)} records, ${fmt(s.files)} files | ${fmt(s.lake / secs)} events/s`;
+      if (tty) process.stdout.write(`\r${line}   `);
+      else if (tick % 8 === 0 || done) process.stdout.write(`${line}\n`);
+      if (done) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     const elapsed = (performance.now() - started) / 1000;
@@ -158,8 +161,7 @@ async function main() {
     const ok = s.in === sent && s.valid + s.invalid === s.in && s.lake + s.duplicates === s.valid;
     process.stdout.write(
       [
-        "",
-        "",
+        ...(tty ? ["", ""] : [""]),
         "seawall local: report",
         `  events in             ${fmt(s.in)}`,
         `  valid                 ${fmt(s.valid)}`,
