@@ -29,7 +29,8 @@ export const objectStoreLocationSchema = z.object({
   bucket: z.string().min(1),
   prefix: z.string(),
   region: z.string(),
-  replica: z.string().optional(),
+  /** The cross-region replica, when replication is on. */
+  replica: z.object({ bucket: z.string().min(1), region: z.string().min(1) }).optional(),
 });
 export type ObjectStoreLocation = z.infer<typeof objectStoreLocationSchema>;
 
@@ -74,7 +75,9 @@ export const workerEnvSchema = z.object({
   LAKE_BUCKET: objectStoreLocationSchema.shape.bucket,
   LAKE_PREFIX: z.string().default(""),
   LAKE_REGION: z.string().default(""),
+  /** The replica bucket and its region (informational: replication is the store's job). */
   LAKE_REPLICA: z.string().optional(),
+  LAKE_REPLICA_REGION: z.string().optional(),
   /** A custom S3-compatible endpoint (http://127.0.0.1:9000). */
   LAKE_ENDPOINT: z.url().optional(),
   /** The lake's file format: gzip JSON Lines, or Parquet (zstd). */
@@ -211,6 +214,9 @@ export function workerEnvFromContracts(c: {
   };
   if (c.kafka.saslMechanism) env.KAFKA_SASL_MECHANISM = c.kafka.saslMechanism;
   if (c.kafka.caCert) env.KAFKA_CA_CERT = c.kafka.caCert;
-  if (c.lake.replica) env.LAKE_REPLICA = c.lake.replica;
+  if (c.lake.replica) {
+    env.LAKE_REPLICA = c.lake.replica.bucket;
+    env.LAKE_REPLICA_REGION = c.lake.replica.region;
+  }
   return env;
 }

@@ -82,7 +82,13 @@ describe("worker environment", () => {
     const env = workerEnvFromContracts({
       kafka: { bootstrapServers: "b:9094", securityProtocol: "SSL", caCert: "-----BEGIN CERTIFICATE-----" },
       redis: { host: "r", port: 6380, tls: true, authSecret: "arn:secret" },
-      lake: { scheme: "gs", bucket: "lake", prefix: "raw/", region: "europe-west1", replica: "lake-replica" },
+      lake: {
+        scheme: "gs",
+        bucket: "lake",
+        prefix: "raw/",
+        region: "europe-west1",
+        replica: { bucket: "lake-replica", region: "europe-west4" },
+      },
     });
     const cfg = parseWorkerEnv(env);
     expect(cfg).toMatchObject({
@@ -94,6 +100,7 @@ describe("worker environment", () => {
       LAKE_SCHEME: "gs",
       LAKE_PREFIX: "raw/",
       LAKE_REPLICA: "lake-replica",
+      LAKE_REPLICA_REGION: "europe-west4",
     });
     expect(Object.keys(env).every((k) => k in workerEnvSchema.shape)).toBe(true);
   });

@@ -1,0 +1,56 @@
+import type { z } from "zod";
+import type { KafkaConnection, ObjectStoreLocation, RedisConnection } from "../../components/contracts";
+import {
+  kafkaConnectionSchema,
+  objectStoreLocationSchema,
+  parseWorkerEnv,
+  redisConnectionSchema,
+  workerEnvFromContracts,
+} from "../../runtime/src/config";
+import { Secret } from "../../scripts/synth/harness";
+import { listStacks, synthesizeStack } from "../../scripts/synth/stacks";
+
+/**
+ * The platform's connection contracts (components/contracts.ts) and the runtime's schema of them
+ * (runtime/src/config.ts) are two definitions of one interface, kept apart so the runtime's image
+ * never carries Pulumi. These tests keep them one.
+ */
+
+jest.setTimeout(120000);
+
+// Compile-time: every contract value a platform exports is a value the runtime accepts.
+type Accepts<Runtime, Platform extends Runtime> = Platform;
+export type ContractsFit = [
+  Accepts<z.input<typeof kafkaConnectionSchema>, KafkaConnection>,
+  Accepts<z.input<typeof redisConnectionSchema>, RedisConnection>,
+  Accepts<z.input<typeof objectStoreLocationSchema>, ObjectStoreLocation>,
+];
+
+const unwrap = (v: unknown): unknown => (v instanceof Secret ? unwrap(v.value) : v);
+
+describe.each(listStacks())("the %s stack's connection outputs", (stack) => {
+  it("parse with the runtime's schemas and become a worker environment it accepts", async () => {
+    const { outputs } = await synthesizeStack(stack);
+    const kafka = kafkaConnectionSchema.strict().parse(unwrap(outputs.kafka.value));
+    const redis = redisConnectionSchema.strict().parse(unwrap(outputs.redis.value));
+    const lake = objectStoreLocationSchema.strict().parse(unwrap(outputs.objectStore.value));
+    const cfg = parseWorkerEnv({
+      ...workerEnvFromContracts({ kafka, redis, lake }),
+      KAFKA_CLIENT_REGION: lake.region,
+      REDIS_AUTH: redis.authSecret,
+    });
+    expect(cfg).toMatchObject({
+      KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+      KAFKA_SECURITY_PROTOCOL: kafka.securityProtocol,
+      REDIS_HOST: redis.host,
+      REDIS_PORT: redis.port,
+      REDIS_TLS: true,
+      LAKE_SCHEME: "s3",
+      LAKE_BUCKET: lake.bucket,
+    });
+    expect(cfg.LAKE_REPLICA).toBe(lake.replica?.bucket);
+    expect(cfg.LAKE_REPLICA_REGION).toBe(lake.replica?.region);
+    if (stack.startsWith("prod-"))
+      expect(lake.replica).toEqual({ bucket: expect.any(String), region: "us-west-2" });
+  });
+});
