@@ -28,9 +28,9 @@ export type ContractsFit = [
 
 const unwrap = (v: unknown): unknown => (v instanceof Secret ? unwrap(v.value) : v);
 
-describe.each(listStacks())("the %s stack's connection outputs", (stack) => {
-  it("parse with the runtime's schemas and become a worker environment it accepts", async () => {
-    const { outputs } = await synthesizeStack(stack);
+describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
+  it("exports connections the runtime parses, and declares every topic the workers use", async () => {
+    const { outputs, resources } = await synthesizeStack(stack);
     const kafka = kafkaConnectionSchema.strict().parse(unwrap(outputs.kafka.value));
     const redis = redisConnectionSchema.strict().parse(unwrap(outputs.redis.value));
     const lake = objectStoreLocationSchema.strict().parse(unwrap(outputs.objectStore.value));
@@ -50,6 +50,16 @@ describe.each(listStacks())("the %s stack's connection outputs", (stack) => {
     });
     expect(cfg.LAKE_REPLICA).toBe(lake.replica?.bucket);
     expect(cfg.LAKE_REPLICA_REGION).toBe(lake.replica?.region);
+    // MSK creates no topic on first use here: the stack declares every topic the workers use.
+    const declared = resources.filter((r) => r.type === "aws:msk/topic:Topic").map((r) => r.inputs.name);
+    const used = [
+      cfg.TOPIC_RAW,
+      cfg.TOPIC_VALID,
+      cfg.TOPIC_EVENTS,
+      cfg.TOPIC_FEATURES,
+      cfg.TOPIC_DEAD_LETTER,
+    ];
+    expect(declared.sort()).toEqual(used.sort());
     if (stack.startsWith("prod-"))
       expect(lake.replica).toEqual({ bucket: expect.any(String), region: "us-west-2" });
   });
