@@ -1,28 +1,17 @@
 import type { InRecord, OutRecord, ProducerTransport } from "../src/kafka/transport";
 import { createMetrics } from "../src/metrics";
-import { connectRedis, type Redis } from "../src/redis";
+import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
-import { startRedis, type RedisServer } from "../src/services/local";
 import { createDedup, type FeatureSnapshot } from "../src/stages/dedup";
 import { createFeatureWriter, featureKey } from "../src/stages/featureWriter";
-import { unique } from "./support";
+import { unique, useRedis } from "./support";
 
 jest.setTimeout(60000);
 
-let server: RedisServer;
+const local = useRedis();
 let redis: Redis;
-beforeAll(async () => {
-  server = await startRedis();
-  redis = await connectRedis({
-    REDIS_HOST: server.host,
-    REDIS_PORT: server.port,
-    REDIS_TLS: false,
-    CALL_TIMEOUT_MS: 2000,
-  });
-});
-afterAll(async () => {
-  await redis.close();
-  await server.stop();
+beforeAll(() => {
+  redis = local.client;
 });
 
 class CapturingProducer implements ProducerTransport {

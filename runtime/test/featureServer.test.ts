@@ -1,22 +1,15 @@
-import { connectRedis, type Redis } from "../src/redis";
+import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
-import { startRedis, type RedisServer } from "../src/services/local";
 import { createFeatureReader } from "../src/stages/featureServer";
 import { featureKey } from "../src/stages/featureWriter";
+import { useRedis } from "./support";
 
 jest.setTimeout(30000);
 
-let server: RedisServer;
+const local = useRedis(5000);
 let redis: Redis;
 beforeAll(async () => {
-  server = await startRedis();
-  redis = await connectRedis({
-    REDIS_HOST: server.host,
-    REDIS_PORT: server.port,
-    REDIS_TLS: false,
-    REDIS_AUTH: undefined,
-    CALL_TIMEOUT_MS: 5000,
-  });
+  redis = local.client;
   const m = redis.multi();
   for (let i = 0; i < 3000; i++) {
     m.hSet(featureKey(`fs-${i}`), {
@@ -29,10 +22,6 @@ beforeAll(async () => {
     });
   }
   await m.execAsPipeline();
-});
-afterAll(async () => {
-  await redis.close();
-  await server.stop();
 });
 
 /** Counts the pipelines the reader sends. */

@@ -4,29 +4,18 @@ import { join } from "node:path";
 import fc from "fast-check";
 import type { InRecord } from "../src/kafka/transport";
 import { createMetrics } from "../src/metrics";
-import { connectRedis, type Redis } from "../src/redis";
+import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
-import { startRedis, type RedisServer } from "../src/services/local";
 import { createLakeSink } from "../src/stages/lakeSink";
 import { FsObjectStore } from "../src/store/fsStore";
-import { readLake, unique } from "./support";
+import { readLake, unique, useRedis } from "./support";
 
 jest.setTimeout(120000);
 
-let server: RedisServer;
+const local = useRedis();
 let redis: Redis;
-beforeAll(async () => {
-  server = await startRedis();
-  redis = await connectRedis({
-    REDIS_HOST: server.host,
-    REDIS_PORT: server.port,
-    REDIS_TLS: false,
-    CALL_TIMEOUT_MS: 2000,
-  });
-});
-afterAll(async () => {
-  await redis.close();
-  await server.stop();
+beforeAll(() => {
+  redis = local.client;
 });
 
 /** A partition's records: events over two dates, some ids repeated at later offsets. */

@@ -12,6 +12,7 @@ import {
   type MockCluster,
   type RedisServer,
 } from "../src/services/local";
+import { connectRedis, type Redis } from "../src/redis";
 import { FsObjectStore } from "../src/store/fsStore";
 import { lakeFormat } from "../src/formats";
 import { formatOf } from "../src/naming";
@@ -24,6 +25,28 @@ export interface Services {
   /** The same, as the variables a worker process reads. */
   rawEnv(extra?: Record<string, string>): Record<string, string>;
   stop(): Promise<void>;
+}
+
+/**
+ * A redis-server for this test file and a client on it, started before its tests and stopped after.
+ * Read `client` inside hooks and tests, once the server is up.
+ */
+export function useRedis(callTimeoutMs = 2000): { readonly client: Redis; readonly server: RedisServer } {
+  const ctx = {} as { client: Redis; server: RedisServer };
+  beforeAll(async () => {
+    ctx.server = await startRedis();
+    ctx.client = await connectRedis({
+      REDIS_HOST: ctx.server.host,
+      REDIS_PORT: ctx.server.port,
+      REDIS_TLS: false,
+      CALL_TIMEOUT_MS: callTimeoutMs,
+    });
+  });
+  afterAll(async () => {
+    await ctx.client?.close();
+    await ctx.server?.stop();
+  });
+  return ctx;
 }
 
 let seq = 0;
