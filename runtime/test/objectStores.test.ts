@@ -138,7 +138,7 @@ describe.each(["s3", "azure", "gcs", "file"])("%s object store", (name) => {
     }));
     const sink = () =>
       createLakeSink(
-        { LAKE_PREFIX: "lake", DEDUP_TTL_SECONDS: 600 },
+        { LAKE_PREFIX: "lake", DEDUP_TTL_SECONDS: 600, LAKE_FORMAT: "jsonl.gz" },
         {
           store,
           storePolicy: callPolicy({ dependency: "object-store" }),

@@ -24,10 +24,7 @@ import { mapLimit, type BatchStage } from "../worker";
 import { claim } from "./dedup";
 import { crashPoint } from "../chaos";
 
-type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS"> &
-  Partial<Pick<WorkerConfig, "LAKE_FORMAT">>;
-
-type Row = LakeRow;
+type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS" | "LAKE_FORMAT">;
 
 export function createLakeSink(
   cfg: Cfg,
@@ -41,7 +38,7 @@ export function createLakeSink(
 ): BatchStage & { covered(topic: string, partition: number, date: string): number | undefined } {
   /** `${topic}/${partition}/${date}` → highest offset the lake holds for it (-1: nothing). */
   const cover = new Map<string, number>();
-  const format = lakeFormat(cfg.LAKE_FORMAT ?? "jsonl.gz");
+  const format = lakeFormat(cfg.LAKE_FORMAT);
 
   /**
    * How far an existing object goes: its `last-offset` metadata, or else its last row. Read in the
@@ -69,7 +66,7 @@ export function createLakeSink(
     return last;
   };
 
-  const writeGroup = async (topic: string, partition: number, date: string, rows: Row[]) => {
+  const writeGroup = async (topic: string, partition: number, date: string, rows: LakeRow[]) => {
     const k = `${topic}/${partition}/${date}`;
     let from = await coverage(topic, partition, date);
     let pending = rows.filter((r) => r.record.offset > from);
@@ -113,7 +110,7 @@ export function createLakeSink(
       cover.clear();
     },
     async process(records, concurrency) {
-      const rows: Row[] = [];
+      const rows: LakeRow[] = [];
       for (const record of records) {
         try {
           const event = JSON.parse(record.value!.toString("utf8")) as Event;
@@ -130,7 +127,7 @@ export function createLakeSink(
         rows.map((r) => ({ id: r.event.eventId, record: r.record })),
       );
       crashPoint("lake-after-claims");
-      const groups = new Map<string, { topic: string; partition: number; date: string; rows: Row[] }>();
+      const groups = new Map<string, { topic: string; partition: number; date: string; rows: LakeRow[] }>();
       rows.forEach((row, i) => {
         if (!owned[i]) {
           deps.metrics.duplicates.inc();
@@ -150,7 +147,7 @@ export function createLakeSink(
       // Partitions in parallel, one partition's dates in order.
       const byPartition = new Map<
         string,
-        Array<{ topic: string; partition: number; date: string; rows: Row[] }>
+        Array<{ topic: string; partition: number; date: string; rows: LakeRow[] }>
       >();
       for (const g of groups.values()) {
         const p = `${g.topic}/${g.partition}`;
