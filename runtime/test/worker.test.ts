@@ -34,6 +34,22 @@ describe("a worker's life cycle", () => {
     const bad = await fetch(`http://127.0.0.1:${w.port}/features:batch`, { method: "POST", body: "{" });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/^body must be JSON/);
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${w.port}/features:batch`, { method: "POST", body: JSON.stringify(body) });
+    for (const body of [{}, { entities: "u-1" }, { entities: ["u-1", ""] }, { entities: [1] }]) {
+      const r = await post(body);
+      expect([r.status, await r.json()]).toEqual([
+        400,
+        { error: 'body must be {"entities": ["id", ...]} with non-empty strings' },
+      ]);
+    }
+    const tooMany = await post({ entities: Array.from({ length: 1001 }, (_, i) => `u-${i}`) });
+    expect([tooMany.status, await tooMany.json()]).toEqual([
+      400,
+      { error: "at most 1000 entities per request" },
+    ]);
+    const none = await post({ entities: ["nobody"] });
+    expect([none.status, await none.json()]).toEqual([200, { features: { nobody: null } }]);
     await Promise.all([w.close(), w.close()]);
     await w.close();
     await expect(fetch(`http://127.0.0.1:${w.port}/healthz`)).rejects.toThrow();
