@@ -13,16 +13,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startWorker, type Worker } from "../src/app";
-import { parseWorkerEnv, type Stage } from "../src/config";
+import { parseWorkerEnv, workerEnvSchema, type Stage, type WorkerConfig } from "../src/config";
 import { createProducer } from "../src/kafka/rdkafka";
 import { bytes, fmt, percentile, total } from "../src/report";
 import { sampleStream } from "../src/sample";
 import { localWorkerEnv, pipelineTopics, startMockCluster, startRedis } from "../src/services/local";
 
-const USAGE = "usage: npm start -- [--events N] [--entities N] [--format jsonl.gz|parquet] [--keep]";
+const FORMATS = workerEnvSchema.shape.LAKE_FORMAT.unwrap().options;
+const USAGE = `usage: npm start -- [--events N] [--entities N] [--format ${FORMATS.join("|")}] [--keep]`;
 
 /** The options, or a one-line error naming the bad one and what it takes (exit 2, no stack trace). */
-function options(): { events: number; entities: number; format: "jsonl.gz" | "parquet"; keep: boolean } {
+function options(): { events: number; entities: number; format: WorkerConfig["LAKE_FORMAT"]; keep: boolean } {
   const fail = (why: string): never => {
     process.stderr.write(`seawall local: ${why}\n${USAGE}\n`);
     process.exit(2);
@@ -46,13 +47,12 @@ function options(): { events: number; entities: number; format: "jsonl.gz" | "pa
       fail(`--${name} ${String(values[name])}: use an integer from ${fmt(min)} to ${fmt(max)}`);
     return v;
   };
-  const format = values.format;
-  if (format !== "jsonl.gz" && format !== "parquet")
-    fail(`--format ${String(format)}: use jsonl.gz or parquet`);
+  const format = FORMATS.find((f) => f === values.format);
+  if (!format) return fail(`--format ${String(values.format)}: use ${FORMATS.join(" or ")}`);
   return {
     events: count("events", 100, 5_000_000),
     entities: count("entities", 1, 1_000_000),
-    format: format as "jsonl.gz" | "parquet",
+    format,
     keep: values.keep === true,
   };
 }

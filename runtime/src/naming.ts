@@ -1,4 +1,5 @@
 /** Deterministic lake object names: a replay of the same records rewrites the same object. */
+import type { WorkerConfig } from "./config";
 
 /** UTC event date, `YYYY-MM-DD`. */
 export function eventDate(tsMs: number): string {
@@ -24,8 +25,8 @@ export function lakeKey(p: {
 const KEY = /-o(\d{20})\.(jsonl\.gz|parquet)$/;
 
 /** The format of a lake key, from its extension, or undefined if the key is not one of ours. */
-export function formatOf(key: string): "jsonl.gz" | "parquet" | undefined {
-  return KEY.exec(key)?.[2] as "jsonl.gz" | "parquet" | undefined;
+export function formatOf(key: string): WorkerConfig["LAKE_FORMAT"] | undefined {
+  return KEY.exec(key)?.[2] as WorkerConfig["LAKE_FORMAT"] | undefined;
 }
 
 /** The content type a store records for an object. */

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
+import type { WorkerConfig } from "../src/config";
 import type { InRecord } from "../src/kafka/transport";
 import { createMetrics } from "../src/metrics";
 import type { Redis } from "../src/redis";
@@ -33,7 +34,7 @@ function partitionRecords(topic: string, partition: number, n: number, repeatEve
   return out;
 }
 
-function newSink(dir: string, format: "jsonl.gz" | "parquet" = "jsonl.gz") {
+function newSink(dir: string, format: WorkerConfig["LAKE_FORMAT"] = "jsonl.gz") {
   const metrics = createMetrics("lake-sink");
   return createLakeSink(
     { LAKE_PREFIX: "lake", DEDUP_TTL_SECONDS: 3600, LAKE_FORMAT: format },
