@@ -92,6 +92,8 @@ export const workerEnvSchema = z.object({
   /** A JSON Schema (inline JSON) for ingest; the default requires eventId, entity, ts, value. */
   EVENT_SCHEMA: z.string().optional(),
   MAX_RECORD_BYTES: int(64, 16 * 1024 * 1024).default(64 * 1024),
+  /** The largest value a dead-letter record carries whole; a larger one keeps this many bytes and a checksum. */
+  DEAD_LETTER_MAX_BYTES: int(1024, 16 * 1024 * 1024).default(256 * 1024),
   DEDUP_TTL_SECONDS: int(1, 30 * 86400).default(7 * 86400),
   FEATURE_WINDOW_SECONDS: int(1, 30 * 86400).default(3600),
   FEATURE_TTL_SECONDS: int(1, 30 * 86400).default(86400),

@@ -1,17 +1,23 @@
 /**
  * ingest: raw bytes → validated events keyed by entity, or the dead-letter topic with the reason,
- * the source position and the original bytes. A poison record never stops the partition.
+ * the source position and the original bytes (a bounded prefix and a checksum when too large to
+ * forward whole, see `../deadLetter`). A poison record never stops the partition.
  */
 import type { WorkerConfig } from "../config";
 import type { Metrics } from "../metrics";
 import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport";
 import { nextTraceparent } from "../trace";
+import { DEFAULT_DEAD_LETTER_MAX_BYTES, deadLetterRecord } from "../deadLetter";
 import { createValidator, defaultEventSchema } from "../validate";
 import { byPartition, mapLimit, type BatchStage } from "../worker";
 import { crashPoint } from "../chaos";
 
-type Cfg = Pick<WorkerConfig, "TOPIC_VALID" | "TOPIC_DEAD_LETTER" | "EVENT_SCHEMA" | "MAX_RECORD_BYTES">;
+type Cfg = Pick<WorkerConfig, "TOPIC_VALID" | "TOPIC_DEAD_LETTER" | "EVENT_SCHEMA" | "MAX_RECORD_BYTES"> &
+  Partial<Pick<WorkerConfig, "DEAD_LETTER_MAX_BYTES">>;
 
+/**
+ * @deprecated Use `deadLetterRecord` from `src/deadLetter.ts`; kept only until dedup imports it.
+ */
 export function deadLetter(
   r: InRecord,
   topic: string,
@@ -19,20 +25,7 @@ export function deadLetter(
   detail: string,
   stage: string,
 ): OutRecord {
-  return {
-    topic,
-    key: r.key,
-    value: r.value ?? Buffer.alloc(0),
-    headers: {
-      "x-reason": reason,
-      "x-detail": detail,
-      "x-stage": stage,
-      "x-source-topic": r.topic,
-      "x-source-partition": String(r.partition),
-      "x-source-offset": String(r.offset),
-      traceparent: nextTraceparent(r.headers),
-    },
-  };
+  return deadLetterRecord(r, topic, { reason, detail, stage });
 }
 
 export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metrics: Metrics }): BatchStage {
@@ -55,7 +48,14 @@ export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metr
       } else {
         bad++;
         deps.metrics.deadLettered.labels(v.reason).inc();
-        out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, v.reason, v.detail, "ingest"));
+        out.push(
+          deadLetterRecord(
+            r,
+            cfg.TOPIC_DEAD_LETTER,
+            { reason: v.reason, detail: v.detail, stage: "ingest" },
+            cfg.DEAD_LETTER_MAX_BYTES ?? DEFAULT_DEAD_LETTER_MAX_BYTES,
+          ),
+        );
       }
     }
     crashPoint("ingest-before-produce");
