@@ -92,11 +92,24 @@ export function renderVerdicts(verdicts: Verdict[], environment: string): string
   return lines.join("\n");
 }
 
+const readerGone = (err: unknown) => (err as NodeJS.ErrnoException | null)?.code === "EPIPE";
+
+/**
+ * Writes to stdout and resolves once the text is handed to the OS. `process.exit` right after a
+ * plain `write` drops whatever a pipe has not taken yet (all but its first 64 KiB). A reader that
+ * has gone (`| head -n 5`) is not an error.
+ */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) =>
+    process.stdout.write(text, (err) => (err && !readerGone(err) ? reject(err) : resolve())),
+  );
+}
+
 async function main(): Promise<number> {
   const options = parseArgs(process.argv.slice(2));
   const { resources, outputs } = await synthesizeStack(options.stack);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(toJson(resources), null, 2)}\n`);
+    await writeOut(`${JSON.stringify(toJson(resources), null, 2)}\n`);
     return 0;
   }
   const environment = environmentOfStack(options.stack);
@@ -111,18 +124,20 @@ async function main(): Promise<number> {
     );
   }
   out.push("", renderVerdicts(verdicts, environment));
-  process.stdout.write(`${out.join("\n")}\n`);
+  await writeOut(`${out.join("\n")}\n`);
   return verdicts.some((v) => v.level === "mandatory") ? 1 : 0;
 }
 
 if (require.main === module) {
+  process.stdout.on("error", (err) => {
+    if (!readerGone(err)) throw err;
+  });
   main().then(
     (code) => process.exit(code),
     (error: unknown) => {
       const message =
         error instanceof UnknownStackError || error instanceof Error ? error.message : String(error);
-      process.stderr.write(`plan: ${message}\n`);
-      process.exit(1);
+      process.stderr.write(`plan: ${message}\n`, () => process.exit(1));
     },
   );
 }

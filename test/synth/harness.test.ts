@@ -136,6 +136,24 @@ describe("npm run plan", () => {
     expect(list.some((x) => x.type === "aws:s3/bucket:Bucket")).toBe(true);
   });
 
+  it("writes all of its JSON into a pipe whose reader is slower than the plan", async () => {
+    // A real pipe (node's own stdio pipes are socket pairs with larger buffers): its reader takes the
+    // first line, then pauses for a second. A plan that exits before stdout drains loses everything
+    // past the pipe's 64 KiB buffer, as `npm run plan -- --json | head -c 1000000` did.
+    const { stdout } = await run(
+      "bash",
+      [
+        "-c",
+        "set -o pipefail; node --import tsx scripts/plan.ts --stack dev-aws --json | " +
+          '{ IFS= read -r first; sleep 1; printf "%s\\n" "$first"; cat; }',
+      ],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+    );
+    expect(stdout.length).toBeGreaterThan(128 * 1024);
+    const list = JSON.parse(stdout) as Array<{ type: string }>;
+    expect(list.some((x) => x.type === "aws:s3/bucket:Bucket")).toBe(true);
+  });
+
   it("renders the policy pack's verdicts with their level", () => {
     const verdict = {
       rule: "s3-bucket-versioning",
