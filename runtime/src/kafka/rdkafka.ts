@@ -2,7 +2,7 @@
  * The Kafka transport on @confluentinc/kafka-javascript's librdkafka-style API: batched `consume`,
  * manual offset commits, delivery reports awaited per batch.
  */
-import { KafkaConsumer, Producer } from "@confluentinc/kafka-javascript";
+import { CODES, KafkaConsumer, Producer } from "@confluentinc/kafka-javascript";
 import type { LibrdKafkaError, Message } from "@confluentinc/kafka-javascript";
 import { TransientError, PermanentError } from "../errors";
 import type { WorkerConfig } from "../config";
@@ -69,12 +69,39 @@ export function securityConfig(c: Conn, msk: MskTokenProvider = mskIamToken): Re
   return conf;
 }
 
-function kafkaError(err: LibrdKafkaError | Error, what: string): Error {
+/**
+ * librdkafka errors that no retry can fix, by the record or the topic, with the fix to name. Left
+ * transient, a record too large for the broker would replay its batch forever.
+ */
+const permanentKafkaCodes: ReadonlyMap<number, string> = new Map([
+  [CODES.ERRORS.ERR_INVALID_MSG, "the broker refused the record as corrupt"],
+  [CODES.ERRORS.ERR_INVALID_MSG_SIZE, "the record's size is invalid"],
+  [
+    CODES.ERRORS.ERR_MSG_SIZE_TOO_LARGE,
+    "send less (a dead-letter record keeps a bounded prefix) or raise the producer's message.max.bytes and the topic's max.message.bytes",
+  ],
+  [CODES.ERRORS.ERR_RECORD_LIST_TOO_LARGE, "send smaller batches or raise the broker's segment size"],
+  [CODES.ERRORS.ERR_INVALID_RECORD, "the broker refused the record"],
+  [CODES.ERRORS.ERR_TOPIC_EXCEPTION, "the topic name is invalid: check the TOPIC_* settings"],
+  [CODES.ERRORS.ERR_TOPIC_AUTHORIZATION_FAILED, "grant this client's principal access to the topic"],
+]);
+
+/**
+ * A librdkafka error as ours: permanent when a retry cannot fix it (see `permanentKafkaCodes`, or
+ * librdkafka says fatal and not retriable), transient otherwise. Exported for tests.
+ */
+export function kafkaError(err: LibrdKafkaError | Error, what: string): Error {
   const e = err as LibrdKafkaError;
+  const fix = typeof e.code === "number" ? permanentKafkaCodes.get(e.code) : undefined;
+  if (fix !== undefined && e.isRetriable !== true) {
+    return new PermanentError("SEAWALL_KAFKA_REJECTED", `${what}: ${e.message} (code ${e.code}): ${fix}`, {
+      cause: err,
+    });
+  }
   const msg = `${what}: ${e.message}`;
   return e.isRetriable === false && e.isFatal
-    ? new PermanentError("SEAWALL_KAFKA", msg)
-    : new TransientError("SEAWALL_KAFKA", msg);
+    ? new PermanentError("SEAWALL_KAFKA", msg, { cause: err })
+    : new TransientError("SEAWALL_KAFKA", msg, { cause: err });
 }
 
 function toRecord(m: Message): InRecord {
@@ -263,7 +290,7 @@ export async function createProducer(
                 setTimeout(produceFrom, 5);
                 return;
               }
-              pending.error = kafkaError(e, "produce");
+              pending.error = kafkaError(e, `produce to ${r.topic} (${value?.length ?? 0} bytes)`);
               pending.left -= records.length - i;
               if (pending.left === 0) pending.done(pending.error);
               return;
