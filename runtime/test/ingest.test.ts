@@ -1,9 +1,13 @@
+import { createHash } from "node:crypto";
 import fc from "fast-check";
+import { startWorker } from "../src/app";
+import { PermanentError, TransientError } from "../src/errors";
 import type { InRecord, OutRecord, ProducerTransport } from "../src/kafka/transport";
-import { mskIamToken, securityConfig } from "../src/kafka/rdkafka";
+import { createProducer, kafkaError, mskIamToken, securityConfig } from "../src/kafka/rdkafka";
 import { createMetrics } from "../src/metrics";
 import { createIngest } from "../src/stages/ingest";
 import { nextTraceparent } from "../src/trace";
+import { readTopic, startServices, type Services } from "./support";
 
 // Property tests and a loaded CI machine: allow more than jest's default 5 s.
 jest.setTimeout(60000);
@@ -58,7 +62,7 @@ describe("ingest", () => {
           expect(["valid", "dlq"]).toContain(out.topic);
           if (out.topic === "dlq") {
             expect(out.headers!["x-reason"]).toMatch(
-              /^(empty|too-large|too-deep|not-json|schema|missing-event-id)$/,
+              /^(empty|too-large|not-utf8|too-deep|not-json|lone-surrogate|non-finite-number|schema|missing-event-id)$/,
             );
             const source = records[Number(out.headers!["x-source-offset"])];
             expect(out.value).toEqual(source.value ?? Buffer.alloc(0));
@@ -101,6 +105,164 @@ describe("ingest", () => {
     }
     expect(spans.size).toBe(5000);
     expect(traces.size).toBe(5000);
+  });
+});
+
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const event = (e: Record<string, unknown>) => Buffer.from(JSON.stringify(e));
+
+describe("ingest dead-letters malformed input with its reason", () => {
+  const run = async (values: Buffer[], extra: Partial<{ DEAD_LETTER_MAX_BYTES: number }> = {}) => {
+    const producer = new CapturingProducer();
+    const stage = createIngest({ ...cfg, ...extra }, { producer, metrics: createMetrics("ingest") });
+    await stage.process(
+      values.map((v, i) => ({ ...raw(i, v), partition: 0 })),
+      1,
+    );
+    return producer.sent;
+  };
+  const headersOf = (o: OutRecord) => [o.topic, o.headers?.["x-reason"], o.headers?.["x-detail"]];
+
+  it("rejects ids \\xff\\xfe and \\xfe\\xff as not UTF-8 instead of passing both as one id", async () => {
+    const id = (b: number[]) =>
+      Buffer.concat([
+        Buffer.from('{"eventId":"'),
+        Buffer.from(b),
+        Buffer.from('","entity":"u","ts":1,"value":1}'),
+      ]);
+    const sent = await run([id([0xff, 0xfe]), id([0xfe, 0xff])]);
+    expect(sent.map(headersOf)).toEqual([
+      ["dlq", "not-utf8", "byte 12 (0xff) starts an invalid UTF-8 sequence; send the event encoded as UTF-8"],
+      ["dlq", "not-utf8", "byte 12 (0xfe) starts an invalid UTF-8 sequence; send the event encoded as UTF-8"],
+    ]);
+  });
+
+  it("rejects lone surrogates, non-finite numbers and values beyond ±1e15, and passes the rest", async () => {
+    const sent = await run([
+      Buffer.from('{"eventId":"e1","entity":"u\\udfff","ts":1,"value":1}'),
+      Buffer.from('{"eventId":"e2","entity":"u","ts":1,"value":1e400}'),
+      event({ eventId: "e3", entity: "u", ts: 1, value: 1e308 }),
+      event({ eventId: "e4", entity: "u", ts: 1, value: 1e15 }),
+    ]);
+    expect(sent.map(headersOf)).toEqual([
+      ["dlq", "lone-surrogate", "/entity: lone surrogate U+DFFF in a string"],
+      [
+        "dlq",
+        "non-finite-number",
+        "/value: Infinity is not a finite number; numbers must be within ±1.7976931348623157e+308",
+      ],
+      ["dlq", "schema", "/value: must be <= 1000000000000000"],
+      ["valid", undefined, undefined],
+    ]);
+  });
+
+  it("dead-letters a record over DEAD_LETTER_MAX_BYTES as its prefix, size and checksum", async () => {
+    const exact = Buffer.alloc(1024, 0x61);
+    const over = Buffer.alloc(1025, 0x62);
+    const sent = await run([exact, over], { DEAD_LETTER_MAX_BYTES: 1024 });
+    expect(sent.map((o) => [o.value, o.headers!["x-truncated"], o.headers!["x-original-bytes"]])).toEqual([
+      [exact, "false", "1024"],
+      [over.subarray(0, 1024), "true", "1025"],
+    ]);
+    expect(sent[1].headers!["x-original-sha256"]).toBe(sha256(over));
+    const big = Buffer.alloc(300 * 1024, 0x63);
+    const [dl] = await run([big]);
+    expect((dl.value as Buffer).length).toBe(256 * 1024);
+    expect(dl.headers).toMatchObject({ "x-reason": "too-large", "x-original-sha256": sha256(big) });
+  });
+});
+
+describe("a 4 MB record on the mock cluster", () => {
+  let svc: Services;
+  beforeAll(async () => {
+    svc = await startServices({ "g.raw": 1, "g.valid": 1, "g.events": 1, "g.features": 1, "g.dlq": 1 }, "g");
+  });
+  afterAll(async () => {
+    await svc?.stop();
+  });
+
+  it("fails a producer as permanent, naming the topic and the size", async () => {
+    const p = await createProducer(svc.env());
+    try {
+      const err = await p.send([{ topic: "g.dlq", value: Buffer.alloc(4 * 1024 * 1024) }]).catch((e) => e);
+      expect(err).toBeInstanceOf(PermanentError);
+      expect(err.code).toBe("SEAWALL_KAFKA_REJECTED");
+      expect(err.message).toMatch(
+        /^produce to g\.dlq \(4194304 bytes\): .*size too large \(code 10\): send less/i,
+      );
+    } finally {
+      await p.close();
+    }
+  });
+
+  it("is dead-lettered as a bounded prefix with its size and checksum, and the record behind it arrives", async () => {
+    const cfg = svc.env();
+    const big = Buffer.concat([
+      Buffer.from('{"eventId":"big","entity":"u","ts":1,"value":1,"pad":"'),
+      Buffer.alloc(4 * 1024 * 1024, 0x61),
+      Buffer.from('"}'),
+    ]);
+    const values = [
+      event({ eventId: "e0", entity: "u", ts: 1, value: 1 }),
+      big,
+      event({ eventId: "e1", entity: "u", ts: 2, value: 2 }),
+    ];
+    const p = await createProducer(cfg, { extra: { "message.max.bytes": 8 * 1024 * 1024 } });
+    try {
+      await p.send(values.map((value) => ({ topic: cfg.TOPIC_RAW, key: "k", value })));
+    } finally {
+      await p.close();
+    }
+    const w = await startWorker("ingest", cfg);
+    try {
+      // Ask for one more than expected: an extra record (a replayed batch) fails the count.
+      const valid = await readTopic(cfg, cfg.TOPIC_VALID, 3, 1000);
+      expect(valid.map((r) => JSON.parse(r.value!.toString()).eventId)).toEqual(["e0", "e1"]);
+      const dead = await readTopic(cfg, cfg.TOPIC_DEAD_LETTER, 2, 1000);
+      expect(dead).toHaveLength(1);
+      const h = Object.fromEntries(Object.entries(dead[0].headers).map(([k, v]) => [k, v.toString()]));
+      expect(h).toMatchObject({
+        "x-reason": "too-large",
+        "x-detail": `${big.length} bytes > limit 65536`,
+        "x-stage": "ingest",
+        "x-source-topic": "g.raw",
+        "x-source-partition": "0",
+        "x-source-offset": "1",
+        "x-original-bytes": String(big.length),
+        "x-original-sha256": sha256(big),
+        "x-truncated": "true",
+      });
+      expect(dead[0].value).toEqual(big.subarray(0, 256 * 1024));
+      expect(dead[0].key).toEqual(Buffer.from("k"));
+    } finally {
+      await w.close();
+    }
+  });
+});
+
+describe("Kafka errors that a retry cannot fix are permanent", () => {
+  const librdkafka = (code: number, message: string, extra: object = {}) =>
+    Object.assign(new Error(message), { code, ...extra });
+  it.each([
+    [10, "Broker: Message size too large"],
+    [2, "Broker: Invalid message"],
+    [4, "Broker: Invalid message size"],
+    [18, "Broker: Message batch larger than configured server segment size"],
+    [87, "Broker: Broker failed to validate record"],
+    [17, "Broker: Topic exception"],
+    [29, "Broker: Topic authorization failed"],
+  ])("code %d (%s)", (code, message) => {
+    const e = kafkaError(librdkafka(code, message), "delivery");
+    expect(e).toBeInstanceOf(PermanentError);
+    expect(e.message.startsWith(`delivery: ${message} (code ${code}): `)).toBe(true);
+  });
+  it.each([
+    [7, "Broker: Request timed out", {}],
+    [-185, "Local: Timed out", {}],
+    [-192, "Local: Message timed out", {}],
+    [10, "Broker: Message size too large", { isRetriable: true }],
+  ])("code %d (%s) stays transient", (code, message, extra) => {
+    expect(kafkaError(librdkafka(code, message, extra), "delivery")).toBeInstanceOf(TransientError);
   });
 });
 
