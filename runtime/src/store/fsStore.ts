@@ -8,6 +8,26 @@ import { dirname, join, relative, sep } from "node:path";
 import type { ObjectStore } from "./objectStore";
 
 const META = ".meta.json";
+const TMP = ".tmp-";
+
+/**
+ * How old a temporary must be before {@link FsObjectStore.sweep} takes it for a dead writer's.
+ * A live writer's temporaries exist only while one `putIfAbsent` runs (write, fsync, link, rename),
+ * which takes milliseconds to seconds; each attempt is also bounded by `CALL_TIMEOUT_MS`, and a
+ * writer that outlives its attempt still removes them in `finally`. Ten minutes is far above both,
+ * so a sweep in one process never takes the temporaries of a writer alive in another. Writing a
+ * file updates its mtime, so a body still being written always looks young.
+ * @defaultValue 10 minutes
+ */
+export const TMP_MAX_AGE_MS = 10 * 60 * 1000;
+
+/** What a sweep did, as lake-relative paths. */
+export interface SweepResult {
+  /** Temporaries removed. */
+  removed: string[];
+  /** Objects whose writer died between the link and the metadata's rename: their metadata is back. */
+  restored: string[];
+}
 
 export class FsObjectStore implements ObjectStore {
   constructor(private readonly root: string) {}
@@ -20,7 +40,7 @@ export class FsObjectStore implements ObjectStore {
   async putIfAbsent(key: string, body: Buffer, metadata: Record<string, string>) {
     const target = this.path(key);
     await fs.mkdir(dirname(target), { recursive: true });
-    const tmp = join(dirname(target), `.tmp-${randomUUID()}`);
+    const tmp = join(dirname(target), `${TMP}${randomUUID()}`);
     const meta = { ...metadata, "content-sha256": createHash("sha256").update(body).digest("hex") };
     // Only the body is fsynced: the metadata can be recomputed from it.
     await fs.writeFile(`${tmp}${META}`, JSON.stringify(meta));
@@ -34,6 +54,69 @@ export class FsObjectStore implements ObjectStore {
     } finally {
       await Promise.all([fs.rm(tmp, { force: true }), fs.rm(`${tmp}${META}`, { force: true })]);
     }
+  }
+
+  /**
+   * Cleans up after writers that died inside `putIfAbsent` (SIGKILL, OOM, power loss): removes every
+   * `.tmp-*` file older than `olderThanMs` under the root. When a writer died after linking its body
+   * to the target but before renaming the metadata onto it, the target (same inode as the body's
+   * temporary) gets that metadata first. `createObjectStore` calls this for the file scheme at
+   * start-up. Safe to run from several processes at once.
+   */
+  async sweep(olderThanMs = TMP_MAX_AGE_MS): Promise<SweepResult> {
+    const result: SweepResult = { removed: [], restored: [] };
+    const cutoff = Date.now() - olderThanMs;
+    const rel = (p: string) => relative(this.root, p).split(sep).join("/");
+    const gone = (err: unknown) => (err as NodeJS.ErrnoException).code === "ENOENT";
+    const walk = async (d: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await fs.readdir(d, { withFileTypes: true });
+      } catch (err) {
+        if (gone(err)) return;
+        throw err;
+      }
+      const old: string[] = [];
+      for (const e of entries) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.name.startsWith(TMP)) {
+          const st = await fs.stat(p).catch((err: unknown) => (gone(err) ? undefined : Promise.reject(err)));
+          if (st && st.mtimeMs <= cutoff) old.push(e.name);
+        }
+      }
+      // A body linked to its target, with its metadata not yet renamed: finish the rename.
+      for (const name of old.filter((n) => n.endsWith(META))) {
+        const body = join(d, name.slice(0, -META.length));
+        const st = await fs.stat(body).catch(() => undefined);
+        if (!st || st.nlink < 2) continue;
+        for (const e of entries) {
+          if (!e.isFile() || e.name.startsWith(TMP) || e.name.endsWith(META)) continue;
+          const target = join(d, e.name);
+          const t = await fs.stat(target).catch(() => undefined);
+          if (t?.ino !== st.ino || t.dev !== st.dev) continue;
+          try {
+            await fs.link(join(d, name), `${target}${META}`);
+            await fs.rm(join(d, name), { force: true });
+            result.restored.push(rel(target));
+          } catch (err) {
+            // EEXIST: the target has its metadata; ENOENT: another sweep took it.
+            if (!["EEXIST", "ENOENT"].includes((err as NodeJS.ErrnoException).code ?? "")) throw err;
+          }
+        }
+      }
+      for (const name of old) {
+        const p = join(d, name);
+        try {
+          await fs.rm(p);
+          result.removed.push(rel(p));
+        } catch (err) {
+          if (!gone(err)) throw err;
+        }
+      }
+    };
+    await walk(this.root);
+    return result;
   }
 
   async head(key: string) {
@@ -71,7 +154,7 @@ export class FsObjectStore implements ObjectStore {
       for (const e of entries) {
         const p = join(d, e.name);
         if (e.isDirectory()) await walk(p);
-        else if (!e.name.startsWith(".tmp-") && !e.name.endsWith(META)) {
+        else if (!e.name.startsWith(TMP) && !e.name.endsWith(META)) {
           const key = relative(this.root, p).split(sep).join("/");
           if (key.startsWith(prefix)) out.push(key);
         }

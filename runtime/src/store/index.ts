@@ -11,15 +11,20 @@ export type { ObjectStore } from "./objectStore";
 
 /**
  * The object store for `LAKE_SCHEME`: `file` (LAKE_BUCKET is a directory), `s3` (any S3-compatible
- * endpoint), `gs`, or `abfss` (Azure Blob; AZURE_STORAGE_CONNECTION_STRING).
+ * endpoint), `gs`, or `abfss` (Azure Blob; AZURE_STORAGE_CONNECTION_STRING). For `file`, it first
+ * sweeps the temporaries of writers that died (see {@link FsObjectStore.sweep}).
  */
 export async function createObjectStore(
   cfg: Pick<WorkerConfig, "LAKE_SCHEME" | "LAKE_BUCKET" | "LAKE_REGION" | "LAKE_ENDPOINT">,
   env: Record<string, string | undefined> = process.env,
 ): Promise<ObjectStore> {
   switch (cfg.LAKE_SCHEME) {
-    case "file":
-      return new FsObjectStore(resolve(cfg.LAKE_BUCKET));
+    case "file": {
+      // Temporaries of writers that died (SIGKILL) stay beside the objects: clear them at start-up.
+      const store = new FsObjectStore(resolve(cfg.LAKE_BUCKET));
+      await store.sweep();
+      return store;
+    }
     case "s3":
       // Credentials from the default chain: IRSA / instance role / environment.
       return new S3ObjectStore({
