@@ -2,7 +2,10 @@
  * `npm run -w runtime local`: the whole platform on this machine, on the embedded defaults.
  * Starts the local services (librdkafka mock cluster, redis-server, a filesystem lake), generates a
  * sample stream with duplicates and malformed records, runs every stage, prints a live progress
- * line and a final report, and checks the report's numbers are consistent.
+ * line and a final report. The report is checked against the generator's own counts (records sent,
+ * malformed sent, distinct valid events) and the lake read back (`checkRun`): a report that does not
+ * add up exits 1 naming each figure that is off. It prints the AIMD concurrency and batch size the
+ * workers really used, read from their metrics.
  *
  * Options: --events N (default 100000), --entities N (default 1000), --format jsonl.gz|parquet
  * (default jsonl.gz), --keep (keep the lake).
@@ -15,8 +18,11 @@ import { parseArgs } from "node:util";
 import { startWorker, type Worker } from "../src/app";
 import { parseWorkerEnv, workerEnvSchema, type Stage, type WorkerConfig } from "../src/config";
 import { createProducer } from "../src/kafka/rdkafka";
-import { bytes, fmt, percentile, total } from "../src/report";
-import { sampleStream } from "../src/sample";
+import { lakeFormat } from "../src/formats";
+import { formatOf } from "../src/naming";
+import { bytes, checkRun, fmt, gaugeValue, percentile, total } from "../src/report";
+import { newSampleCounts, sampleStream } from "../src/sample";
+import { FsObjectStore } from "../src/store/fsStore";
 import { localWorkerEnv, pipelineTopics, startMockCluster, startRedis } from "../src/services/local";
 
 const FORMATS = workerEnvSchema.shape.LAKE_FORMAT.unwrap().options;
@@ -57,6 +63,35 @@ function options(): { events: number; entities: number; format: WorkerConfig["LA
   };
 }
 
+/** Lines and distinct event ids in every object of a filesystem lake, decoded in its own format. */
+async function readLakeBack(dir: string): Promise<{ lines: number; distinctIds: number }> {
+  const store = new FsObjectStore(dir);
+  const ids = new Set<unknown>();
+  let lines = 0;
+  for (const key of await store.list("")) {
+    const format = formatOf(key);
+    if (!format) throw new Error(`${key} in the lake ${dir} is not a lake object`);
+    for (const row of lakeFormat(format).decode(await store.get(key))) {
+      lines++;
+      ids.add(row.eventId);
+    }
+  }
+  return { lines, distinctIds: ids.size };
+}
+
+/** The AIMD figures of one worker, sampled from its gauges: the largest seen and the last. */
+interface AimdUse {
+  concurrency: { max: number; last: number | undefined };
+  batchSize: { max: number; last: number | undefined };
+}
+
+async function sampleAimd(w: Worker, use: AimdUse) {
+  const c = await gaugeValue(w.metrics.aimdConcurrency);
+  const b = await gaugeValue(w.metrics.aimdBatchSize);
+  if (c !== undefined) use.concurrency = { max: Math.max(use.concurrency.max, c), last: c };
+  if (b !== undefined) use.batchSize = { max: Math.max(use.batchSize.max, b), last: b };
+}
+
 async function main() {
   const { events, entities, format, keep } = options();
   const partitions = 8;
@@ -86,7 +121,10 @@ async function main() {
     process.stdout.write(
       `seawall local: producing ${fmt(events)} sample events with duplicates and malformed records\n`,
     );
-    const stream = [...sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 })];
+    const generated = newSampleCounts();
+    const stream = [
+      ...sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 }, generated),
+    ];
     const producer = await createProducer(cfg);
     const started = performance.now();
     for (let i = 0; i < stream.length; i += 10000) {
@@ -107,12 +145,27 @@ async function main() {
       lakeBytes: await total(sink.metrics.lakeBytes),
       features: await total(writer.metrics.recordsIn),
     });
+    // The AIMD gauges of the consuming stages, sampled with each progress tick.
+    const consuming: Array<[Stage, Worker]> = [
+      ["ingest", ingest],
+      ["dedup", dedup],
+      ["lake-sink", sink],
+      ["feature-writer", writer],
+    ];
+    const aimd = new Map<Stage, AimdUse>(
+      consuming.map(([stage]) => [
+        stage,
+        { concurrency: { max: 0, last: undefined }, batchSize: { max: 0, last: undefined } },
+      ]),
+    );
+    const sampleAll = () => Promise.all(consuming.map(([stage, w]) => sampleAimd(w, aimd.get(stage)!)));
     let s = await snapshot();
     const deadline = Date.now() + 10 * 60 * 1000;
     // One line rewritten in place on a terminal; a line every 2 s in a log (CI, a pipe).
     const tty = process.stdout.isTTY === true;
     for (let tick = 0; Date.now() < deadline; tick++) {
       s = await snapshot();
+      await sampleAll();
       const secs = (performance.now() - started) / 1000;
       const done = s.in >= sent && s.lake + s.duplicates >= s.valid && s.valid + s.invalid >= sent;
       const line = `  in ${fmt(s.in)} | valid ${fmt(s.valid)} | dead-lettered ${fmt(s.invalid)} | duplicates ${fmt(s.duplicates)} | lake ${fmt(s.lake)} records, ${fmt(s.files)} files | ${fmt(s.lake / secs)} events/s`;
@@ -149,33 +202,60 @@ async function main() {
         req.end(JSON.stringify({ entities: batch }));
       });
     const readStart = performance.now();
+    let inFlight = 0;
     for (let round = 0; round < 5; round++) {
       const work: Promise<number>[] = [];
       for (let i = 0; i < names.length; i += 10) work.push(readOnce(names.slice(i, i + 10)));
+      inFlight = Math.max(inFlight, work.length);
       served += (await Promise.all(work)).reduce((a, b) => a + b, 0);
     }
     const readSecs = (performance.now() - readStart) / 1000;
     agent.destroy();
     latencies.sort((a, b) => a - b);
     s = await snapshot();
-    const ok = s.in === sent && s.valid + s.invalid === s.in && s.lake + s.duplicates === s.valid;
+    await sampleAll();
+    const lakeBack = await readLakeBack(lakeDir);
+    const problems = checkRun({
+      sent: { records: generated.records, malformed: generated.malformed, distinctValid: generated.valid },
+      metrics: { in: s.in, valid: s.valid, deadLettered: s.invalid, duplicates: s.duplicates, lake: s.lake },
+      lake: lakeBack,
+    });
+    if (sent !== generated.records)
+      problems.push(
+        `records produced ${fmt(sent)} != records the generator counted ${fmt(generated.records)}`,
+      );
+    const ok = problems.length === 0;
+    const used = (u: { max: number; last: number | undefined }) =>
+      `${fmt(u.max)} max, ${u.last === undefined ? "unset" : fmt(u.last)} last`;
     process.stdout.write(
       [
         ...(tty ? ["", ""] : [""]),
         "seawall local: report",
+        `  sent (generator)      ${fmt(generated.records)} records: ${fmt(generated.valid)} distinct valid events, ${fmt(generated.duplicates)} repeats, ${fmt(generated.malformed)} malformed`,
         `  events in             ${fmt(s.in)}`,
         `  valid                 ${fmt(s.valid)}`,
         `  dead-lettered         ${fmt(s.invalid)}`,
         `  duplicates dropped    ${fmt(s.duplicates)}`,
         `  lake                  ${fmt(s.lake)} records in ${fmt(s.files)} ${format} files, ${bytes(s.lakeBytes)} (${lakeDir})`,
+        `  lake read back        ${fmt(lakeBack.lines)} lines, ${fmt(lakeBack.distinctIds)} distinct event ids`,
         `  feature snapshots     ${fmt(s.features)} written; ${fmt(served)} entity features served in ${fmt(latencies.length)} batched reads`,
         `  throughput            ${fmt(s.lake / elapsed)} events/s end to end (${elapsed.toFixed(1)} s)`,
-        `  feature reads         100 in flight: ${fmt(latencies.length / readSecs)} requests/s, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
-        `  consistent            ${ok ? "yes" : "NO"}: in = valid + dead-lettered, valid = lake + duplicates`,
+        `  feature reads         ${fmt(inFlight)} in flight: ${fmt(latencies.length / readSecs)} requests/s, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
+        `  AIMD, as the workers' metrics report it (sampled every 250 ms):`,
+        ...consuming.map(
+          ([stage]) =>
+            `    ${stage.padEnd(19)} concurrency ${used(aimd.get(stage)!.concurrency)}; batch size ${used(aimd.get(stage)!.batchSize)}`,
+        ),
+        `  checks                ${ok ? "pass" : "FAIL"}: the lake holds each distinct valid event sent once, dead-lettered = malformed sent, in = sent, in = valid + dead-lettered, valid = lake + duplicates`,
         "",
       ].join("\n"),
     );
     await stopAll();
+    if (!ok) {
+      process.stderr.write(
+        `seawall local: the report does not add up:\n${problems.map((p) => `  ${p}`).join("\n")}\n`,
+      );
+    }
     process.exit(ok ? 0 : 1);
   } catch (err) {
     process.stderr.write(`\nseawall local failed: ${(err as Error).stack}\n`);

@@ -24,6 +24,26 @@ export interface SampleRecord {
   kind: string;
 }
 
+/**
+ * What a {@link sampleStream} has yielded so far, counted as each record is yielded: the local run
+ * checks its report against these, not against figures recomputed from what it expected.
+ */
+export interface SampleCounts {
+  /** Every record yielded. */
+  records: number;
+  /** Distinct valid events (each event id once). */
+  valid: number;
+  /** Valid events yielded again (the same event id). */
+  duplicates: number;
+  /** Malformed records, which ingest must dead-letter. */
+  malformed: number;
+}
+
+/** Zeroed counts to pass to {@link sampleStream}. */
+export function newSampleCounts(): SampleCounts {
+  return { records: 0, valid: 0, duplicates: 0, malformed: 0 };
+}
+
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -54,7 +74,14 @@ const malformed: Array<{ kind: string; make: (rnd: () => number, i: number) => B
   },
 ];
 
-export function* sampleStream(options: Partial<SampleOptions> & { events: number }): Generator<SampleRecord> {
+/**
+ * The stream, generated lazily. When `counts` is given, each record is counted in it as it is
+ * yielded, so a consumer that stops early sees what was actually generated.
+ */
+export function* sampleStream(
+  options: Partial<SampleOptions> & { events: number },
+  counts: SampleCounts = newSampleCounts(),
+): Generator<SampleRecord> {
   const o = {
     entities: 100,
     duplicateRate: 0.05,
@@ -79,15 +106,21 @@ export function* sampleStream(options: Partial<SampleOptions> & { events: number
       ),
       kind: "valid",
     };
+    counts.records++;
+    counts.valid++;
     yield rec;
     recent.push(rec);
     if (recent.length > 50) recent.shift();
     if ((i + 1) % dupEvery === 0) {
       const again = recent[Math.floor(rnd() * recent.length)];
+      counts.records++;
+      counts.duplicates++;
       yield { ...again, kind: "duplicate" };
     }
     if ((i + 1) % malformedEvery === 0) {
       const f = malformed[m % malformed.length];
+      counts.records++;
+      counts.malformed++;
       yield { key: `bad-${m}`, value: f.make(rnd, m), kind: f.kind };
       m++;
     }

@@ -96,14 +96,14 @@ export async function produce(
 
 /**
  * Reads a topic from the start with a fresh group until it has been idle for `idleMs`. It does not
- * stop at `count`: it reads on until idle, so a record more than expected fails a count assertion.
- * `count` is only what the caller expects, kept for the call sites to read; the caller asserts it.
+ * stop at the count the caller expects (`_expected`, kept for the call sites to read): it reads on
+ * until idle, so a record more than expected fails the caller's count assertion.
  * Before the first record the group may still be joining on a loaded machine: it waits up to 30 s.
  */
 export async function readTopic(
   cfg: WorkerConfig,
   topic: string,
-  count: number,
+  _expected: number,
   idleMs = 3000,
 ): Promise<InRecord[]> {
   const c = await createConsumer(cfg, { groupId: unique("reader"), topics: [topic] });
