@@ -56,7 +56,15 @@ export function mulberry32(seed: number): () => number {
 }
 
 const malformed: Array<{ kind: string; make: (rnd: () => number, i: number) => Buffer }> = [
-  { kind: "not-json", make: (rnd) => Buffer.from(Array.from({ length: 40 }, () => Math.floor(rnd() * 256))) },
+  {
+    // Random bytes that start with 0xff, which never occurs in UTF-8: ingest rejects them as not UTF-8.
+    kind: "not-utf8",
+    make: (rnd) => {
+      const bytes = Buffer.from(Array.from({ length: 40 }, () => Math.floor(rnd() * 256)));
+      bytes[0] = 0xff;
+      return bytes;
+    },
+  },
   { kind: "not-json", make: (_, i) => Buffer.from(`{"eventId": "broken-${i}", `) },
   {
     kind: "missing-event-id",
