@@ -1,5 +1,6 @@
 /**
- * `npm run -w runtime bench [-- --json] [--events N] [--rate R] [--seconds S]`
+ * `npm run -w runtime bench [-- --json] [--events N] [--rate R] [--seconds S] [--entities N] [--timeout S]`
+ * (options and their bounds: `options.ts`; a bad one exits 2 with a one-line error).
  *
  * 1. End-to-end throughput: one worker process runs ingest, dedup and lake-sink on a pre-filled raw
  *    topic; events/s from the first batch until every valid event is in the lake (or dropped as a
@@ -7,7 +8,9 @@
  * 2. Feature reads: the feature server (its own process) under an open-loop load of batched reads
  *    (10 entities each) at R requests/s; p50/p99 latency and achieved rate. Reference:
  *    `redis-benchmark` running HGETALL on the same Redis.
- * Figures are printed as ratios to the references measured in the same run.
+ * Figures are printed as ratios to the references measured in the same run. An end-to-end phase
+ * that reaches its deadline (`--timeout`) is marked `timedOut` in the text and the JSON, and the
+ * bench exits 1.
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -20,6 +23,7 @@ import { parseWorkerEnv } from "../src/config";
 import { createProducer } from "../src/kafka/rdkafka";
 import { connectRedis } from "../src/redis";
 import { fmt, percentile, total } from "../src/report";
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from "./options";
 import { sampleStream } from "../src/sample";
 import {
   freePort,
@@ -33,21 +37,24 @@ import {
 import { featureKey } from "../src/stages/featureWriter";
 
 const run = promisify(execFile);
-const argv = process.argv.slice(2);
-const opt = (name: string, dflt: number) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(argv[i + 1]) : dflt;
-};
-const json = argv.includes("--json");
+let options: BenchOptions;
+try {
+  options = parseBenchArgs(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof BenchUsageError)) throw err;
+  process.stderr.write(`${err.problems.map((p) => `bench: ${p}`).join("\n")}\n${BENCH_USAGE}\n`);
+  process.exit(2);
+}
+const { json } = options;
 const log = (s: string) => {
   if (!json) process.stdout.write(`${s}\n`);
 };
 
+/** Whether the run reached a deadline: set by the end-to-end phase, read for the exit code. */
+let timedOut = false;
+
 async function main() {
-  const events = opt("events", 200000);
-  const rate = opt("rate", 20000);
-  const seconds = opt("seconds", 5);
-  const entities = opt("entities", 10000);
+  const { events, rate, seconds, entities, timeoutSeconds } = options;
   const partitions = 8;
   const [kafka, redis] = await Promise.all([startMockCluster(pipelineTopics(partitions)), startRedis()]);
   const lakeDir = mkdtempSync(join(tmpdir(), "seawall-bench-"));
@@ -91,7 +98,10 @@ async function main() {
     for (const stage of ["ingest", "dedup", "lake-sink"] as const)
       workers.push(await startWorker(stage, cfg, { onBatch: mark }));
     const [ingest, dedup, sink] = workers;
-    const deadline = Date.now() + 10 * 60 * 1000;
+    const started = performance.now();
+    const deadline = started + timeoutSeconds * 1000;
+    // Events done: dead-lettered by ingest, or valid and then in the lake or dropped as a duplicate.
+    let eventsDone = 0;
     for (;;) {
       const valid = await total(ingest.metrics.recordsOut);
       const invalid = await total(ingest.metrics.deadLettered);
@@ -99,14 +109,21 @@ async function main() {
         (await total(sink.metrics.recordsOut)) +
         (await total(dedup.metrics.duplicates)) +
         (await total(sink.metrics.duplicates));
-      if ((valid + invalid >= stream.length && done >= valid) || Date.now() > deadline) break;
+      eventsDone = invalid + Math.min(valid, done);
+      if (valid + invalid >= stream.length && done >= valid) break;
+      if (performance.now() >= deadline) {
+        timedOut = true;
+        break;
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
-    const e2eSecs = (performance.now() - first) / 1000;
-    const e2eRate = stream.length / e2eSecs;
+    const e2eSecs = (performance.now() - (first || started)) / 1000;
+    const e2eRate = eventsDone / e2eSecs;
     const lakeRecords = await total(sink.metrics.recordsOut);
     log(
-      `  end to end (ingest + dedup + lake-sink, one process): ${fmt(stream.length)} events in ${e2eSecs.toFixed(2)} s = ${fmt(e2eRate)} events/s, ${fmt(lakeRecords)} in the lake`,
+      timedOut
+        ? `  end to end: TIMED OUT at its ${timeoutSeconds} s deadline: ${fmt(eventsDone)} of ${fmt(stream.length)} events done in ${e2eSecs.toFixed(2)} s = ${fmt(e2eRate)} events/s, ${fmt(lakeRecords)} in the lake`
+        : `  end to end (ingest + dedup + lake-sink, one process): ${fmt(stream.length)} events in ${e2eSecs.toFixed(2)} s = ${fmt(e2eRate)} events/s, ${fmt(lakeRecords)} in the lake`,
     );
     await Promise.all(workers.splice(0).map((w) => w.close()));
 
@@ -220,10 +237,14 @@ async function main() {
       await client.close();
 
       const result = {
+        timedOut,
         events: stream.length,
         lakeRecords,
         kcat: { records: kcatCount, seconds: kcatSecs, recordsPerSecond: kcatRate },
         endToEnd: {
+          timedOut,
+          deadlineSeconds: timeoutSeconds,
+          eventsDone,
           seconds: e2eSecs,
           eventsPerSecond: e2eRate,
           ratioToKcat: e2eRate / kcatRate,
@@ -245,6 +266,11 @@ async function main() {
           featureRpsToRedisRps: served / redisRps,
         },
       };
+      if (timedOut) {
+        process.stderr.write(
+          `bench: TIMED OUT: the end-to-end phase reached its ${timeoutSeconds} s deadline with ${eventsDone} of ${stream.length} events done\n`,
+        );
+      }
       if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else {
         log(
@@ -262,7 +288,8 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  // Exit once stdout has drained (a pipe may not have taken the JSON yet), 1 when the run timed out.
+  () => process.stdout.write("", () => process.exit(timedOut ? 1 : 0)),
   (err) => {
     process.stderr.write(`bench failed: ${(err as Error).stack}\n`);
     process.exit(1);
