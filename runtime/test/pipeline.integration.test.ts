@@ -3,6 +3,8 @@ import { sampleStream } from "../src/sample";
 import { featureKey } from "../src/stages/featureWriter";
 import { connectRedis } from "../src/redis";
 import { expectedFeatures } from "./expected";
+import { createProducer } from "../src/kafka/rdkafka";
+import type { InRecord } from "../src/kafka/transport";
 import { produce, readLake, readTopic, startServices, waitFor, type Services } from "./support";
 
 jest.setTimeout(180000);
@@ -61,8 +63,9 @@ describe("the pipeline on real services", () => {
       expect(r.headers["x-source-topic"].toString()).toBe(cfg.TOPIC_RAW);
       expect(Number(r.headers["x-source-offset"].toString())).toBeGreaterThanOrEqual(0);
     }
-    expect(new Set(dlq.map((r) => r.value!.toString("base64")))).toEqual(
-      new Set(invalid.map((r) => r.value.toString("base64"))),
+    // As lists: a record dead-lettered twice, or one missing, fails.
+    expect(dlq.map((r) => r.value!.toString("base64")).sort()).toEqual(
+      invalid.map((r) => r.value.toString("base64")).sort(),
     );
 
     const expected = expectedFeatures(validEvents, 1800 * 1000);
@@ -118,10 +121,66 @@ describe("the pipeline on real services", () => {
       0,
     );
     expect(value(dedup, /^seawall_aimd_batch_size\{stage="dedup"\} (\d+)$/m)).toBeGreaterThanOrEqual(100);
+  });
 
-    // Trace context flows through the headers: dedup keeps the trace id that ingest started.
-    const unique = await readTopic(cfg, cfg.TOPIC_EVENTS, 50, 1000);
-    for (const r of unique)
-      expect(r.headers.traceparent?.toString()).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  it("keeps a record's trace id through ingest, dedup and the dead-letter topic, with a new span at each hop", async () => {
+    const cfg = svc.env({ FEATURE_WINDOW_SECONDS: "1800" });
+    const traceparent = (trace: string, span: string) => `00-${trace}-${span}-01`;
+    const validTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const badTrace = "0af7651916cd43dd8448eb211c80319c";
+    const span = "00f067aa0ba902b7";
+    const eventId = `traced-${process.pid}`;
+    const event = { eventId, entity: "user-0", ts: Date.UTC(2026, 0, 1, 23, 30), value: 1, type: "click" };
+    const bad = Buffer.from(`{"eventId": "${eventId}-bad", `);
+    const producer = await createProducer(cfg);
+    try {
+      await producer.send([
+        {
+          topic: cfg.TOPIC_RAW,
+          key: "user-0",
+          value: Buffer.from(JSON.stringify(event)),
+          headers: { traceparent: traceparent(validTrace, span) },
+        },
+        {
+          topic: cfg.TOPIC_RAW,
+          key: "bad",
+          value: bad,
+          headers: { traceparent: traceparent(badTrace, span) },
+        },
+      ]);
+    } finally {
+      await producer.close();
+    }
+    await waitFor(
+      "the traced event in the lake",
+      async () => (await readLake(svc.lakeDir)).lines.some((l) => l.eventId === eventId),
+      60000,
+    );
+    const idOf = (r: InRecord) => {
+      try {
+        return (JSON.parse(r.value!.toString()) as { eventId?: unknown }).eventId;
+      } catch {
+        return undefined;
+      }
+    };
+    const [valid, unique, dead] = await Promise.all([
+      readTopic(cfg, cfg.TOPIC_VALID, 1, 2000),
+      readTopic(cfg, cfg.TOPIC_EVENTS, 1, 2000),
+      readTopic(cfg, cfg.TOPIC_DEAD_LETTER, 1, 2000),
+    ]);
+    const hops = {
+      valid: valid.filter((r) => idOf(r) === eventId),
+      unique: unique.filter((r) => idOf(r) === eventId),
+      dead: dead.filter((r) => r.value?.equals(bad)),
+    };
+    expect([hops.valid.length, hops.unique.length, hops.dead.length]).toEqual([1, 1, 1]);
+    const parse = (r: InRecord) =>
+      /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/.exec(r.headers.traceparent?.toString() ?? "")?.slice(1);
+    const [validHop, uniqueHop, deadHop] = [hops.valid[0], hops.unique[0], hops.dead[0]].map(parse);
+    expect([validHop?.[0], uniqueHop?.[0], deadHop?.[0]]).toEqual([validTrace, validTrace, badTrace]);
+    // Each hop is a new span: none reuses the producer's span or the hop before it.
+    expect(new Set([span, validHop?.[1], uniqueHop?.[1]]).size).toBe(3);
+    expect(deadHop?.[1]).not.toBe(span);
+    expect(hops.dead[0].headers["x-reason"]?.toString()).toBe("not-json");
   });
 });
