@@ -1,40 +1,315 @@
+/**
+ * The worker's HTTP server: `/metrics`, `/healthz`, `/readyz` and a stage's own routes.
+ *
+ * - Routes match the request's parsed pathname (a query string never changes the route); a known
+ *   path asked with a method it does not serve answers 405 with `Allow`.
+ * - Errors: a route throws an {@link HttpError} for a client error (4xx, with a message naming what
+ *   is wrong and the fix) or for load it sheds (503 with `Retry-After`). Any other error is either
+ *   a failing dependency (a transient error by `isTransient`: Redis down, breaker open, a timeout),
+ *   answered 503 with `Retry-After`, or a bug, answered 500. Neither answer carries the error's
+ *   message or stack; both go to `onError`. Every error answer is counted by code.
+ * - Connections are bounded: `maxConnections`, header, request and keep-alive timeouts, and a cap on
+ *   requests per socket, so idle or slow clients cannot hold memory without limit.
+ */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Registry } from "prom-client";
+import { Counter, type Registry } from "prom-client";
+import { isTransient, SeawallError } from "./errors";
 
+/** A stage's routes: answers and returns true, or returns false to let the server answer 404. */
 export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
-/** `/metrics`, `/healthz` (the process is alive), `/readyz` (its clients are connected), and extra routes. */
-export async function startHttp(o: {
+/** An error the server answers as is: its status, code, message and headers are meant for the client. */
+export class HttpError extends SeawallError {
+  constructor(
+    readonly status: number,
+    code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(code, message, status >= 500);
+  }
+}
+
+/** Bounds on connections and requests. */
+export interface HttpLimits {
+  /** Open connections at once; the server closes any beyond it. @defaultValue 1024 */
+  maxConnections: number;
+  /** Time for a client to send a request's headers. @defaultValue 10000 */
+  headersTimeoutMs: number;
+  /** Time for a client to send a whole request. @defaultValue 30000 */
+  requestTimeoutMs: number;
+  /**
+   * Idle time before a keep-alive connection is closed. Behind a load balancer that reuses
+   * connections, set it above the balancer's idle timeout (60 s on an AWS ALB). @defaultValue 5000
+   */
+  keepAliveTimeoutMs: number;
+  /** Requests served on one connection before it is closed (0: no limit). @defaultValue 1000 */
+  maxRequestsPerSocket: number;
+  /** `Retry-After` (seconds) on a 503 for a failing dependency. @defaultValue 1 */
+  retryAfterSeconds: number;
+}
+
+/** @see HttpLimits for each bound's default. */
+export const DEFAULT_HTTP_LIMITS: Readonly<HttpLimits> = Object.freeze({
+  maxConnections: 1024,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxRequestsPerSocket: 1000,
+  retryAfterSeconds: 1,
+});
+
+/** What `onError` learns about an error besides the error itself. */
+export interface HttpErrorContext {
+  method: string;
+  path: string;
+  /** The status answered (0 when the response had already started and the socket was closed). */
+  status: number;
+  code: string;
+}
+
+export interface HttpServerOptions {
   host: string;
   port: number;
   registry: Registry;
   ready: () => boolean;
   routes?: Route;
-}): Promise<{ server: Server; port: number; close(): Promise<void> }> {
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: Error) => {
-      if (!res.headersSent) res.writeHead(503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: err.message }));
-    });
-  });
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (req.url === "/metrics") {
-      const text = await o.registry.metrics();
-      res.writeHead(200, { "content-type": o.registry.contentType });
-      res.end(text);
-    } else if (req.url === "/healthz") {
-      res.writeHead(200, { "content-type": "text/plain" });
-      res.end("ok\n");
-    } else if (req.url === "/readyz") {
-      const ok = o.ready();
-      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" });
-      res.end(ok ? "ready\n" : "not ready\n");
-    } else if (!(o.routes && (await o.routes(req, res)))) {
-      res.writeHead(404, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: "not found" }));
+  /**
+   * Called for each error the server did not answer on purpose: a failing dependency (503) or a bug
+   * (500). Client errors and shed load are counted, not reported. Log here (rate-limited, e.g.
+   * `rateLimitedErrorLog`). @defaultValue none: nothing is printed
+   */
+  onError?: (err: unknown, ctx: HttpErrorContext) => void;
+  /**
+   * Error answers and dropped connections, by `code`. @defaultValue `seawall_http_errors_total`
+   * in `registry` (created once per registry)
+   */
+  errors?: Counter<"code">;
+  /** @defaultValue {@link DEFAULT_HTTP_LIMITS} */
+  limits?: Partial<HttpLimits>;
+}
+
+export interface HttpServer {
+  server: Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** A path's handlers by method. `prefix: true` matches every path that starts with `path`. */
+export interface RouteSpec {
+  path: string;
+  prefix?: boolean;
+  methods: Partial<Record<string, (req: IncomingMessage, res: ServerResponse, pathname: string) => unknown>>;
+}
+
+/**
+ * The pathname of a request target: origin form (`/a?b`) or absolute form (`http://h/a?b`).
+ * The path stays percent-encoded; a route decodes its own parameters.
+ */
+export function pathnameOf(target: string | undefined): string {
+  const t = target ?? "/";
+  if (t.startsWith("/")) {
+    const end = t.search(/[?#]/);
+    return end < 0 ? t : t.slice(0, end);
+  }
+  try {
+    return new URL(t).pathname;
+  } catch {
+    throw new HttpError(
+      400,
+      "SEAWALL_HTTP_BAD_TARGET",
+      `request target ${JSON.stringify(t.slice(0, 200))} is not a path: request /path or http://host/path`,
+    );
+  }
+}
+
+/**
+ * Routes on the pathname: a matching path and method runs its handler; a matching path with another
+ * method throws 405 with `Allow` (GET also serves HEAD); no matching path returns false.
+ */
+export function router(specs: RouteSpec[]): Route {
+  return async (req, res) => {
+    const pathname = pathnameOf(req.url);
+    const spec = specs.find((s) => (s.prefix ? pathname.startsWith(s.path) : pathname === s.path));
+    if (!spec) return false;
+    const method = req.method ?? "GET";
+    const handler = spec.methods[method] ?? (method === "HEAD" ? spec.methods.GET : undefined);
+    if (!handler) {
+      const allow = Object.keys(spec.methods).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]));
+      throw new HttpError(
+        405,
+        "SEAWALL_HTTP_METHOD_NOT_ALLOWED",
+        `${method} is not allowed on ${spec.prefix ? `${spec.path}…` : spec.path}: use ${allow.join(" or ")}`,
+        { allow: allow.join(", ") },
+      );
     }
+    await handler(req, res, pathname);
+    return true;
   };
-  server.keepAliveTimeout = 65000;
+}
+
+/** Answers JSON with its length. */
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): true {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+  return true;
+}
+
+/**
+ * Reads a request body of at most `maxBytes`: a larger `content-length` is refused before reading,
+ * and a body that grows past the limit (chunked) is refused as soon as it does. Both answer 413
+ * with `Connection: close`; what the client still sends is discarded.
+ */
+export function readBody(req: IncomingMessage, maxBytes: number, hint = ""): Promise<Buffer> {
+  const tooLarge = () =>
+    new HttpError(
+      413,
+      "SEAWALL_HTTP_BODY_TOO_LARGE",
+      `body is over ${maxBytes} bytes${hint ? `: ${hint}` : ""}`,
+      { connection: "close" },
+    );
+  const declared = Number(req.headers["content-length"]);
+  if (declared > maxBytes) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size <= maxBytes) return void chunks.push(c);
+      chunks.length = 0;
+      // Keep the stream flowing with no listener: the rest is read and dropped, not buffered.
+      req.off("data", onData);
+      reject(tooLarge());
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", () =>
+      reject(
+        new HttpError(400, "SEAWALL_HTTP_CLIENT_ABORTED", "the client closed the request before its end"),
+      ),
+    );
+  });
+}
+
+const ERRORS_METRIC = "seawall_http_errors_total";
+
+function errorCounter(registry: Registry): Counter<"code"> {
+  const existing = registry.getSingleMetric(ERRORS_METRIC);
+  if (existing) return existing as Counter<"code">;
+  return new Counter({
+    name: ERRORS_METRIC,
+    help: "HTTP error answers and dropped connections, by code",
+    labelNames: ["code"],
+    registers: [registry],
+  });
+}
+
+/** `/metrics`, `/healthz` (the process is alive), `/readyz` (its clients are connected), and `routes`. */
+export async function startHttp(o: HttpServerOptions): Promise<HttpServer> {
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...o.limits };
+  const errors = o.errors ?? errorCounter(o.registry);
+  const onError = o.onError ?? (() => undefined);
+  const own = router([
+    {
+      path: "/metrics",
+      methods: {
+        GET: async (_req, res) => {
+          const text = await o.registry.metrics();
+          res.writeHead(200, { "content-type": o.registry.contentType });
+          res.end(text);
+        },
+      },
+    },
+    {
+      path: "/healthz",
+      methods: {
+        GET: (_req, res) => {
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end("ok\n");
+        },
+      },
+    },
+    {
+      path: "/readyz",
+      methods: {
+        GET: (_req, res) => {
+          const ok = o.ready();
+          res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" });
+          res.end(ok ? "ready\n" : "not ready\n");
+        },
+      },
+    },
+  ]);
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (await own(req, res)) return;
+    if (o.routes && (await o.routes(req, res))) return;
+    throw new HttpError(
+      404,
+      "SEAWALL_HTTP_NOT_FOUND",
+      `no route for ${pathnameOf(req.url)}: see /healthz, /readyz, /metrics and the stage's routes`,
+    );
+  };
+  const answerError = (err: unknown, req: IncomingMessage, res: ServerResponse) => {
+    const method = req.method ?? "";
+    let path = "";
+    try {
+      path = pathnameOf(req.url);
+    } catch {
+      path = "(bad target)";
+    }
+    let status: number;
+    let code: string;
+    let message: string;
+    let headers: Record<string, string> = {};
+    if (err instanceof HttpError) {
+      ({ status, code, message, headers } = err);
+    } else if (isTransient(err)) {
+      status = 503;
+      code = "SEAWALL_HTTP_DEPENDENCY_UNAVAILABLE";
+      message = `a dependency (redis, object store) is unavailable: retry after ${limits.retryAfterSeconds} s`;
+      headers = { "retry-after": String(limits.retryAfterSeconds) };
+    } else {
+      status = 500;
+      code = "SEAWALL_HTTP_INTERNAL";
+      message = "internal error: the server logged it; retrying will not help until it is fixed";
+    }
+    errors.inc({ code });
+    const aborted = req.destroyed && code === "SEAWALL_HTTP_CLIENT_ABORTED";
+    if (res.headersSent || res.destroyed || aborted) {
+      // Too late for a status: close, so the client sees a cut answer rather than a wrong one.
+      res.destroy();
+      if (!(err instanceof HttpError)) onError(err, { method, path, status: 0, code });
+      return;
+    }
+    if (!(err instanceof HttpError)) onError(err, { method, path, status, code });
+    sendJson(res, status, { error: message, code }, headers);
+  };
+  // Node checks the header and request timeouts every `connectionsCheckingInterval` (30 s by
+  // default): check often enough that the timeouts mean what they say.
+  const checkEveryMs = Math.max(250, Math.min(1000, limits.headersTimeoutMs / 4));
+  const server = createServer({ connectionsCheckingInterval: checkEveryMs }, (req, res) => {
+    handle(req, res).catch((err: unknown) => answerError(err, req, res));
+  });
+  server.maxConnections = limits.maxConnections;
+  // Node wants the headers within the request's time.
+  server.headersTimeout =
+    limits.requestTimeoutMs > 0
+      ? Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs)
+      : limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  server.on("drop", () => errors.inc({ code: "SEAWALL_HTTP_CONNECTION_DROPPED" }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(o.port, o.host, () => resolve());
