@@ -1,7 +1,7 @@
 import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
-import { createFeatureReader } from "../src/stages/featureServer";
-import { featureKey } from "../src/stages/featureWriter";
+import { createFeatureReader, ReadsOverloadedError } from "../src/stages/featureServer";
+import { featureKey } from "../src/features";
 import { useRedis } from "./support";
 
 jest.setTimeout(30000);
@@ -101,5 +101,37 @@ describe("the feature server's coalescing reader", () => {
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     fail = false;
     expect((await read(["fs-3"]))[0][1]).toBe("3");
+  });
+
+  it("refuses reads over its bound of pending entities, and admits again once they are answered", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gated = new Proxy(redis, {
+      get(target, prop, receiver) {
+        if (prop !== "multi") return Reflect.get(target, prop, receiver) as unknown;
+        return () => {
+          const m = target.multi();
+          const exec = m.execAsPipeline.bind(m);
+          m.execAsPipeline = (async () => {
+            await gate;
+            return exec();
+          }) as typeof m.execAsPipeline;
+          return m;
+        };
+      },
+    });
+    const read = createFeatureReader(gated, callPolicy({ dependency: "redis" }), { maxPendingEntities: 10 });
+    const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `fs-${from + i}`);
+    const counts = (replies: Array<Array<string | null>>) => replies.map((h) => h[1]);
+    const first = read(ids(0, 8));
+    const over = read(ids(8, 3));
+    await expect(over).rejects.toBeInstanceOf(ReadsOverloadedError);
+    await expect(over).rejects.toThrow("8 entities are already being read (limit 10): retry later");
+    const fits = read(ids(8, 2));
+    release();
+    expect(counts(await first)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7"]);
+    expect(counts(await fits)).toEqual(["8", "9"]);
+    // Answered, so nothing is pending: a read larger than the bound is still tried alone.
+    expect(counts(await read(ids(100, 12)))).toEqual(ids(100, 12).map((e) => e.slice(3)));
   });
 });

@@ -6,21 +6,23 @@
  * pipeline of HMGETs, sent through the Redis call policy once (one timeout, breaker and retry for the
  * lot), and each request gets its own replies back. Under load, a pipeline holds the requests that
  * arrived while the previous one was in flight, so the cost per request falls as the rate rises.
+ * The entities waiting or in flight are bounded: beyond the bound a request is shed with 503 and
+ * `Retry-After` rather than queued, so a burst of connections cannot grow memory without limit.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { TransientError } from "../errors";
+import { HttpError, readBody, router, sendJson, type Route } from "../http";
 import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
-import type { FeatureSnapshot } from "./dedup";
-import { featureKey } from "./featureWriter";
+import { FEATURE_FIELDS, featureKey, type FeatureSnapshot } from "../features";
 
 /** What the server returns for an entity: the snapshot dedup computed and the writer stored. */
 export type Feature = FeatureSnapshot;
 
 const MAX_BATCH = 1000;
-const MAX_BODY = 1 << 20;
 
-const FIELDS = ["version", "count", "sum", "mean", "windowEnd", "windowSeconds"];
+const FIELDS = FEATURE_FIELDS;
 
 function toFeature(entity: string, h: Array<string | null>): Feature | null {
   if (!h || h[0] === null || h[0] === undefined) return null;
@@ -40,6 +42,28 @@ const MAX_PIPELINE = 4096;
 
 type Reply = Array<string | null>;
 
+/** The reader refused a read because too many entities are already waiting or in flight. */
+export class ReadsOverloadedError extends TransientError {
+  constructor(
+    readonly pending: number,
+    readonly limit: number,
+  ) {
+    super(
+      "SEAWALL_FEATURE_READS_OVERLOADED",
+      `${pending} entities are already being read (limit ${limit}): retry later`,
+    );
+  }
+}
+
+export interface FeatureReaderOptions {
+  /**
+   * Entities waiting or in flight at once. A read that would go over it is refused with
+   * {@link ReadsOverloadedError}, unless nothing is pending (a single read is always tried).
+   * @defaultValue 32768 (eight full pipelines)
+   */
+  maxPendingEntities: number;
+}
+
 /**
  * Reads feature hashes for many callers at once: calls made in the same event-loop turn are sent as
  * one pipeline of HMGETs inside one policy call. A failed pipeline fails every caller in it.
@@ -47,7 +71,9 @@ type Reply = Array<string | null>;
 export function createFeatureReader(
   redis: Redis,
   policy: CallPolicy,
+  options: Partial<FeatureReaderOptions> = {},
 ): (entities: string[]) => Promise<Reply[]> {
+  const maxPending = options.maxPendingEntities ?? 32768;
   interface Waiter {
     entities: string[];
     resolve(replies: Reply[]): void;
@@ -55,11 +81,14 @@ export function createFeatureReader(
   }
   let queue: Waiter[] = [];
   let queued = 0;
+  /** Entities queued or in a pipeline not yet answered. */
+  let pending = 0;
   let scheduled: NodeJS.Immediate | undefined;
   const flush = () => {
     if (scheduled) clearImmediate(scheduled);
     scheduled = undefined;
     const waiters = queue;
+    const size = queued;
     queue = [];
     queued = 0;
     policy
@@ -71,6 +100,7 @@ export function createFeatureReader(
       })
       .then(
         (replies) => {
+          pending -= size;
           let i = 0;
           for (const w of waiters) {
             w.resolve(replies.slice(i, i + w.entities.length) as unknown as Reply[]);
@@ -78,75 +108,210 @@ export function createFeatureReader(
           }
         },
         (err: unknown) => {
+          pending -= size;
           for (const w of waiters) w.reject(err);
         },
       );
   };
   return (entities) =>
     new Promise<Reply[]>((resolve, reject) => {
+      if (pending > 0 && pending + entities.length > maxPending)
+        return reject(new ReadsOverloadedError(pending, maxPending));
       if (queued > 0 && queued + entities.length > MAX_PIPELINE) flush();
       queue.push({ entities, resolve, reject });
       queued += entities.length;
+      pending += entities.length;
       if (queued >= MAX_PIPELINE) flush();
       else scheduled ??= setImmediate(flush);
     });
 }
 
-export function createFeatureRoutes(deps: { redis: Redis; redisPolicy: CallPolicy; metrics: Metrics }) {
-  const read = createFeatureReader(deps.redis, deps.redisPolicy);
-
-  return async function route(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-    const url = req.url ?? "/";
-    if (req.method === "GET" && url.startsWith("/features/")) {
-      const entity = decodeURIComponent(url.slice("/features/".length).split("?")[0]);
-      if (!entity) return send(res, 400, { error: "entity is empty" });
-      const [h] = await read([entity]);
-      deps.metrics.featureReads.inc();
-      const f = toFeature(entity, h);
-      return f ? send(res, 200, f) : send(res, 404, { error: `no features for ${entity}` });
-    }
-    if (req.method === "POST" && url === "/features:batch") {
-      let body: unknown;
-      try {
-        body = JSON.parse((await readBody(req)).toString("utf8"));
-      } catch (err) {
-        return send(res, 400, { error: `body must be JSON {"entities": [...]}: ${(err as Error).message}` });
-      }
-      const entities = (body as { entities?: unknown }).entities;
-      if (!Array.isArray(entities) || entities.some((e) => typeof e !== "string" || e === "")) {
-        return send(res, 400, { error: 'body must be {"entities": ["id", ...]} with non-empty strings' });
-      }
-      if (entities.length > MAX_BATCH)
-        return send(res, 400, { error: `at most ${MAX_BATCH} entities per request` });
-      const hashes = await read(entities as string[]);
-      deps.metrics.featureReads.inc(entities.length);
-      const features: Record<string, Feature | null> = {};
-      (entities as string[]).forEach((e, i) => (features[e] = toFeature(e, hashes[i])));
-      return send(res, 200, { features });
-    }
-    return false;
-  };
+export interface FeatureRoutesOptions extends FeatureReaderOptions {
+  /** Largest request body accepted. @defaultValue 1048576 (1 MiB) */
+  maxBodyBytes: number;
+  /** `Retry-After` (seconds) when a read is shed. @defaultValue 1 */
+  retryAfterSeconds: number;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on("data", (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error("body too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
+/** Refuses invalid UTF-8 rather than replacing it (two different ids must not become one). */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+const SHAPE = '{"entities": ["id", ...]}';
+
+/** Names a JSON value's kind for an error message. */
+function kindOf(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return `a ${typeof v}`;
+}
+
+/**
+ * The body's content type, said explicitly: JSON (`application/json`, `*+json`), or none, or
+ * `text/plain` (what `fetch` sends for a string body), in UTF-8. Anything else is 415.
+ */
+function checkContentType(req: IncomingMessage): void {
+  const header = req.headers["content-type"];
+  if (header === undefined || header === "") return;
+  const [type, ...params] = header.split(";").map((p) => p.trim().toLowerCase());
+  const json =
+    type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type) || type === "text/plain";
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replace(/"/g, "");
+  if (!json)
+    throw new HttpError(
+      415,
+      "SEAWALL_HTTP_UNSUPPORTED_MEDIA_TYPE",
+      `content-type ${JSON.stringify(header)} is not supported: send application/json`,
+    );
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8")
+    throw new HttpError(
+      415,
+      "SEAWALL_HTTP_UNSUPPORTED_MEDIA_TYPE",
+      `charset ${JSON.stringify(charset)} is not supported: send UTF-8 (charset=utf-8)`,
+    );
+}
+
+/** The entities of a batch request body, or a 400 naming what is wrong and the fix. */
+export function parseBatchBody(text: string): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(
+      400,
+      "SEAWALL_HTTP_BAD_JSON",
+      `body must be JSON ${SHAPE}: ${(err as Error).message}`,
+    );
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HttpError(400, "SEAWALL_HTTP_BAD_BODY", `body is ${kindOf(body)}: send a JSON object ${SHAPE}`);
+  if (!Object.prototype.hasOwnProperty.call(body, "entities"))
+    throw new HttpError(400, "SEAWALL_HTTP_BAD_BODY", `body.entities is missing: send ${SHAPE}`);
+  const entities = (body as { entities: unknown }).entities;
+  if (!Array.isArray(entities))
+    throw new HttpError(
+      400,
+      "SEAWALL_HTTP_BAD_BODY",
+      `body.entities is ${kindOf(entities)}: it must be a list; send ${SHAPE}`,
+    );
+  const bad = entities.findIndex((e) => typeof e !== "string" || e === "");
+  if (bad >= 0)
+    throw new HttpError(
+      400,
+      "SEAWALL_HTTP_BAD_BODY",
+      `body.entities[${bad}] is ${JSON.stringify(entities[bad]) ?? String(entities[bad])}: each entity must be a non-empty string; send ${SHAPE}`,
+    );
+  if (entities.length > MAX_BATCH)
+    throw new HttpError(
+      400,
+      "SEAWALL_HTTP_TOO_MANY_ENTITIES",
+      `body.entities has ${entities.length} entities: send at most ${MAX_BATCH} per request, in several requests`,
+    );
+  return entities as string[];
+}
+
+/** Decodes the `:entity` path segment, or a 400 naming it and the fix. */
+function entityOf(segment: string): string {
+  let entity: string;
+  try {
+    entity = decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(
+      400,
+      "SEAWALL_HTTP_BAD_ESCAPE",
+      `entity ${JSON.stringify(segment.slice(0, 200))} is not valid percent-encoded UTF-8: encode the entity with encodeURIComponent`,
+    );
+  }
+  if (!entity)
+    throw new HttpError(400, "SEAWALL_HTTP_EMPTY_ENTITY", "entity is empty: request /features/<entity>");
+  return entity;
+}
+
+/**
+ * A batch answer as JSON, written key by key: no object is built from the entities, so names like
+ * `__proto__` or `constructor` are answered like any other.
+ */
+function batchJson(entities: string[], features: Array<Feature | null>): string {
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  entities.forEach((e, i) => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    parts.push(`${JSON.stringify(e)}:${JSON.stringify(features[i])}`);
   });
+  return `{"features":{${parts.join(",")}}}`;
 }
 
-function send(res: ServerResponse, status: number, body: unknown): true {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-  res.end(text);
-  return true;
+export function createFeatureRoutes(
+  deps: { redis: Redis; redisPolicy: CallPolicy; metrics: Metrics } & Partial<FeatureRoutesOptions>,
+): Route {
+  const read = createFeatureReader(deps.redis, deps.redisPolicy, {
+    maxPendingEntities: deps.maxPendingEntities,
+  });
+  const maxBodyBytes = deps.maxBodyBytes ?? 1 << 20;
+  const retryAfter = String(deps.retryAfterSeconds ?? 1);
+  const readShedding = async (entities: string[]) => {
+    try {
+      return await read(entities);
+    } catch (err) {
+      if (err instanceof ReadsOverloadedError)
+        throw new HttpError(
+          503,
+          "SEAWALL_HTTP_OVERLOADED",
+          `overloaded: ${err.pending} entities are already being read (limit ${err.limit}); retry after ${retryAfter} s`,
+          { "retry-after": retryAfter },
+        );
+      throw err;
+    }
+  };
+
+  return router([
+    {
+      path: "/features/",
+      prefix: true,
+      methods: {
+        GET: async (_req: IncomingMessage, res: ServerResponse, pathname: string) => {
+          const entity = entityOf(pathname.slice("/features/".length));
+          const [h] = await readShedding([entity]);
+          deps.metrics.featureReads.inc();
+          const f = toFeature(entity, h);
+          if (f) sendJson(res, 200, f);
+          else sendJson(res, 404, { error: `no features for ${entity}`, code: "SEAWALL_FEATURE_NOT_FOUND" });
+        },
+      },
+    },
+    {
+      path: "/features:batch",
+      methods: {
+        POST: async (req: IncomingMessage, res: ServerResponse) => {
+          checkContentType(req);
+          const bytes = await readBody(req, maxBodyBytes, `send at most ${MAX_BATCH} entities per request`);
+          let text: string;
+          try {
+            text = utf8.decode(bytes);
+          } catch {
+            throw new HttpError(
+              400,
+              "SEAWALL_HTTP_BAD_UTF8",
+              "body is not valid UTF-8: send the JSON in UTF-8",
+            );
+          }
+          const entities = parseBatchBody(text);
+          const hashes = await readShedding(entities);
+          deps.metrics.featureReads.inc(entities.length);
+          const json = batchJson(
+            entities,
+            entities.map((e, i) => toFeature(e, hashes[i])),
+          );
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "content-length": Buffer.byteLength(json),
+          });
+          res.end(json);
+        },
+      },
+    },
+  ]);
 }
