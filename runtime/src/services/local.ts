@@ -67,11 +67,24 @@ export async function startMockCluster(topics: Record<string, number>, brokers =
   };
 }
 
+/** How {@link RedisServer.restart} brings redis-server back. */
+export interface RedisRestartOptions {
+  /**
+   * Keep the append-only file, so the new server loads what the old one had (a SIGKILL loses
+   * nothing the kernel already holds). `false` wipes the data directory first: Redis comes back
+   * empty, as after losing a node without persistence.
+   * @defaultValue true
+   */
+  keepData?: boolean;
+  /** How long the server stays down between the kill and the start, in ms. @defaultValue 0 */
+  downMs?: number;
+}
+
 export interface RedisServer {
   host: string;
   port: number;
-  /** Kills redis-server (SIGKILL) and starts it again on the same port and data. */
-  restart(): Promise<void>;
+  /** Kills redis-server (SIGKILL) and starts it again on the same port, with its data unless told otherwise. */
+  restart(options?: RedisRestartOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -120,8 +133,13 @@ export async function startRedis(opts: { port?: number; password?: string } = {}
   return {
     host: "127.0.0.1",
     port,
-    async restart() {
+    async restart({ keepData = true, downMs = 0 }: RedisRestartOptions = {}) {
       await stopChild(child, () => child.kill("SIGKILL"));
+      if (!keepData) {
+        rmSync(dir, { recursive: true, force: true });
+        mkdirSync(dir, { recursive: true });
+      }
+      if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       await launch();
     },
     async stop() {
