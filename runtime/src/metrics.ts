@@ -28,7 +28,30 @@ export function createMetrics(stage: string) {
       "dependency",
     ]),
     retries: counter("seawall_retries_total", "Retried calls after a transient error", ["dependency"]),
-    batchFailures: counter("seawall_batch_failures_total", "Batches that failed and were replayed"),
+    batchFailures: counter(
+      "seawall_batch_failures_total",
+      "Batches that failed and were replayed, by kind: transient, record (split), systemic",
+      ["kind"],
+    ),
+    batchSplits: counter(
+      "seawall_batch_splits_total",
+      "Batches split in halves to find the records that fail alone",
+    ),
+    clientErrors: counter(
+      "seawall_client_errors_total",
+      "Errors reported by a client (Kafka consumer or producer, Redis, object store), by code",
+      ["client", "code"],
+    ),
+    dropped: counter(
+      "seawall_records_dropped_total",
+      "Records neither processed nor dead-lettered (the dead-letter topic refused them), by reason",
+      ["reason"],
+    ),
+    claimRebuilds: counter(
+      "seawall_claim_rebuilds_total",
+      "Partitions whose claims were rebuilt from the lake after Redis lost them",
+    ),
+    loopUp: gauge("seawall_loop_up", "1 while the batch loop runs, 0 once it has stopped on an error"),
     aimdBatchSize: gauge("seawall_aimd_batch_size", "Batch size chosen by the AIMD controller"),
     aimdConcurrency: gauge("seawall_aimd_concurrency", "In-flight concurrency chosen by the AIMD controller"),
     aimdDecisions: counter("seawall_aimd_decisions_total", "AIMD controller decisions", ["decision"]),

@@ -86,6 +86,11 @@ const permanentKafkaCodes: ReadonlyMap<number, string> = new Map([
   [CODES.ERRORS.ERR_TOPIC_AUTHORIZATION_FAILED, "grant this client's principal access to the topic"],
 ]);
 
+const systemicKafkaCodes: ReadonlySet<number> = new Set([
+  CODES.ERRORS.ERR_TOPIC_EXCEPTION,
+  CODES.ERRORS.ERR_TOPIC_AUTHORIZATION_FAILED,
+]);
+
 /**
  * A librdkafka error as ours: permanent when a retry cannot fix it (see `permanentKafkaCodes`, or
  * librdkafka says fatal and not retriable), transient otherwise. Exported for tests.
@@ -94,13 +99,16 @@ export function kafkaError(err: LibrdKafkaError | Error, what: string): Error {
   const e = err as LibrdKafkaError;
   const fix = typeof e.code === "number" ? permanentKafkaCodes.get(e.code) : undefined;
   if (fix !== undefined && e.isRetriable !== true) {
+    // A bad topic or a missing grant is the deployment's fault, not the record's: never dead-letter
+    // a stream for it (the batch loop replays systemic failures and says so).
     return new PermanentError("SEAWALL_KAFKA_REJECTED", `${what}: ${e.message} (code ${e.code}): ${fix}`, {
       cause: err,
+      systemic: systemicKafkaCodes.has(e.code),
     });
   }
   const msg = `${what}: ${e.message}`;
   return e.isRetriable === false && e.isFatal
-    ? new PermanentError("SEAWALL_KAFKA", msg, { cause: err })
+    ? new PermanentError("SEAWALL_KAFKA", msg, { cause: err, systemic: true })
     : new TransientError("SEAWALL_KAFKA", msg, { cause: err });
 }
 
@@ -138,6 +146,8 @@ export async function createConsumer(
     clientId?: string;
     sessionTimeoutMs?: number;
     extra?: Record<string, string | number | boolean>;
+    /** Every client error librdkafka reports (`event.error`): count and log it. */
+    onError?: (err: Error) => void;
   },
 ): Promise<ConsumerTransport> {
   const listeners: Array<() => void> = [];
@@ -162,7 +172,7 @@ export async function createConsumer(
   consumer.on("rebalance", () => {
     for (const l of listeners) l();
   });
-  consumer.on("event.error", () => undefined);
+  consumer.on("event.error", (err) => opts.onError?.(err as unknown as Error));
   await new Promise<void>((resolve, reject) => {
     consumer.connect({ timeout: 30000 }, (err) =>
       err ? reject(kafkaError(err, "consumer connect")) : resolve(),
@@ -194,16 +204,20 @@ export async function createConsumer(
     },
     async seek(positions: TopicPartitionOffset[]) {
       const owned = new Set(consumer.assignments().map((a) => `${a.topic}\u0000${a.partition}`));
-      await Promise.all(
+      const results = await Promise.allSettled(
         positions
           .filter((p) => owned.has(`${p.topic}\u0000${p.partition}`))
           .map(
             (p) =>
-              new Promise<void>((resolve) => {
-                consumer.seek(p, 5000, () => resolve());
+              new Promise<void>((resolve, reject) => {
+                consumer.seek(p, 5000, (err) =>
+                  err ? reject(kafkaError(err, `seek ${p.topic}/${p.partition} to ${p.offset}`)) : resolve(),
+                );
               }),
           ),
       );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
     },
     lag() {
       let total = 0;
@@ -214,8 +228,9 @@ export async function createConsumer(
           const w = consumer.getWatermarkOffsets(p.topic, p.partition);
           if (w && w.highOffset >= p.offset) total += w.highOffset - p.offset;
         }
-      } catch {
-        return 0;
+      } catch (err) {
+        opts.onError?.(err as Error);
+        return undefined;
       }
       return total;
     },
@@ -238,7 +253,12 @@ interface Pending {
 
 export async function createProducer(
   conn: Conn,
-  opts: { clientId?: string; extra?: Record<string, string | number | boolean> } = {},
+  opts: {
+    clientId?: string;
+    extra?: Record<string, string | number | boolean>;
+    /** Every client error librdkafka reports (`event.error`): count and log it. */
+    onError?: (err: Error) => void;
+  } = {},
 ): Promise<ProducerTransport> {
   const producer = new Producer({
     ...securityConfig(conn),
@@ -257,7 +277,7 @@ export async function createProducer(
     if (err && !p.error) p.error = kafkaError(err, "delivery");
     if (--p.left === 0) p.done(p.error);
   });
-  producer.on("event.error", () => undefined);
+  producer.on("event.error", (err) => opts.onError?.(err as unknown as Error));
   await new Promise<void>((resolve, reject) => {
     producer.connect({ timeout: 30000 }, (err) =>
       err ? reject(kafkaError(err, "producer connect")) : resolve(),

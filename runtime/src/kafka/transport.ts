@@ -28,10 +28,17 @@ export interface ConsumerTransport {
   poll(max: number, timeoutMs: number): Promise<InRecord[]>;
   /** Commits the positions; resolves once the commit is sent (it is durable before the next poll). */
   commit(positions: TopicPartitionOffset[]): Promise<void>;
-  /** Rewinds partitions to the given positions after a failed batch, so it is replayed. */
+  /**
+   * Rewinds partitions to the given positions after a failed batch, so it is replayed. Positions of
+   * partitions no longer assigned are skipped (their next owner starts at the committed offset).
+   * Rejects if any owned partition could not be rewound.
+   */
   seek(positions: TopicPartitionOffset[]): Promise<void>;
-  /** Summed lag over the assigned partitions, from the last fetch's high watermarks. */
-  lag(): number;
+  /**
+   * Summed lag over the assigned partitions, from the last fetch's high watermarks; undefined when
+   * it cannot be read (never a made-up 0).
+   */
+  lag(): number | undefined;
   /** Called with the partitions revoked or assigned in a rebalance. */
   onRebalance(listener: () => void): void;
   close(): Promise<void>;
