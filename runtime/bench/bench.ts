@@ -34,7 +34,7 @@ import {
   stopChild,
   waitForPort,
 } from "../src/services/local";
-import { featureKey } from "../src/stages/featureWriter";
+import { featureKey } from "../src/features";
 
 const run = promisify(execFile);
 let options: BenchOptions;

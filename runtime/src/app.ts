@@ -1,17 +1,21 @@
 /**
- * Starts one stage in this process: clients, the HTTP endpoints, the batch loop. `close()` stops
- * fetching, lets the batch in flight finish and commit, closes every client (each even if another
- * fails), and is safe to call twice.
+ * Starts one stage in this process: clients, the HTTP endpoints, the batch loop. The stage comes
+ * from a table (`stageTable`), so stages never reach into each other and a topology can compose
+ * them. `close()` stops fetching, lets the batch in flight finish and commit, closes every client
+ * (each even if another fails), and is safe to call twice. If the batch loop stops on an error,
+ * the worker turns not ready and `done` rejects (the entry point then exits non-zero).
  */
 import { AimdController } from "./aimd";
 import { consumerGroups, type Stage, type WorkerConfig } from "./config";
-import { startHttp } from "./http";
+import { createDeadLetterSink, type Rejected } from "./deadLetter";
+import { errorCode, isTransient } from "./errors";
+import { startHttp, type Route } from "./http";
 import { createConsumer, createProducer } from "./kafka/rdkafka";
 import type { ProducerTransport } from "./kafka/transport";
-import { createLogger, type Logger } from "./log";
+import { createLogger, rateLimitedErrorLog, type Logger } from "./log";
 import { createMetrics, type Metrics } from "./metrics";
 import { connectRedis, type Redis } from "./redis";
-import { callPolicy } from "./resilience";
+import { callPolicy, type CallPolicy } from "./resilience";
 import { createDedup } from "./stages/dedup";
 import { createFeatureRoutes } from "./stages/featureServer";
 import { createFeatureWriter } from "./stages/featureWriter";
@@ -26,56 +30,153 @@ export interface Worker {
   log: Logger;
   /** The HTTP port (useful when HTTP_PORT=0). */
   port: number;
-  /** Resolves when the loop has stopped (after close, or never for the feature server until close). */
+  /**
+   * Resolves when the loop has stopped after `close()` (never for the feature server until then);
+   * rejects if the loop stopped on its own because of an error.
+   */
   done: Promise<void>;
   close(): Promise<void>;
 }
+
+/** What a stage is built from: the clients the table asked for, shared policies, dead-lettering. */
+export interface StageContext {
+  stage: Stage;
+  cfg: WorkerConfig;
+  log: Logger;
+  metrics: Metrics;
+  redis?: Redis;
+  redisPolicy: CallPolicy;
+  policy(dependency: string): CallPolicy;
+  producer?: ProducerTransport;
+  deadLetter: (rejected: Rejected[]) => Promise<void>;
+}
+
+export interface StageDefinition {
+  /** Connects to Redis. */
+  redis: boolean;
+  /** Consumes its input topic in a batch loop (and gets a producer for dead letters). */
+  consumes: boolean;
+  build(ctx: StageContext): Promise<{ batch?: BatchStage; route?: Route }>;
+}
+
+/** Every stage the image runs: what it needs and how it is built. */
+export const stageTable: Record<Stage, StageDefinition> = {
+  ingest: {
+    redis: false,
+    consumes: true,
+    build: async (c) => ({ batch: createIngest(c.cfg, { producer: c.producer!, metrics: c.metrics }) }),
+  },
+  dedup: {
+    redis: true,
+    consumes: true,
+    build: async (c) => ({
+      batch: createDedup(c.cfg, {
+        producer: c.producer!,
+        redis: c.redis!,
+        redisPolicy: c.redisPolicy,
+        metrics: c.metrics,
+      }),
+    }),
+  },
+  "lake-sink": {
+    redis: true,
+    consumes: true,
+    build: async (c) => ({
+      batch: createLakeSink(c.cfg, {
+        store: await createObjectStore(c.cfg),
+        storePolicy: c.policy("object-store"),
+        redis: c.redis!,
+        redisPolicy: c.redisPolicy,
+        metrics: c.metrics,
+        deadLetter: c.deadLetter,
+        log: c.log,
+      }),
+    }),
+  },
+  "feature-writer": {
+    redis: true,
+    consumes: true,
+    build: async (c) => ({
+      batch: createFeatureWriter(c.cfg, {
+        redis: c.redis!,
+        redisPolicy: c.redisPolicy,
+        metrics: c.metrics,
+        deadLetter: c.deadLetter,
+      }),
+    }),
+  },
+  "feature-server": {
+    redis: true,
+    consumes: false,
+    build: async (c) => ({
+      route: createFeatureRoutes({ redis: c.redis!, redisPolicy: c.redisPolicy, metrics: c.metrics }),
+    }),
+  },
+};
 
 export async function startWorker(
   stage: Stage,
   cfg: WorkerConfig,
   hooks: { onBatch?: (n: number) => void } = {},
 ): Promise<Worker> {
+  const def = stageTable[stage];
   const log = createLogger(stage, cfg.LOG_LEVEL);
   const metrics = createMetrics(stage);
   const abort = new AbortController();
   const cleanups: Array<() => Promise<void>> = [];
   let ready = false;
+  let loopError: unknown;
   const policy = (dependency: string) => callPolicy({ dependency, timeoutMs: cfg.CALL_TIMEOUT_MS }, metrics);
+  /** Counts and logs (rate-limited) every error a client reports outside a call. */
+  const clientErrors = (client: string) => {
+    const logOnce = rateLimitedErrorLog(log, client);
+    return (err: Error) => {
+      metrics.clientErrors.labels(client, errorCode(err)).inc();
+      logOnce(err);
+    };
+  };
   let redis: Redis | undefined;
-  const needsRedis = stage !== "ingest";
   try {
-    if (needsRedis) {
-      redis = await connectRedis(cfg);
+    if (def.redis) {
+      redis = await connectRedis(cfg, { onError: clientErrors("redis") });
       const r = redis;
       cleanups.push(async () => {
         await r.close();
       });
     }
-    const redisPolicy = policy("redis");
-    let route;
-    let batch: BatchStage | undefined;
     let producer: ProducerTransport | undefined;
-    if (stage === "ingest" || stage === "dedup") {
-      producer = await createProducer(cfg, { clientId: `${cfg.KAFKA_GROUP_PREFIX}-${stage}` });
+    if (def.consumes) {
+      producer = await createProducer(cfg, {
+        clientId: `${cfg.KAFKA_GROUP_PREFIX}-${stage}`,
+        onError: clientErrors("kafka-producer"),
+      });
       const p = producer;
       cleanups.unshift(() => p.close());
     }
-    if (stage === "ingest") batch = createIngest(cfg, { producer: producer!, metrics });
-    if (stage === "dedup")
-      batch = createDedup(cfg, { producer: producer!, redis: redis!, redisPolicy, metrics });
-    if (stage === "lake-sink") {
-      const store = await createObjectStore(cfg);
-      batch = createLakeSink(cfg, {
-        store,
-        storePolicy: policy("object-store"),
-        redis: redis!,
-        redisPolicy,
-        metrics,
-      });
-    }
-    if (stage === "feature-writer") batch = createFeatureWriter(cfg, { redis: redis!, redisPolicy, metrics });
-    if (stage === "feature-server") route = createFeatureRoutes({ redis: redis!, redisPolicy, metrics });
+    const deadLetter = producer
+      ? createDeadLetterSink({
+          producer,
+          topic: cfg.TOPIC_DEAD_LETTER,
+          stage,
+          maxValueBytes: cfg.DEAD_LETTER_MAX_BYTES,
+          metrics,
+          log,
+          isTransient,
+        })
+      : async (rejected: Rejected[]) => {
+          if (rejected.length > 0) throw new Error(`${stage} has no dead-letter topic`);
+        };
+    const { batch, route } = await def.build({
+      stage,
+      cfg,
+      log,
+      metrics,
+      redis,
+      redisPolicy: policy("redis"),
+      policy,
+      producer,
+      deadLetter,
+    });
 
     let done: Promise<void> = new Promise<void>((resolve) =>
       abort.signal.addEventListener("abort", () => resolve()),
@@ -86,6 +187,7 @@ export async function startWorker(
         groupId: group,
         topics: [topic],
         sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
+        onError: clientErrors("kafka-consumer"),
       });
       const aimd = new AimdController({
         minBatch: cfg.BATCH_MIN,
@@ -93,17 +195,33 @@ export async function startWorker(
         maxConcurrency: cfg.CONCURRENCY_MAX,
         targetLatencyMs: cfg.TARGET_BATCH_LATENCY_MS,
       });
-      const loop = runBatchLoop(consumer, batch, {
+      metrics.loopUp.set(1);
+      done = runBatchLoop(consumer, batch, {
         aimd,
         pollTimeoutMs: 100,
         signal: abort.signal,
         log,
         metrics,
+        deadLetter: (failed) =>
+          deadLetter(
+            failed.map(({ record, error }) => ({
+              record,
+              reason: "failed-alone",
+              detail: error instanceof Error ? error.message : String(error),
+              code: errorCode(error),
+            })),
+          ),
         onBatch: hooks.onBatch,
+      }).catch((err: unknown) => {
+        loopError = err;
+        metrics.loopUp.set(0);
+        log.fatal({ err }, "batch loop stopped on an error; the worker is not ready and must restart");
+        throw err;
       });
-      done = loop.catch((err) => log.error({ err }, "batch loop stopped"));
+      // Observed here so a stopped loop is never an unhandled rejection; callers await `done`.
+      done.catch(() => undefined);
       cleanups.unshift(async () => {
-        await done;
+        await done.catch(() => undefined);
         await consumer.close();
       });
     }
@@ -111,8 +229,12 @@ export async function startWorker(
       host: cfg.HTTP_HOST,
       port: cfg.HTTP_PORT,
       registry: metrics.registry,
-      ready: () => ready && (!redis || redis.isReady),
+      ready: () => ready && loopError === undefined && (!redis || redis.isReady),
       routes: route,
+      onError: (() => {
+        const logOnce = rateLimitedErrorLog(log, "http");
+        return (err: unknown) => logOnce(err);
+      })(),
     });
     cleanups.push(() => http.close());
     ready = true;

@@ -84,3 +84,69 @@ export function truncateUtf8(s: string, maxBytes: number): string {
   while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
   return bytes.toString("utf8", 0, end) + ellipsis;
 }
+
+/** A record to dead-letter and why. */
+export interface Rejected {
+  record: InRecord;
+  reason: string;
+  detail: string;
+  code?: string;
+}
+
+/**
+ * Sends rejected records to the dead-letter topic and counts them by reason. If the topic refuses a
+ * record even in its bounded form (a permanent produce error), the record is counted as dropped
+ * (`seawall_records_dropped_total`) and logged with its position, so the partition moves on and the
+ * loss is visible; a transient error rejects, so the batch is replayed.
+ */
+export function createDeadLetterSink(o: {
+  producer: { send(records: OutRecord[]): Promise<void> };
+  topic: string;
+  stage: string;
+  maxValueBytes?: number;
+  metrics: {
+    deadLettered: { labels(reason: string): { inc(n?: number): void } };
+    dropped: { labels(reason: string): { inc(n?: number): void } };
+  };
+  log: { error(obj: object, msg: string): void };
+  isTransient: (err: unknown) => boolean;
+}): (rejected: Rejected[]) => Promise<void> {
+  const toRecord = (x: Rejected) =>
+    deadLetterRecord(
+      x.record,
+      o.topic,
+      { reason: x.reason, detail: x.detail, stage: o.stage, code: x.code },
+      o.maxValueBytes,
+    );
+  const sendOne = async (x: Rejected) => {
+    try {
+      await o.producer.send([toRecord(x)]);
+      o.metrics.deadLettered.labels(x.reason).inc();
+    } catch (err) {
+      if (o.isTransient(err)) throw err;
+      o.metrics.dropped.labels(x.reason).inc();
+      o.log.error(
+        {
+          err,
+          reason: x.reason,
+          topic: x.record.topic,
+          partition: x.record.partition,
+          offset: x.record.offset,
+        },
+        "the dead-letter topic refused a record; counted as dropped",
+      );
+    }
+  };
+  return async (rejected) => {
+    if (rejected.length === 0) return;
+    try {
+      await o.producer.send(rejected.map(toRecord));
+    } catch (err) {
+      if (o.isTransient(err)) throw err;
+      // One of them was refused for good: send them one by one to find it and keep the rest.
+      for (const x of rejected) await sendOne(x);
+      return;
+    }
+    for (const x of rejected) o.metrics.deadLettered.labels(x.reason).inc();
+  };
+}

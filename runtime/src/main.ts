@@ -39,6 +39,15 @@ async function main() {
       () => process.exit(1),
     );
   };
+  // A batch loop that stopped on its own (it could not rewind after a failure) must not leave a
+  // process that looks alive: close what is open and exit non-zero so the orchestrator restarts it.
+  worker.done.catch(() => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(1), cfg.SHUTDOWN_DEADLINE_MS);
+    timer.unref();
+    worker.close().finally(() => process.exit(1));
+  });
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

@@ -7,6 +7,10 @@ import type { WorkerConfig } from "./config";
  */
 export async function connectRedis(
   cfg: Pick<WorkerConfig, "REDIS_HOST" | "REDIS_PORT" | "REDIS_TLS" | "REDIS_AUTH" | "CALL_TIMEOUT_MS">,
+  opts: {
+    /** Every error the client reports between calls (dropped connection, failed reconnect): count and log it. */
+    onError?: (err: Error) => void;
+  } = {},
 ) {
   const client = createClient({
     socket: {
@@ -20,7 +24,9 @@ export async function connectRedis(
     password: cfg.REDIS_AUTH,
     disableOfflineQueue: true,
   });
-  client.on("error", () => undefined);
+  // node-redis emits "error" for connection trouble between calls; without a listener it would
+  // crash the process, and a listener that discards it hides an outage.
+  client.on("error", (err: Error) => opts.onError?.(err));
   await client.connect();
   try {
     // Fail at start-up, not at the first batch, when auth is missing or wrong.

@@ -7,6 +7,7 @@
  */
 import { isUtf8 } from "node:buffer";
 import Ajv from "ajv";
+import { MAX_ABS_VALUE } from "./features";
 
 export interface Event {
   eventId: string;
@@ -17,8 +18,8 @@ export interface Event {
   [k: string]: unknown;
 }
 
-/** The default schema's bound on `|value|`: 1e15. */
-export const VALUE_BOUND = 1e15;
+/** The default schema's bound on `|value|`: the features' bound, so every window's sum stays finite. */
+export const VALUE_BOUND = MAX_ABS_VALUE;
 
 export const defaultEventSchema = {
   type: "object",

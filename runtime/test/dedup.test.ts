@@ -2,8 +2,9 @@ import type { InRecord, OutRecord, ProducerTransport } from "../src/kafka/transp
 import { createMetrics } from "../src/metrics";
 import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
-import { createDedup, type FeatureSnapshot } from "../src/stages/dedup";
-import { createFeatureWriter, featureKey } from "../src/stages/featureWriter";
+import { createDedup } from "../src/stages/dedup";
+import { featureKey, type FeatureSnapshot } from "../src/features";
+import { createFeatureWriter } from "../src/stages/featureWriter";
 import { unique, useRedis } from "./support";
 
 jest.setTimeout(60000);
@@ -44,6 +45,7 @@ function setup(windowSeconds = 60) {
     TOPIC_DEAD_LETTER: "dlq",
     DEDUP_TTL_SECONDS: 600,
     FEATURE_WINDOW_SECONDS: windowSeconds,
+    DEAD_LETTER_MAX_BYTES: 262144,
   };
   const stage = createDedup(cfg, {
     producer,
@@ -139,7 +141,10 @@ describe("dedup", () => {
     });
     expect(producer.sent[1]).toMatchObject({
       topic: "dlq",
-      headers: { "x-detail": "ts must be an integer and value a finite number", "x-source-offset": "10" },
+      headers: {
+        "x-detail": "ts must be an integer and value a finite number within ±1000000000000000",
+        "x-source-offset": "10",
+      },
     });
   });
 });
@@ -148,7 +153,14 @@ describe("feature writer", () => {
   it("writes the newest snapshot per entity with a TTL and never moves back to an older one", async () => {
     const stage = createFeatureWriter(
       { FEATURE_TTL_SECONDS: 120 },
-      { redis, redisPolicy: callPolicy({ dependency: "redis" }), metrics: createMetrics("feature-writer") },
+      {
+        redis,
+        redisPolicy: callPolicy({ dependency: "redis" }),
+        metrics: createMetrics("feature-writer"),
+        deadLetter: async (rejected) => {
+          if (rejected.length > 0) throw new Error(`unexpected dead letters: ${rejected.length}`);
+        },
+      },
     );
     const entity = unique("u");
     const snap = (version: number, count: number): InRecord => ({

@@ -44,6 +44,9 @@ function newSink(dir: string, format: WorkerConfig["LAKE_FORMAT"] = "jsonl.gz") 
       redis,
       redisPolicy: callPolicy({ dependency: "redis" }),
       metrics,
+      deadLetter: async (rejected) => {
+        if (rejected.length > 0) throw new Error(`unexpected dead letters: ${rejected.length}`);
+      },
     },
   );
 }

@@ -145,6 +145,9 @@ describe.each(["s3", "azure", "gcs", "file"])("%s object store", (name) => {
           redis,
           redisPolicy: callPolicy({ dependency: "redis" }),
           metrics: createMetrics("lake-sink"),
+          deadLetter: async (rejected) => {
+            if (rejected.length > 0) throw new Error(`unexpected dead letters: ${rejected.length}`);
+          },
         },
       );
     await sink().process(records.slice(0, 25), 1);

@@ -1,6 +1,6 @@
 import { startWorker, type Worker } from "../src/app";
 import { sampleStream } from "../src/sample";
-import { featureKey } from "../src/stages/featureWriter";
+import { featureKey } from "../src/features";
 import { connectRedis } from "../src/redis";
 import { expectedFeatures } from "./expected";
 import { createProducer } from "../src/kafka/rdkafka";

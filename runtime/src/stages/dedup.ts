@@ -4,8 +4,11 @@
  * record (same position) is recognised as itself and re-emitted, and a true repeat is dropped.
  * Feature state is a sorted set of `eventId|value` members per entity: adding is idempotent.
  */
+import { claim, positionOf } from "../claims";
 import type { WorkerConfig } from "../config";
+import { deadLetterRecord } from "../deadLetter";
 import { TransientError } from "../errors";
+import { MAX_ABS_VALUE, windowKey, windowStateKey, type FeatureSnapshot } from "../features";
 import type { Metrics } from "../metrics";
 import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport";
 import type { Redis } from "../redis";
@@ -13,25 +16,17 @@ import type { CallPolicy } from "../resilience";
 import { nextTraceparent } from "../trace";
 import type { Event } from "../validate";
 import { byPartition, mapLimit, type BatchStage } from "../worker";
-import { deadLetter } from "./ingest";
 import { crashPoint } from "../chaos";
 
 type Cfg = Pick<
   WorkerConfig,
-  "TOPIC_EVENTS" | "TOPIC_FEATURES" | "TOPIC_DEAD_LETTER" | "DEDUP_TTL_SECONDS" | "FEATURE_WINDOW_SECONDS"
+  | "TOPIC_EVENTS"
+  | "TOPIC_FEATURES"
+  | "TOPIC_DEAD_LETTER"
+  | "DEDUP_TTL_SECONDS"
+  | "FEATURE_WINDOW_SECONDS"
+  | "DEAD_LETTER_MAX_BYTES"
 >;
-
-export interface FeatureSnapshot {
-  entity: string;
-  count: number;
-  sum: number;
-  mean: number;
-  /** Latest event time in the window, epoch ms. */
-  windowEnd: number;
-  windowSeconds: number;
-  /** Distinct events ever folded in: grows monotonically, orders snapshots of one entity. */
-  version: number;
-}
 
 /**
  * KEYS: window zset (`eventId|value` scored by event time), running state hash (count, sum,
@@ -71,35 +66,6 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return {count, sumText, string.format('%d', maxTs), version}
 `;
 
-export const claimKey = (scope: string, eventId: string) => `seawall:${scope}:claim:${eventId}`;
-export const positionOf = (r: InRecord) => `${r.topic}/${r.partition}/${r.offset}`;
-
-/**
- * Claims each record's event id for its position, pipelined. Returns, per record, true when this
- * record owns its id (first seen, or a replay of the owner) and false for a repeat.
- */
-export async function claim(
-  redis: Redis,
-  policy: CallPolicy,
-  scope: string,
-  ttlSeconds: number,
-  items: Array<{ id: string; record: InRecord }>,
-): Promise<boolean[]> {
-  if (items.length === 0) return [];
-  const replies = await policy.execute(() => {
-    const m = redis.multi();
-    for (const { id, record } of items) {
-      m.addCommand(["SET", claimKey(scope, id), positionOf(record), "NX", "GET", "EX", String(ttlSeconds)]);
-    }
-    return m.execAsPipeline();
-  });
-  // Within one batch, a repeat of an id claimed earlier in the same batch loses to the first.
-  return items.map(({ record }, i) => {
-    const prior = replies[i] as unknown;
-    return prior === null || prior === undefined || String(prior) === positionOf(record);
-  });
-}
-
 export function createDedup(
   cfg: Cfg,
   deps: { producer: ProducerTransport; redis: Redis; redisPolicy: CallPolicy; metrics: Metrics },
@@ -117,18 +83,27 @@ export function createDedup(
         if (typeof event.eventId !== "string" || typeof event.entity !== "string")
           throw new Error("no event id");
         // A custom EVENT_SCHEMA may let these through; the feature script needs them, so a record
-        // without them is dead-lettered here instead of failing its batch forever.
+        // without them is dead-lettered here instead of failing its batch forever. The bound on
+        // values keeps every window's sum finite.
         if (
           !Number.isSafeInteger(event.ts) ||
           typeof event.value !== "number" ||
-          !Number.isFinite(event.value)
+          !Number.isFinite(event.value) ||
+          Math.abs(event.value) > MAX_ABS_VALUE
         ) {
-          throw new Error("ts must be an integer and value a finite number");
+          throw new Error(`ts must be an integer and value a finite number within ±${MAX_ABS_VALUE}`);
         }
         parsed.push({ id: event.eventId, record: r, event });
       } catch (err) {
         deps.metrics.deadLettered.labels("not-an-event").inc();
-        out.push(deadLetter(r, cfg.TOPIC_DEAD_LETTER, "not-an-event", (err as Error).message, "dedup"));
+        out.push(
+          deadLetterRecord(
+            r,
+            cfg.TOPIC_DEAD_LETTER,
+            { reason: "not-an-event", detail: (err as Error).message, stage: "dedup" },
+            cfg.DEAD_LETTER_MAX_BYTES,
+          ),
+        );
       }
     }
     const owned = await claim(deps.redis, deps.redisPolicy, "dedup", cfg.DEDUP_TTL_SECONDS, parsed);
@@ -159,14 +134,19 @@ export function createDedup(
         for (const entity of entities) {
           const args = [String(windowMs), ttl];
           for (const e of byEntity.get(entity)!) args.push(String(e.ts), `${e.eventId}|${e.value}`);
-          m.addCommand(["EVALSHA", sha!, "2", `seawall:fw:${entity}`, `seawall:fs:${entity}`, ...args]);
+          m.addCommand(["EVALSHA", sha!, "2", windowKey(entity), windowStateKey(entity), ...args]);
         }
         try {
           return await m.execAsPipeline();
         } catch (err) {
-          // A restarted Redis forgot the script: load it again on the retry.
-          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) sha = undefined;
-          throw new TransientError("SEAWALL_REDIS_SCRIPT", "feature script failed", { cause: err });
+          // A restarted Redis forgot the script: load it again on the retry. Any other error reply
+          // (WRONGTYPE on a key someone else wrote) is about the data: it is not retried, and the
+          // worker loop splits the batch to dead-letter the records that cause it.
+          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) {
+            sha = undefined;
+            throw new TransientError("SEAWALL_REDIS_NOSCRIPT", "feature script not loaded", { cause: err });
+          }
+          throw err;
         }
       });
       entities.forEach((entity, i) => {

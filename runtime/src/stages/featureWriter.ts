@@ -4,17 +4,16 @@
  * snapshots never moves a feature back.
  */
 import type { WorkerConfig } from "../config";
+import type { Rejected } from "../deadLetter";
 import { TransientError } from "../errors";
+import { featureKey, parseSnapshot, type FeatureSnapshot } from "../features";
 import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import type { BatchStage } from "../worker";
 import { crashPoint } from "../chaos";
-import type { FeatureSnapshot } from "./dedup";
 
 type Cfg = Pick<WorkerConfig, "FEATURE_TTL_SECONDS">;
-
-export const featureKey = (entity: string) => `seawall:features:${entity}`;
 
 /** KEYS: hash. ARGV: ttl s, version, then field/value pairs. Returns 1 if written. */
 export const writeScript = `
@@ -27,21 +26,29 @@ return 1
 
 export function createFeatureWriter(
   cfg: Cfg,
-  deps: { redis: Redis; redisPolicy: CallPolicy; metrics: Metrics },
+  deps: {
+    redis: Redis;
+    redisPolicy: CallPolicy;
+    metrics: Metrics;
+    /** Where snapshots that do not parse go, with the reason. */
+    deadLetter: (rejected: Rejected[]) => Promise<void>;
+  },
 ): BatchStage {
   let sha: string | undefined;
   return {
     async process(records) {
       const latest = new Map<string, FeatureSnapshot>();
+      const rejected: Rejected[] = [];
       for (const r of records) {
-        try {
-          const s = JSON.parse(r.value!.toString("utf8")) as FeatureSnapshot;
-          const cur = latest.get(s.entity);
-          if (!cur || s.version > cur.version) latest.set(s.entity, s);
-        } catch {
-          deps.metrics.deadLettered.labels("not-a-feature").inc();
+        const p = parseSnapshot(r.value);
+        if (!p.ok) {
+          rejected.push({ record: r, reason: "not-a-feature", detail: p.detail });
+          continue;
         }
+        const cur = latest.get(p.snapshot.entity);
+        if (!cur || p.snapshot.version > cur.version) latest.set(p.snapshot.entity, p.snapshot);
       }
+      await deps.deadLetter(rejected);
       if (latest.size === 0) return;
       crashPoint("features-before-write");
       await deps.redisPolicy.execute(async () => {
@@ -72,11 +79,16 @@ export function createFeatureWriter(
         try {
           await m.execAsPipeline();
         } catch (err) {
-          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) sha = undefined;
-          throw new TransientError("SEAWALL_REDIS_SCRIPT", "feature write failed", { cause: err });
+          // Only a forgotten script is retried; another error reply is about the data (a key of
+          // another type): the worker loop splits the batch and dead-letters what fails alone.
+          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) {
+            sha = undefined;
+            throw new TransientError("SEAWALL_REDIS_NOSCRIPT", "feature script not loaded", { cause: err });
+          }
+          throw err;
         }
       });
-      deps.metrics.recordsOut.inc(records.length);
+      deps.metrics.recordsOut.inc(records.length - rejected.length);
     },
   };
 }

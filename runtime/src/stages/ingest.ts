@@ -15,19 +15,6 @@ import { crashPoint } from "../chaos";
 type Cfg = Pick<WorkerConfig, "TOPIC_VALID" | "TOPIC_DEAD_LETTER" | "EVENT_SCHEMA" | "MAX_RECORD_BYTES"> &
   Partial<Pick<WorkerConfig, "DEAD_LETTER_MAX_BYTES">>;
 
-/**
- * @deprecated Use `deadLetterRecord` from `src/deadLetter.ts`; kept only until dedup imports it.
- */
-export function deadLetter(
-  r: InRecord,
-  topic: string,
-  reason: string,
-  detail: string,
-  stage: string,
-): OutRecord {
-  return deadLetterRecord(r, topic, { reason, detail, stage });
-}
-
 export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metrics: Metrics }): BatchStage {
   const validate = createValidator({
     schema: cfg.EVENT_SCHEMA ? JSON.parse(cfg.EVENT_SCHEMA) : defaultEventSchema,

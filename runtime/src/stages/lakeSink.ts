@@ -6,25 +6,56 @@
  * Exactly once in the lake, under replays and crashes at any point:
  * - a record is content only if it owns its event id (claim by position, as in dedup), so an
  *   upstream replay that re-produced an event at a new offset is not written twice;
+ * - the claims survive a Redis that restarted empty: each partition's claims are checked against a
+ *   guard key in the same transaction, and when the guard is gone the sink rebuilds them from the
+ *   lake objects of that partition (their rows carry the position that owns each id) before it
+ *   claims again (dates older than the newest by more than DEDUP_TTL_SECONDS are not re-read);
+ * - a record that is not an event (no eventId, no integer ts) is dead-lettered, never dropped;
  * - per (partition, date) the files cover the content records contiguously in offset order; the
  *   sink knows how far the lake already goes (listing once per partition and date, then from its
  *   own writes) and skips what is covered; a create that finds the object already there reads how
  *   far it goes and continues after it. Offsets are committed only after the uploads.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { beginRebuild, claimGuarded, markIntact, restoreClaims } from "../claims";
 import type { WorkerConfig } from "../config";
+import type { Rejected } from "../deadLetter";
 import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import type { ObjectStore } from "../store/objectStore";
+import { TransientError } from "../errors";
 import { lakeFormat, type LakeRow } from "../formats";
 import { eventDate, firstOffsetOf, formatOf, lakeKey, partitionFilePrefix } from "../naming";
 import type { Event } from "../validate";
 import { mapLimit, type BatchStage } from "../worker";
-import { claim } from "./dedup";
 import { crashPoint } from "../chaos";
 
 type Cfg = Pick<WorkerConfig, "LAKE_PREFIX" | "DEDUP_TTL_SECONDS" | "LAKE_FORMAT">;
+
+/** The latest event time the lake can name a date for (JavaScript's Date range), epoch ms. */
+const MAX_TS = 8.64e15;
+
+/** An event the lake can store, or what is wrong with the record. */
+export function parseLakeEvent(
+  value: Buffer | null,
+): { ok: true; event: Event } | { ok: false; detail: string } {
+  if (value === null || value.length === 0) return { ok: false, detail: "no value" };
+  let e: unknown;
+  try {
+    e = JSON.parse(value.toString("utf8"));
+  } catch (err) {
+    return { ok: false, detail: `not JSON: ${(err as Error).message.slice(0, 200)}` };
+  }
+  if (typeof e !== "object" || e === null || Array.isArray(e))
+    return { ok: false, detail: "/: must be an object" };
+  const o = e as Record<string, unknown>;
+  if (typeof o.eventId !== "string" || o.eventId === "")
+    return { ok: false, detail: "/eventId: must be a non-empty string" };
+  if (!Number.isSafeInteger(o.ts) || Math.abs(o.ts as number) > MAX_TS)
+    return { ok: false, detail: `/ts: must be an integer epoch-ms within ±${MAX_TS}` };
+  return { ok: true, event: e as Event };
+}
 
 export function createLakeSink(
   cfg: Cfg,
@@ -34,6 +65,9 @@ export function createLakeSink(
     redis: Redis;
     redisPolicy: CallPolicy;
     metrics: Metrics;
+    /** Where records that are not events go, with the reason. */
+    deadLetter: (rejected: Rejected[]) => Promise<void>;
+    log?: { warn(obj: object, msg: string): void };
   },
 ): BatchStage & { covered(topic: string, partition: number, date: string): number | undefined } {
   /** `${topic}/${partition}/${date}` → highest offset the lake holds for it (-1: nothing). */
@@ -104,6 +138,74 @@ export function createLakeSink(
     }
   };
 
+  /**
+   * Restores the lake scope's claims of one partition from the lake itself: every row of the
+   * partition's objects (dates within DEDUP_TTL_SECONDS) owns its id at the position it records.
+   */
+  const rebuildClaims = async (topic: string, partition: number) => {
+    const token = randomUUID();
+    await beginRebuild(deps.redis, deps.redisPolicy, "lake", topic, partition, token);
+    const dir = lakeKey({ prefix: cfg.LAKE_PREFIX, topic, date: "d", partition, firstOffset: 0 });
+    const topicDir = dir.slice(0, dir.lastIndexOf("/dt=") + 1);
+    const file = partitionFilePrefix(topic, partition);
+    const dated = (await deps.storePolicy.execute(() => deps.store.list(topicDir)))
+      .map((key) => ({ key, date: /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1] }))
+      .filter(
+        (k): k is { key: string; date: string } =>
+          k.date !== undefined &&
+          k.key.slice(k.key.lastIndexOf("/") + 1).startsWith(file) &&
+          formatOf(k.key) !== undefined,
+      );
+    // Claims outlive their event date by at most the claim TTL: read the dates within the TTL of
+    // the newest date this partition holds (event time, so a backfill of old dates is covered).
+    const newest = dated.reduce((m, k) => (k.date > m ? k.date : m), "");
+    const oldest = newest ? eventDate(Date.parse(newest) - cfg.DEDUP_TTL_SECONDS * 1000) : "";
+    const keys = dated.filter((k) => k.date >= oldest).map((k) => k.key);
+    let restored = 0;
+    for (const key of keys) {
+      const body = await deps.storePolicy.execute(() => deps.store.get(key));
+      const claims = lakeFormat(formatOf(key)!)
+        .decode(body)
+        .map((row) => ({
+          id: String(row.eventId),
+          position: `${String(row._topic)}/${String(row._partition)}/${String(row._offset)}`,
+        }));
+      await restoreClaims(deps.redis, deps.redisPolicy, "lake", cfg.DEDUP_TTL_SECONDS, claims);
+      restored += claims.length;
+    }
+    const ok = await markIntact(deps.redis, deps.redisPolicy, "lake", topic, partition, token);
+    deps.metrics.claimRebuilds.inc();
+    deps.log?.warn(
+      { topic, partition, objects: keys.length, claims: restored, ok },
+      "rebuilt claims from the lake",
+    );
+    return ok;
+  };
+
+  /** Claims one partition's rows, rebuilding its claims from the lake first if Redis lost them. */
+  const claimPartition = async (topic: string, partition: number, rows: LakeRow[]): Promise<boolean[]> => {
+    const items = rows.map((r) => ({ id: r.event.eventId, record: r.record }));
+    for (let attempt = 1; ; attempt++) {
+      const { owned, intact } = await claimGuarded(
+        deps.redis,
+        deps.redisPolicy,
+        "lake",
+        cfg.DEDUP_TTL_SECONDS,
+        topic,
+        partition,
+        items,
+      );
+      if (intact) return owned;
+      if (attempt > 3) {
+        throw new TransientError(
+          "SEAWALL_LAKE_CLAIMS_LOST",
+          `the lake's claims of ${topic}/${partition} keep disappearing from Redis (restarting empty?)`,
+        );
+      }
+      await rebuildClaims(topic, partition);
+    }
+  };
+
   return {
     covered: (topic, partition, date) => cover.get(`${topic}/${partition}/${date}`),
     onRebalance() {
@@ -111,39 +213,37 @@ export function createLakeSink(
     },
     async process(records, concurrency) {
       const rows: LakeRow[] = [];
+      const rejected: Rejected[] = [];
       for (const record of records) {
-        try {
-          const event = JSON.parse(record.value!.toString("utf8")) as Event;
-          if (typeof event.eventId === "string" && Number.isFinite(event.ts)) rows.push({ record, event });
-        } catch {
-          // dedup emits only parsed events; anything else is not ours to store
-        }
+        const p = parseLakeEvent(record.value);
+        if (p.ok) rows.push({ record, event: p.event });
+        else rejected.push({ record, reason: "not-an-event", detail: p.detail });
       }
-      const owned = await claim(
-        deps.redis,
-        deps.redisPolicy,
-        "lake",
-        cfg.DEDUP_TTL_SECONDS,
-        rows.map((r) => ({ id: r.event.eventId, record: r.record })),
-      );
-      crashPoint("lake-after-claims");
+      await deps.deadLetter(rejected);
       const groups = new Map<string, { topic: string; partition: number; date: string; rows: LakeRow[] }>();
-      rows.forEach((row, i) => {
-        if (!owned[i]) {
-          deps.metrics.duplicates.inc();
-          return;
-        }
-        const date = eventDate(row.event.ts);
-        const g = `${row.record.topic}/${row.record.partition}/${date}`;
-        const group = groups.get(g) ?? {
-          topic: row.record.topic,
-          partition: row.record.partition,
-          date,
-          rows: [],
-        };
-        group.rows.push(row);
-        groups.set(g, group);
+      const partitions = new Map<string, LakeRow[]>();
+      for (const row of rows) {
+        const k = `${row.record.topic}\u0000${row.record.partition}`;
+        const list = partitions.get(k);
+        if (list) list.push(row);
+        else partitions.set(k, [row]);
+      }
+      await mapLimit([...partitions.values()], concurrency, async (mine) => {
+        const { topic, partition } = mine[0].record;
+        const owned = await claimPartition(topic, partition, mine);
+        mine.forEach((row, i) => {
+          if (!owned[i]) {
+            deps.metrics.duplicates.inc();
+            return;
+          }
+          const date = eventDate(row.event.ts);
+          const g = `${topic}/${partition}/${date}`;
+          const group = groups.get(g) ?? { topic, partition, date, rows: [] };
+          group.rows.push(row);
+          groups.set(g, group);
+        });
       });
+      crashPoint("lake-after-claims");
       // Partitions in parallel, one partition's dates in order.
       const byPartition = new Map<
         string,
