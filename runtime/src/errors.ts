@@ -97,6 +97,7 @@ export function isTransient(err: unknown): boolean {
   if (typeof e.code === "string" && transientCodes.has(e.code)) return true;
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined) return status >= 500 || status === 429 || status === 408;
+  if (TRANSIENT_REPLY.test(e.message)) return true;
   if (/Connection is closed|socket|ECONNREFUSED|timed? ?out/i.test(e.message)) return true;
   return false;
 }

@@ -1,5 +1,6 @@
 import { BrokenCircuitError } from "cockatiel";
-import { PermanentError, TransientError, isTransient } from "../src/errors";
+import { SimpleError } from "@redis/client/dist/lib/errors";
+import { PermanentError, TransientError, failureKind, isTransient } from "../src/errors";
 import { createMetrics } from "../src/metrics";
 import { callPolicy } from "../src/resilience";
 
@@ -22,6 +23,21 @@ describe("error classification", () => {
     ["not even an error", false],
   ])("%s is transient: %s", (err, transient) => {
     expect(isTransient(err)).toBe(transient);
+  });
+});
+
+describe("failure kinds", () => {
+  it.each([
+    [new TransientError("X", "t"), "transient"],
+    [new SimpleError("NOSCRIPT No matching script"), "transient"],
+    [new SimpleError("WRONGTYPE Operation against a key holding the wrong kind of value"), "record"],
+    [new PermanentError("X", "bad record"), "record"],
+    [new RangeError("Invalid time value"), "record"],
+    [new SimpleError("WRONGPASS invalid username-password pair"), "systemic"],
+    [new PermanentError("X", "topic authorization failed", { systemic: true }), "systemic"],
+    [new Error("something nobody classified"), "systemic"],
+  ])("%s is %s", (err, kind) => {
+    expect(failureKind(err)).toBe(kind);
   });
 });
 
