@@ -2,6 +2,7 @@
  * Feature keys and snapshots: the one shape dedup computes, the feature writer stores and the
  * feature server returns.
  */
+import { parseJsonObject } from "./json";
 
 /**
  * The largest |value| an event may carry into the features: a window's sum of values this size
@@ -38,20 +39,14 @@ export const FEATURE_FIELDS = ["version", "count", "sum", "mean", "windowEnd", "
 export function parseSnapshot(
   value: Buffer | null,
 ): { ok: true; snapshot: FeatureSnapshot } | { ok: false; detail: string } {
-  if (value === null || value.length === 0) return { ok: false, detail: "no value" };
-  let s: unknown;
-  try {
-    s = JSON.parse(value.toString("utf8"));
-  } catch (err) {
-    return { ok: false, detail: `not JSON: ${(err as Error).message}` };
-  }
-  if (typeof s !== "object" || s === null || Array.isArray(s)) return { ok: false, detail: "not an object" };
-  const o = s as Record<string, unknown>;
+  const parsed = parseJsonObject(value);
+  if (!parsed.ok) return parsed;
+  const o = parsed.object;
   if (typeof o.entity !== "string" || o.entity === "")
     return { ok: false, detail: "/entity: must be a non-empty string" };
   for (const f of FEATURE_FIELDS) {
     if (typeof o[f] !== "number" || !Number.isFinite(o[f]))
       return { ok: false, detail: `/${f}: must be a finite number` };
   }
-  return { ok: true, snapshot: s as FeatureSnapshot };
+  return { ok: true, snapshot: o as unknown as FeatureSnapshot };
 }

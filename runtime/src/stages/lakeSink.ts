@@ -26,6 +26,7 @@ import type { CallPolicy } from "../resilience";
 import type { ObjectStore } from "../store/objectStore";
 import { TransientError } from "../errors";
 import { lakeFormat, type LakeRow } from "../formats";
+import { parseJsonObject } from "../json";
 import { eventDate, firstOffsetOf, formatOf, lakeKey, partitionFilePrefix } from "../naming";
 import type { Event } from "../validate";
 import { mapLimit, type BatchStage } from "../worker";
@@ -40,21 +41,14 @@ const MAX_TS = 8.64e15;
 export function parseLakeEvent(
   value: Buffer | null,
 ): { ok: true; event: Event } | { ok: false; detail: string } {
-  if (value === null || value.length === 0) return { ok: false, detail: "no value" };
-  let e: unknown;
-  try {
-    e = JSON.parse(value.toString("utf8"));
-  } catch (err) {
-    return { ok: false, detail: `not JSON: ${(err as Error).message.slice(0, 200)}` };
-  }
-  if (typeof e !== "object" || e === null || Array.isArray(e))
-    return { ok: false, detail: "/: must be an object" };
-  const o = e as Record<string, unknown>;
+  const parsed = parseJsonObject(value);
+  if (!parsed.ok) return parsed;
+  const o = parsed.object;
   if (typeof o.eventId !== "string" || o.eventId === "")
     return { ok: false, detail: "/eventId: must be a non-empty string" };
   if (!Number.isSafeInteger(o.ts) || Math.abs(o.ts as number) > MAX_TS)
     return { ok: false, detail: `/ts: must be an integer epoch-ms within ±${MAX_TS}` };
-  return { ok: true, event: e as Event };
+  return { ok: true, event: o as Event };
 }
 
 export function createLakeSink(
