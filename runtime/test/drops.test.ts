@@ -33,7 +33,7 @@ describe("no silent drops", () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "seawall-drops-"))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const sink = (topic: string, rejected: Rejected[]) =>
+  const sink = (rejected: Rejected[]) =>
     createLakeSink(
       { LAKE_PREFIX: "lake", DEDUP_TTL_SECONDS: 600, LAKE_FORMAT: "jsonl.gz" },
       {
@@ -61,7 +61,7 @@ describe("no silent drops", () => {
       rec(topic, 6, JSON.stringify({ eventId: "d", entity: "e", ts, value: 2 })),
     ];
     const rejected: Rejected[] = [];
-    await sink(topic, rejected).process(records, 2);
+    await sink(rejected).process(records, 2);
     expect(rejected.map((r) => [r.record.offset, r.reason, r.detail.replace(/:.*/s, "")])).toEqual([
       [1, "not-an-event", "not JSON"],
       [2, "not-an-event", "/eventId"],
@@ -78,10 +78,10 @@ describe("no silent drops", () => {
     const ev = (offset: number, id: string) =>
       rec(topic, offset, JSON.stringify({ eventId: `${topic}-${id}`, entity: "e", ts, value: offset }));
     const rejected: Rejected[] = [];
-    await sink(topic, rejected).process([ev(0, "a"), ev(1, "b")], 1);
+    await sink(rejected).process([ev(0, "a"), ev(1, "b")], 1);
     await local.client.flushAll(); // Redis restarted empty
     // A repeat of "a" at a new offset (dedup forgot too and let it through) and a new event.
-    await sink(topic, rejected).process([ev(2, "a"), ev(3, "c")], 1);
+    await sink(rejected).process([ev(2, "a"), ev(3, "c")], 1);
     expect((await readLake(dir)).lines.map((l) => [l.eventId, l._offset])).toEqual([
       [`${topic}-a`, 0],
       [`${topic}-b`, 1],

@@ -356,7 +356,7 @@ export async function runScenario(svc: Services, o: ScenarioOptions): Promise<Sc
   const stray = [...lakeCount.keys()].filter((id) => !want.has(id) && !eitherIds.has(id));
 
   // Dead letters: read until the topic is idle, one per source position.
-  const dlqRecords: InRecord[] = await readTopic(cfg, cfg.TOPIC_DEAD_LETTER, Number.MAX_SAFE_INTEGER, 3000);
+  const dlqRecords: InRecord[] = await readTopic(cfg, cfg.TOPIC_DEAD_LETTER, 3000);
   const bySource = new Map<string, DeadLetter>();
   for (const r of dlqRecords) {
     const h = (k: string) => r.headers[k]?.toString();

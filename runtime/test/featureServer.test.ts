@@ -2,7 +2,7 @@ import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
 import { createFeatureReader, ReadsOverloadedError } from "../src/stages/featureServer";
 import { featureKey } from "../src/features";
-import { useRedis } from "./support";
+import { gatedRedis, useRedis } from "./support";
 
 jest.setTimeout(30000);
 
@@ -104,22 +104,7 @@ describe("the feature server's coalescing reader", () => {
   });
 
   it("refuses reads over its bound of pending entities, and admits again once they are answered", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const gated = new Proxy(redis, {
-      get(target, prop, receiver) {
-        if (prop !== "multi") return Reflect.get(target, prop, receiver) as unknown;
-        return () => {
-          const m = target.multi();
-          const exec = m.execAsPipeline.bind(m);
-          m.execAsPipeline = (async () => {
-            await gate;
-            return exec();
-          }) as typeof m.execAsPipeline;
-          return m;
-        };
-      },
-    });
+    const { redis: gated, release } = gatedRedis(redis);
     const read = createFeatureReader(gated, callPolicy({ dependency: "redis" }), { maxPendingEntities: 10 });
     const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `fs-${from + i}`);
     const counts = (replies: Array<Array<string | null>>) => replies.map((h) => h[1]);

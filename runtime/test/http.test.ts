@@ -14,7 +14,7 @@ import { callPolicy } from "../src/resilience";
 import { startRedis } from "../src/services/local";
 import { createFeatureRoutes } from "../src/stages/featureServer";
 import { featureKey } from "../src/features";
-import { useRedis } from "./support";
+import { gatedRedis, useRedis } from "./support";
 
 jest.setTimeout(30000);
 
@@ -357,22 +357,7 @@ describe("server errors", () => {
   });
 
   it("sheds with 503 and Retry-After when the reader's queue is over its limit", async () => {
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const gated = new Proxy(local.client, {
-      get(target, prop, receiver) {
-        if (prop !== "multi") return Reflect.get(target, prop, receiver) as unknown;
-        return () => {
-          const m = target.multi();
-          const exec = m.execAsPipeline.bind(m);
-          m.execAsPipeline = (async () => {
-            await gate;
-            return exec();
-          }) as typeof m.execAsPipeline;
-          return m;
-        };
-      },
-    });
+    const { redis: gated, release } = gatedRedis(local.client);
     const s = await serve({ redis: gated, maxPendingEntities: 3 });
     const first = post(s, JSON.stringify({ entities: ["u-1", "u-2", "u-3"] }));
     // The first request's three entities are pending (the gate holds its pipeline).

@@ -34,7 +34,7 @@ describe("readTopic, the tests' topic reader", () => {
       return consumer;
     });
     try {
-      const read = await readTopic(cfg, "r.raw", 5, 1000);
+      const read = await readTopic(cfg, "r.raw", 1000);
       expect(read.map((r) => r.value!.toString()).sort()).toEqual(["v0", "v1", "v2", "v3", "v4", "v5"]);
     } finally {
       spy.mockRestore();

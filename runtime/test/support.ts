@@ -95,17 +95,12 @@ export async function produce(
 }
 
 /**
- * Reads a topic from the start with a fresh group until it has been idle for `idleMs`. It does not
- * stop at the count the caller expects (`_expected`, kept for the call sites to read): it reads on
- * until idle, so a record more than expected fails the caller's count assertion.
+ * Reads a topic from the start with a fresh group until it has been idle for `idleMs`. It never stops
+ * at a count: it reads on until idle, so a record more than expected fails the caller's count
+ * assertion.
  * Before the first record the group may still be joining on a loaded machine: it waits up to 30 s.
  */
-export async function readTopic(
-  cfg: WorkerConfig,
-  topic: string,
-  _expected: number,
-  idleMs = 3000,
-): Promise<InRecord[]> {
+export async function readTopic(cfg: WorkerConfig, topic: string, idleMs = 3000): Promise<InRecord[]> {
   const c = await createConsumer(cfg, { groupId: unique("reader"), topics: [topic] });
   const out: InRecord[] = [];
   let last = Date.now();
@@ -157,4 +152,28 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/**
+ * `redis` with every pipeline held until `release()`: the reads it sends stay pending, so a test
+ * can fill a reader's queue and watch what it does over its bound.
+ */
+export function gatedRedis(redis: Redis): { redis: Redis; release(): void } {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const gated = new Proxy(redis, {
+    get(target, prop, receiver) {
+      if (prop !== "multi") return Reflect.get(target, prop, receiver) as unknown;
+      return () => {
+        const m = target.multi();
+        const exec = m.execAsPipeline.bind(m);
+        m.execAsPipeline = (async () => {
+          await gate;
+          return exec();
+        }) as typeof m.execAsPipeline;
+        return m;
+      };
+    },
+  });
+  return { redis: gated, release };
 }
