@@ -117,7 +117,11 @@ export const stageTable: Record<Stage, StageDefinition> = {
 export async function startWorker(
   stage: Stage,
   cfg: WorkerConfig,
-  hooks: { onBatch?: (n: number) => void } = {},
+  hooks: {
+    onBatch?: (n: number) => void;
+    /** Builds the consumer instead of librdkafka (tests script one). @defaultValue createConsumer */
+    createConsumer?: typeof createConsumer;
+  } = {},
 ): Promise<Worker> {
   const def = stageTable[stage];
   const log = createLogger(stage, cfg.LOG_LEVEL);
@@ -183,7 +187,7 @@ export async function startWorker(
     );
     if (batch) {
       const { group, topic } = consumerGroups(cfg).find((g) => g.stage === stage)!;
-      const consumer = await createConsumer(cfg, {
+      const consumer = await (hooks.createConsumer ?? createConsumer)(cfg, {
         groupId: group,
         topics: [topic],
         sessionTimeoutMs: cfg.KAFKA_SESSION_TIMEOUT_MS,
