@@ -70,6 +70,9 @@ export async function runBatchLoop(
   consumer.onRebalance(() => stage.onRebalance?.());
   const seekAttempts = o.seekAttempts ?? 5;
   let failures = 0;
+  // Fetch failures count apart from batch failures: librdkafka retries a failed fetch itself and
+  // reports each one, so a burst of them between good fetches must not grow into seconds of sleep.
+  let fetchFailures = 0;
   const fetch = (): Promise<Fetched> =>
     consumer.poll(o.aimd.batchSize, o.pollTimeoutMs).then(
       (records): Fetched => ({ ok: true, records }),
@@ -150,9 +153,10 @@ export async function runBatchLoop(
       // The binding returns an error only when it returned no record, and the consumer's position
       // moves only past records it returned: nothing to rewind, wait and fetch again.
       fetchFailed(fetched.error);
-      await sleep(backoff(++failures, 100, 2000));
+      await sleep(backoff(++fetchFailures, 50, 1000));
       continue;
     }
+    fetchFailures = 0;
     const records = fetched.records;
     if (records.length === 0) {
       setLag(consumer, o.metrics);
