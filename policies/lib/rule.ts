@@ -21,6 +21,28 @@ import { isUnknownValueError } from "./sdk";
 
 export type Cloud = "aws" | "gcp" | "azure" | "kubernetes";
 
+/**
+ * One problem a rule found: what is wrong, where (the input property path, dotted with `[i]` for
+ * list items, e.g. `serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault.sseAlgorithm`)
+ * and the value observed there (`undefined` when the property is unset and the provider's default
+ * is what is judged). The offline check prints path, value and the rule's remediation beside the
+ * message; the engine shows the message.
+ */
+export interface Finding {
+  message: string;
+  path?: string;
+  value?: unknown;
+}
+
+/** What a check returns: nothing when compliant, else one or more problems. */
+export type CheckResult = string | Finding | (string | Finding)[] | undefined | void;
+
+/** A check's result as a list of findings. */
+export function toFindings(result: CheckResult): Finding[] {
+  if (result === undefined) return [];
+  return (Array.isArray(result) ? result : [result]).map((f) => (typeof f === "string" ? { message: f } : f));
+}
+
 /** What RULES.md and the tests need beyond the SDK's `Policy` fields. */
 export interface RuleMetadata {
   clouds: Cloud[];
@@ -31,9 +53,24 @@ export interface RuleMetadata {
 }
 
 export type SeawallResourcePolicy = ResourceValidationPolicy &
-  RuleMetadata & { enforcementLevel: EnforcementLevel; remediationSteps: string; kind: "resource" };
+  RuleMetadata & {
+    enforcementLevel: EnforcementLevel;
+    remediationSteps: string;
+    kind: "resource";
+    /**
+     * The check itself, with structured findings: what `validateResource` reports as messages.
+     * Called only for resources of `resourceTypes` (the offline evaluator indexes rules by type).
+     */
+    findings(args: ResourceValidationArgs): Finding[];
+  };
 export type SeawallStackPolicy = StackValidationPolicy &
-  RuleMetadata & { enforcementLevel: EnforcementLevel; remediationSteps: string; kind: "stack" };
+  RuleMetadata & {
+    enforcementLevel: EnforcementLevel;
+    remediationSteps: string;
+    kind: "stack";
+    /** The check itself, with structured findings: what `validateStack` reports as messages. */
+    findings(args: StackValidationArgs): StackFinding[];
+  };
 export type SeawallPolicy = SeawallResourcePolicy | SeawallStackPolicy;
 
 /** A rule's name is its file's name: `rules/aws/s3/s3BucketVersioningEnabled.ts` → `s3BucketVersioningEnabled`. */
@@ -97,8 +134,11 @@ export interface ResourceCheckContext<C> {
 export type Props = Record<string, any>;
 
 export interface ResourceRuleSpec<C> extends CommonSpec<C> {
-  /** Returns each problem as a message; nothing when compliant. May call `ctx.args.notApplicable`. */
-  check(props: Props, ctx: ResourceCheckContext<C>): string | string[] | undefined | void;
+  /**
+   * Returns each problem (a message, or a Finding with its property path and observed value);
+   * nothing when compliant. May call `ctx.args.notApplicable`.
+   */
+  check(props: Props, ctx: ResourceCheckContext<C>): CheckResult;
 }
 
 /** The SDK's Policy fields and the rule's metadata, shared by resource and stack rules. */
@@ -124,31 +164,30 @@ export function minimumDaysSetting(
   return { minimumRetentionDays: { type: "integer" as const, ...bounds, description } };
 }
 
-function toList(result: string | string[] | undefined | void): string[] {
-  if (result === undefined) return [];
-  return Array.isArray(result) ? result : [result];
-}
-
 export function resourceRule<C extends object = Record<string, never>>(
   spec: ResourceRuleSpec<C>,
 ): SeawallResourcePolicy {
+  const findings = (args: ResourceValidationArgs): Finding[] => {
+    const config = configWithDefaults<C>(spec.config, args.getConfig());
+    const ctx = { type: args.type, name: args.name, urn: args.urn, config, args };
+    return toFindings(spec.check(args.props, ctx));
+  };
   return {
     kind: "resource",
     ...policyFields(spec),
+    findings,
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!matchesAny(spec.resourceTypes, args.type)) {
         args.notApplicable(`applies to ${spec.resourceTypes.join(", ")}`);
       }
-      const config = configWithDefaults<C>(spec.config, args.getConfig());
-      const ctx = { type: args.type, name: args.name, urn: args.urn, config, args };
-      for (const message of toList(spec.check(args.props, ctx))) report(message);
+      for (const f of findings(args)) report(f.message);
     },
   };
 }
 
-export interface StackFinding {
+/** A stack rule's finding: a Finding on the resource `urn`. */
+export interface StackFinding extends Finding {
   urn: string;
-  message: string;
 }
 
 export interface StackRuleSpec<C> extends CommonSpec<C> {
@@ -158,12 +197,14 @@ export interface StackRuleSpec<C> extends CommonSpec<C> {
 export function stackRule<C extends object = Record<string, never>>(
   spec: StackRuleSpec<C>,
 ): SeawallStackPolicy {
+  const findings = (args: StackValidationArgs): StackFinding[] =>
+    spec.check(args.resources, configWithDefaults<C>(spec.config, args.getConfig()), args);
   return {
     kind: "stack",
     ...policyFields(spec),
+    findings,
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
-      const config = configWithDefaults<C>(spec.config, args.getConfig());
-      for (const f of spec.check(args.resources, config, args)) report(f.message, f.urn);
+      for (const f of findings(args)) report(f.message, f.urn);
     },
   };
 }
