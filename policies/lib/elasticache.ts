@@ -10,7 +10,12 @@ export function encryptionDefault(props: Props): boolean {
   return (props.engine ?? "redis") === "valkey";
 }
 
-/** A cache cluster that is a member of a replication group inherits the group's settings. */
-export function isGroupMember(props: Props): boolean {
+/**
+ * An `aws:elasticache/cluster:Cluster` that is a member of a replication group (it sets
+ * `replicationGroupId`) inherits the group's settings. A ReplicationGroup's own `replicationGroupId`
+ * is its id, not membership: a group is never a member.
+ */
+export function isGroupMember(type: string, props: Props): boolean {
+  if (type !== ELASTICACHE.cluster) return false;
   return typeof props.replicationGroupId === "string" && props.replicationGroupId !== "";
 }

@@ -35,6 +35,11 @@ describeRule(elasticacheEncryptionAtRest, {
       props: { engine: "redis" },
       message: "standalone",
     },
+    {
+      name: "fails a replication group with its own replicationGroupId and encryption off",
+      props: { replicationGroupId: "features", atRestEncryptionEnabled: false },
+      message: "atRestEncryptionEnabled is false",
+    },
   ],
   notApplicable: [
     {
@@ -74,6 +79,11 @@ describeRule(elasticacheEncryptionInTransit, {
       type: CLUSTER,
       props: { engine: "memcached" },
     },
+    {
+      name: "fails a replication group that names itself with replicationGroupId (its id, not membership)",
+      props: { replicationGroupId: "features", engine: "redis", transitEncryptionEnabled: false },
+      message: "transitEncryptionEnabled is false",
+    },
   ],
   notApplicable: [
     { name: "defers a group member to its group", type: CLUSTER, props: { replicationGroupId: "rg" } },
@@ -90,6 +100,11 @@ describeRule(elasticacheAuthRequired, {
   violating: [
     { name: "fails with neither (the default)", props: {}, message: "neither authToken nor userGroupIds" },
     { name: "fails with an empty token and no groups", props: { authToken: "", userGroupIds: [] } },
+    {
+      name: "fails a replication group with its own replicationGroupId and no auth",
+      props: { replicationGroupId: "features" },
+      message: "neither authToken nor userGroupIds",
+    },
     {
       name: "fails a standalone redis cluster",
       type: CLUSTER,
@@ -123,6 +138,11 @@ describeRule(elasticacheSnapshotRetention, {
       message: "at least 7",
     },
     { name: "fails a standalone redis cluster without snapshots", type: CLUSTER, props: { engine: "redis" } },
+    {
+      name: "fails a replication group with its own replicationGroupId and no snapshots",
+      props: { replicationGroupId: "features" },
+      message: "0 day(s)",
+    },
   ],
   notApplicable: [{ name: "does not judge memcached", type: CLUSTER, props: { engine: "memcached" } }],
   unknown: [{ name: "skips when the limit is unknown", props: { snapshotRetentionLimit: unknown.number } }],

@@ -20,7 +20,8 @@ export const elasticacheAuthRequired = () =>
     severity: "critical",
     check: (props, { type, args }) => {
       if (type === ELASTICACHE.cluster) {
-        if (isGroupMember(props)) args.notApplicable("a member of a replication group; the group is judged");
+        if (isGroupMember(type, props))
+          args.notApplicable("a member of a replication group; the group is judged");
         if (props.engine === "memcached")
           args.notApplicable("memcached has no AUTH; it is judged by network rules");
         return "a standalone cache cluster cannot require AUTH or RBAC; use a replication group";

@@ -20,7 +20,8 @@ export const elasticacheEncryptionAtRest = () =>
     severity: "high",
     check: (props, { type, args }) => {
       if (type === ELASTICACHE.cluster) {
-        if (isGroupMember(props)) args.notApplicable("a member of a replication group; the group is judged");
+        if (isGroupMember(type, props))
+          args.notApplicable("a member of a replication group; the group is judged");
         return "a standalone cache cluster cannot encrypt at rest; use a replication group";
       }
       const enabled = props.atRestEncryptionEnabled ?? encryptionDefault(props);

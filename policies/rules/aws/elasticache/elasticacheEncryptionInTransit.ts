@@ -15,8 +15,9 @@ export const elasticacheEncryptionInTransit = () =>
     remediation: 'Set transitEncryptionEnabled: true and leave transitEncryptionMode "required".',
     enforcementLevel: "mandatory",
     severity: "high",
-    check: (props, { args }) => {
-      if (isGroupMember(props)) args.notApplicable("a member of a replication group; the group is judged");
+    check: (props, { type, args }) => {
+      if (isGroupMember(type, props))
+        args.notApplicable("a member of a replication group; the group is judged");
       const enabled = props.transitEncryptionEnabled ?? encryptionDefault(props);
       if (enabled !== true) {
         return props.transitEncryptionEnabled === undefined

@@ -25,7 +25,7 @@ export const elasticacheSnapshotRetention = () =>
       default: 1,
     }),
     check: (props, { type, config, args }) => {
-      if (type === ELASTICACHE.cluster && isGroupMember(props)) {
+      if (isGroupMember(type, props)) {
         args.notApplicable("a member of a replication group; the group is judged");
       }
       if (props.engine === "memcached") args.notApplicable("memcached has no snapshots");
