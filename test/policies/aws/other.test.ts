@@ -33,6 +33,11 @@ describeRule(kmsKeyRotationEnabled, {
     },
     { name: "fails when off", props: { enableKeyRotation: false } },
     {
+      name: "fails a symmetric ENCRYPT_DECRYPT key without rotation",
+      props: { keyUsage: "ENCRYPT_DECRYPT", customerMasterKeySpec: "SYMMETRIC_DEFAULT" },
+      message: "enableKeyRotation is not true",
+    },
+    {
       name: "fails a period above the maximum",
       props: { enableKeyRotation: true, rotationPeriodInDays: 730 },
       message: "at most 365",
@@ -46,8 +51,20 @@ describeRule(kmsKeyRotationEnabled, {
   notApplicable: [
     { name: "does not judge asymmetric keys", props: { customerMasterKeySpec: "RSA_2048" } },
     { name: "does not judge HMAC keys (keySpec)", props: { keySpec: "HMAC_256" } },
+    { name: "does not judge signing keys (keyUsage SIGN_VERIFY)", props: { keyUsage: "SIGN_VERIFY" } },
+    {
+      name: "does not judge MAC keys (keyUsage GENERATE_VERIFY_MAC)",
+      props: { keyUsage: "GENERATE_VERIFY_MAC" },
+    },
+    {
+      name: "does not judge asymmetric encryption keys",
+      props: { keyUsage: "ENCRYPT_DECRYPT", keySpec: "RSA_4096" },
+    },
   ],
-  unknown: [{ name: "skips when rotation is unknown", props: { enableKeyRotation: unknown.boolean } }],
+  unknown: [
+    { name: "skips when rotation is unknown", props: { enableKeyRotation: unknown.boolean } },
+    { name: "skips when the key usage is unknown", props: { keyUsage: unknown.string } },
+  ],
 });
 
 describeRule(backupVaultCmk, {

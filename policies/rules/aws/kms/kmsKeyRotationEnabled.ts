@@ -12,7 +12,8 @@ export const kmsKeyRotationEnabled = () =>
     summary:
       "A KMS key is not rotated automatically (or too rarely), so one leaked key version protects data for ever.",
     description:
-      "The symmetric KMS key has enableKeyRotation unset or false (the provider default is false), or a " +
+      "The symmetric encryption KMS key (keyUsage ENCRYPT_DECRYPT, spec SYMMETRIC_DEFAULT: the only keys KMS " +
+      "can rotate) has enableKeyRotation unset or false (the provider default is false), or a " +
       "rotationPeriodInDays above the allowed maximum. Without rotation the same key material protects all " +
       "data indefinitely, widening the blast radius of any exposure and failing most compliance baselines.",
     remediation:
@@ -29,6 +30,10 @@ export const kmsKeyRotationEnabled = () =>
       },
     },
     check: (props, { config, args }) => {
+      // AWS rotates only symmetric encryption keys; it refuses rotation of signing, MAC, HMAC and
+      // asymmetric keys.
+      const usage = props.keyUsage ?? "ENCRYPT_DECRYPT";
+      if (usage !== "ENCRYPT_DECRYPT") args.notApplicable(`KMS cannot rotate ${usage} keys automatically`);
       const spec = props.keySpec ?? props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT";
       if (spec !== "SYMMETRIC_DEFAULT") args.notApplicable(`KMS cannot rotate ${spec} keys automatically`);
       if (props.customKeyStoreId)
