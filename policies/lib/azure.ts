@@ -1,3 +1,5 @@
+import { matchesType, Props } from "./rule";
+
 /**
  * azure-native type tokens. Each also matches its API-versioned aliases
  * (`azure-native:storage/v20230101:StorageAccount`), see `matchesType`.
@@ -10,6 +12,9 @@ export const AZURE = {
   managedRedisDatabase: ["azure-native:redisenterprise:Database", "azure-native:cache:Database"],
   eventHubNamespace: "azure-native:eventhub:Namespace",
   postgresFlexible: "azure-native:dbforpostgresql:Server",
+  /** The retired Single Server; also what the 2017-12-01 API tokens of `Server` create. */
+  postgresSingle: "azure-native:dbforpostgresql:SingleServer",
+  blobContainer: "azure-native:storage:BlobContainer",
 } as const;
 
 /**
@@ -30,4 +35,65 @@ export function olderApiThan(type: string, yyyymmdd: string): boolean {
 export function tlsVersion(value: unknown): number | undefined {
   const m = /(\d)[._]?(\d)$/.exec(String(value ?? ""));
   return m ? Number(`${m[1]}.${m[2]}`) : undefined;
+}
+
+/**
+ * Where a PostgreSQL server's backup settings are and how it is created. Flexible Server keeps them
+ * in `backup`; Single Server (`SingleServer`, and `Server` on the 2017-12-01 APIs, which azure-native
+ * still accepts as aliases) in `properties.storageProfile`, with `properties.createMode`.
+ */
+export interface PostgresBackupView {
+  /** Input path of the backup settings object: `backup` or `properties.storageProfile`. */
+  path: string;
+  settings: Props | undefined;
+  /** The create mode, compared case-insensitively by Azure ("Default" when unset). */
+  createMode: string;
+}
+
+export function postgresBackupOf(type: string, props: Props): PostgresBackupView {
+  const single =
+    matchesType(AZURE.postgresSingle, type) ||
+    /^2017/.test(apiVersionOf(type) ?? "") ||
+    isObject(props.properties);
+  if (single) {
+    const properties = props.properties as Props | undefined;
+    return {
+      path: "properties.storageProfile",
+      settings: properties?.storageProfile as Props | undefined,
+      createMode: String(properties?.createMode ?? "Default"),
+    };
+  }
+  return {
+    path: "backup",
+    settings: props.backup as Props | undefined,
+    createMode: String(props.createMode ?? "Default"),
+  };
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const REPLICA_ROLES = ["asyncreplica", "geoasyncreplica", "replica"];
+
+/**
+ * Why a PostgreSQL server's own backup `setting` is not to be judged, or undefined when it is: a read
+ * replica takes no backups (Azure: "Backups, including geo-backups" are unsupported on read replicas;
+ * its primary is judged), and a point-in-time or geo-restore left without the setting inherits its
+ * source server's backup retention and redundancy (the source is judged).
+ */
+export function postgresBackupNotApplicable(
+  view: PostgresBackupView,
+  props: Props,
+  setting: string,
+): string | undefined {
+  const mode = view.createMode.toLowerCase();
+  const role = String(props.replicationRole ?? "").toLowerCase();
+  if (mode === "replica" || REPLICA_ROLES.includes(role)) {
+    return "a read replica: Azure takes no backups of replicas, its primary's backups are judged";
+  }
+  if ((mode === "pointintimerestore" || mode === "georestore") && view.settings?.[setting] === undefined) {
+    return `a ${view.createMode} server inherits ${setting} from its source server, which is judged`;
+  }
+  return undefined;
 }

@@ -323,9 +323,56 @@ describeRule(eventHubsKafkaTier, {
   unknown: [{ name: "skips when unknown", props: { sku: { name: unknown.string } } }],
 });
 
+const PG_SINGLE_ALIAS = "azure-native:dbforpostgresql/v20171201:Server";
+/** Servers that take no backups of their own or inherit their source's backup settings. */
+const replicasAndRestores = [
+  {
+    name: "does not judge a read replica (Azure takes no backups of replicas)",
+    props: { createMode: "Replica", sourceServerResourceId: "/subscriptions/s/primary" },
+  },
+  {
+    name: "does not judge a replica by its replication role",
+    props: { replicationRole: "GeoAsyncReplica", sourceServerResourceId: "/subscriptions/s/primary" },
+  },
+  {
+    name: "does not judge a read replica on a versioned alias, in any case",
+    type: "azure-native:dbforpostgresql/v20240801:Server",
+    props: { createMode: "replica" },
+  },
+  {
+    name: "does not judge a point-in-time restore that inherits its source's backup settings",
+    props: { createMode: "PointInTimeRestore", pointInTimeUTC: "2026-01-01T00:00:00Z" },
+  },
+  {
+    name: "does not judge a geo-restore that inherits its source's backup settings",
+    props: { createMode: "GeoRestore" },
+  },
+  {
+    name: "does not judge a Single Server read replica",
+    type: PG_SINGLE_ALIAS,
+    props: { properties: { createMode: "Replica", sourceServerId: "/subscriptions/s/primary" } },
+  },
+  {
+    name: "does not judge a SingleServer read replica",
+    type: "azure-native:dbforpostgresql:SingleServer",
+    props: { properties: { createMode: "Replica", sourceServerId: "/subscriptions/s/primary" } },
+  },
+];
+
 describeRule(postgresGeoRedundantBackup, {
   type: PG,
-  compliant: [{ name: "passes geo-redundant backups", props: { backup: { geoRedundantBackup: "Enabled" } } }],
+  compliant: [
+    { name: "passes geo-redundant backups", props: { backup: { geoRedundantBackup: "Enabled" } } },
+    {
+      name: "passes a Single Server (2017-12-01 API) with geo-redundant backups",
+      type: PG_SINGLE_ALIAS,
+      props: { properties: { createMode: "Default", storageProfile: { geoRedundantBackup: "Enabled" } } },
+    },
+    {
+      name: "passes a point-in-time restore that keeps geo-redundancy",
+      props: { createMode: "PointInTimeRestore", backup: { geoRedundantBackup: "Enabled" } },
+    },
+  ],
   violating: [
     { name: "fails with the default (Disabled)", props: {}, message: '"Disabled"' },
     {
@@ -333,8 +380,22 @@ describeRule(postgresGeoRedundantBackup, {
       type: "azure-native:dbforpostgresql/v20240801:Server",
       props: { backup: { geoRedundantBackup: "Disabled" } },
     },
+    {
+      name: "fails a geo-restore that removes geo-redundancy",
+      props: { createMode: "GeoRestore", backup: { geoRedundantBackup: "Disabled" } },
+    },
+    {
+      name: "fails a Single Server (2017-12-01 API) without geo-redundant backups",
+      type: PG_SINGLE_ALIAS,
+      props: { properties: { createMode: "Default", storageProfile: { geoRedundantBackup: "Disabled" } } },
+      message: 'properties.storageProfile.geoRedundantBackup is "Disabled"',
+    },
   ],
-  unknown: [{ name: "skips when unknown", props: { backup: unknown.object } }],
+  notApplicable: [...replicasAndRestores, ...notAzure],
+  unknown: [
+    { name: "skips when unknown", props: { backup: unknown.object } },
+    { name: "skips when the create mode is unknown", props: { createMode: unknown.string } },
+  ],
 });
 
 describeRule(postgresBackupRetention, {
@@ -359,7 +420,20 @@ describeRule(postgresBackupRetention, {
       props: { backup: { backupRetentionDays: 10 } },
       config: { minimumRetentionDays: 14 },
     },
+    {
+      name: "fails a point-in-time restore that shortens retention",
+      props: { createMode: "PointInTimeRestore", backup: { backupRetentionDays: 7 } },
+      config: { minimumRetentionDays: 14 },
+    },
+    {
+      name: "fails a Single Server (2017-12-01 API) keeping 7 days against a configured 14",
+      type: PG_SINGLE_ALIAS,
+      props: { properties: { createMode: "Default", storageProfile: { backupRetentionDays: 7 } } },
+      config: { minimumRetentionDays: 14 },
+      message: "properties.storageProfile.backupRetentionDays is 7; at least 14 required",
+    },
   ],
+  notApplicable: replicasAndRestores.map((c) => ({ ...c, config: { minimumRetentionDays: 14 } })),
   unknown: [{ name: "skips when unknown", props: { backup: { backupRetentionDays: unknown.number } } }],
 });
 
