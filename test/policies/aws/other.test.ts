@@ -11,12 +11,37 @@ const KEY = "arn:aws:kms:us-east-1:1:key/k";
 
 describeRule(ebsVolumeEncrypted, {
   type: "aws:ebs/volume:Volume",
-  compliant: [{ name: "passes an encrypted volume", props: { encrypted: true, kmsKeyId: KEY } }],
+  compliant: [
+    { name: "passes an encrypted volume", props: { encrypted: true, kmsKeyId: KEY } },
+    {
+      name: "passes account default encryption left at its default (enabled)",
+      type: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+      props: {},
+    },
+    {
+      name: "passes account default encryption enabled",
+      type: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+      props: { enabled: true },
+    },
+  ],
   violating: [
     { name: "fails with the provider default (unencrypted)", props: { size: 10 } },
     { name: "fails when explicitly unencrypted", props: { encrypted: false } },
+    {
+      name: "fails an account default encryption turned off",
+      type: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+      props: { enabled: false },
+      message: "enabled is false",
+    },
   ],
-  unknown: [{ name: "skips when the flag is unknown", props: { encrypted: unknown.boolean } }],
+  unknown: [
+    { name: "skips when the flag is unknown", props: { encrypted: unknown.boolean } },
+    {
+      name: "skips when the account default is unknown",
+      type: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+      props: { enabled: unknown.boolean },
+    },
+  ],
 });
 
 describeRule(kmsKeyRotationEnabled, {
