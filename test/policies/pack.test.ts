@@ -56,6 +56,7 @@ describe("the policy pack", () => {
       "gcsBucketVersioning",
       "gcsUniformBucketLevelAccess",
       "gcsPublicAccessPrevention",
+      "gcsNoPublicIamGrant",
       "gcsBucketCmek",
       "gcsBucketSoftDelete",
       "memorystoreAuthEnabled",

@@ -12,6 +12,7 @@ import { cloudSqlSslRequired } from "./sql/cloudSqlSslRequired";
 import { gcsBucketCmek } from "./storage/gcsBucketCmek";
 import { gcsBucketSoftDelete } from "./storage/gcsBucketSoftDelete";
 import { gcsBucketVersioning } from "./storage/gcsBucketVersioning";
+import { gcsNoPublicIamGrant } from "./storage/gcsNoPublicIamGrant";
 import { gcsPublicAccessPrevention } from "./storage/gcsPublicAccessPrevention";
 import { gcsUniformBucketLevelAccess } from "./storage/gcsUniformBucketLevelAccess";
 
@@ -20,6 +21,7 @@ export function gcpPolicies(): SeawallPolicy[] {
     gcsBucketVersioning(),
     gcsUniformBucketLevelAccess(),
     gcsPublicAccessPrevention(),
+    gcsNoPublicIamGrant(),
     gcsBucketCmek(),
     gcsBucketSoftDelete(),
     memorystoreAuthEnabled(),
