@@ -23,27 +23,73 @@ export const S3 = {
 export const isOf = (tokens: readonly string[]) => (r: PolicyResource) => matchesAny(tokens, r.type);
 
 /** A literal bucket name, when the program gave one (not an unknown, not auto-named). */
-function literalBucketName(props: Props): string | undefined {
+export function literalBucketName(props: Props): string | undefined {
   const v = known(() => props.bucket as unknown, undefined);
   return typeof v === "string" ? v : undefined;
 }
 
 /**
- * The buckets a split S3 resource configures: the resources its `property` (`bucket` by default)
- * came from, through `propertyDependencies`. Only when there are none (a bucket named by a literal
- * string in the program) does it fall back to the bucket whose explicit `bucket` name is that string.
+ * The stack's S3 buckets, indexed once by URN and by literal `bucket` name, so that tying every
+ * split resource to its bucket costs one lookup each: linear in resources, not buckets × resources.
  */
-export function linkedBuckets(
-  resource: PolicyResource,
-  buckets: readonly PolicyResource[],
-  property = "bucket",
-): PolicyResource[] {
-  const deps = (resource.propertyDependencies[property] ?? []).filter(isOf(S3.bucket));
-  if (deps.length > 0) return deps;
-  if (property !== "bucket") return [];
-  const name = literalBucketName(resource.props);
-  if (name === undefined) return [];
-  return buckets.filter((b) => literalBucketName(b.props) === name);
+export class BucketIndex {
+  /** Every bucket of the stack, in stack order. */
+  readonly buckets: PolicyResource[];
+  private readonly byName = new Map<string, PolicyResource[]>();
+
+  constructor(readonly resources: readonly PolicyResource[]) {
+    this.buckets = resources.filter(isOf(S3.bucket));
+    for (const b of this.buckets) {
+      const name = literalBucketName(b.props);
+      if (name === undefined) continue;
+      const list = this.byName.get(name);
+      if (list) list.push(b);
+      else this.byName.set(name, [b]);
+    }
+  }
+
+  /** The buckets of this stack whose literal `bucket` name is `name`. */
+  named(name: string): readonly PolicyResource[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  /**
+   * The buckets a split S3 resource configures: the resources its `property` (`bucket` by default)
+   * came from, through `propertyDependencies`. Only when there are none (a bucket named by a literal
+   * string in the program) does it fall back to the buckets whose explicit `bucket` name is that string.
+   */
+  linked(resource: PolicyResource, property = "bucket"): readonly PolicyResource[] {
+    const deps = (resource.propertyDependencies[property] ?? []).filter(isOf(S3.bucket));
+    if (deps.length > 0) return deps;
+    if (property !== "bucket") return [];
+    const name = literalBucketName(resource.props);
+    return name === undefined ? [] : this.named(name);
+  }
+
+  /** Every split resource of the given kinds, by the URN of the bucket it configures. */
+  byBucket(tokens: readonly string[], property = "bucket"): Map<string, PolicyResource[]> {
+    const map = new Map<string, PolicyResource[]>();
+    for (const r of this.resources.filter(isOf(tokens))) {
+      for (const b of this.linked(r, property)) {
+        const list = map.get(b.urn);
+        if (list) list.push(r);
+        else map.set(b.urn, [r]);
+      }
+    }
+    return map;
+  }
+}
+
+const indexes = new WeakMap<readonly PolicyResource[], BucketIndex>();
+
+/** The bucket index of a stack's resources, built once per resource list and reused by every rule given that list. */
+export function bucketIndex(resources: readonly PolicyResource[]): BucketIndex {
+  let index = indexes.get(resources);
+  if (!index) {
+    index = new BucketIndex(resources);
+    indexes.set(resources, index);
+  }
+  return index;
 }
 
 /** Every split resource of the given kinds, by the URN of the bucket it configures. */
@@ -52,12 +98,7 @@ export function byBucket(
   tokens: readonly string[],
   property = "bucket",
 ): Map<string, PolicyResource[]> {
-  const buckets = resources.filter(isOf(S3.bucket));
-  const map = new Map<string, PolicyResource[]>();
-  for (const r of resources.filter(isOf(tokens))) {
-    for (const b of linkedBuckets(r, buckets, property)) map.set(b.urn, [...(map.get(b.urn) ?? []), r]);
-  }
-  return map;
+  return bucketIndex(resources).byBucket(tokens, property);
 }
 
 /** URNs of buckets that receive server access logs (SSE-KMS is not supported for them). */
