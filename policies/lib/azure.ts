@@ -1,4 +1,5 @@
-import { matchesType, Props } from "./rule";
+import { PolicyResource } from "@pulumi/policy";
+import { known, matchesType, Props, UNKNOWN } from "./rule";
 
 /**
  * azure-native type tokens. Each also matches its API-versioned aliases
@@ -96,4 +97,42 @@ export function postgresBackupNotApplicable(
     return `a ${view.createMode} server inherits ${setting} from its source server, which is judged`;
   }
   return undefined;
+}
+
+/**
+ * Whether a storage account lets containers be public: `allowBlobPublicAccess` true, or unset on an
+ * API version before 2023-01-01 (whose default was true); from 2023-01-01 the default is false.
+ */
+export function allowsBlobPublicAccess(type: string, props: Props): boolean {
+  const allow: unknown = props.allowBlobPublicAccess;
+  return allow === true || (allow === undefined && olderApiThan(type, "20230101"));
+}
+
+/** The storage accounts of a stack by their literal `accountName` (accounts whose name is unknown are left out). */
+export function storageAccountsByName(resources: PolicyResource[]): Map<string, PolicyResource[]> {
+  const byName = new Map<string, PolicyResource[]>();
+  for (const a of resources) {
+    if (!matchesType(AZURE.storageAccount, a.type)) continue;
+    const name = known(() => a.props.accountName as unknown, undefined);
+    if (typeof name === "string") byName.set(name, [...(byName.get(name) ?? []), a]);
+  }
+  return byName;
+}
+
+/**
+ * The storage account(s) a resource with an `accountName` input belongs to: through
+ * propertyDependencies.accountName, else a literal name match; UNKNOWN when the name is unknown
+ * during a preview and no dependency says which account it is.
+ */
+export function storageAccountsOf(
+  resource: PolicyResource,
+  byName: Map<string, PolicyResource[]>,
+): PolicyResource[] | typeof UNKNOWN {
+  const deps = (resource.propertyDependencies.accountName ?? []).filter((r) =>
+    matchesType(AZURE.storageAccount, r.type),
+  );
+  if (deps.length > 0) return deps;
+  const name = known(() => resource.props.accountName as unknown, UNKNOWN);
+  if (name === UNKNOWN) return UNKNOWN;
+  return typeof name === "string" ? (byName.get(name) ?? []) : [];
 }

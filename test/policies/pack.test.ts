@@ -72,6 +72,7 @@ describe("the policy pack", () => {
       "storageHttpsOnly",
       "storageMinimumTls12",
       "storageNoPublicBlobAccess",
+      "blobContainerNoPublicAccess",
       "storageNetworkRestricted",
       "storageGeoRedundant",
       "storageSharedKeyDisabled",

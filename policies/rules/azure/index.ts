@@ -7,6 +7,7 @@ import { postgresGeoRedundantBackup } from "./postgresql/postgresGeoRedundantBac
 import { azureRedisMinimumTls12 } from "./redis/azureRedisMinimumTls12";
 import { azureRedisNoPublicNetwork } from "./redis/azureRedisNoPublicNetwork";
 import { azureRedisTlsOnly } from "./redis/azureRedisTlsOnly";
+import { blobContainerNoPublicAccess } from "./storage/blobContainerNoPublicAccess";
 import { blobPointInTimeRestore } from "./storage/blobPointInTimeRestore";
 import { blobSoftDeleteEnabled } from "./storage/blobSoftDeleteEnabled";
 import { blobVersioningEnabled } from "./storage/blobVersioningEnabled";
@@ -24,6 +25,7 @@ export function azurePolicies(): SeawallPolicy[] {
     storageHttpsOnly(),
     storageMinimumTls12(),
     storageNoPublicBlobAccess(),
+    blobContainerNoPublicAccess(),
     storageNetworkRestricted(),
     storageGeoRedundant(),
     storageSharedKeyDisabled(),
