@@ -1,61 +1,98 @@
 /**
- * `npm run policy:check -- <resources.json> [--config dev|prod] [--json]`: evaluates Seawall's
- * policy pack offline over a JSON list of `{ type, name, props | inputs, propertyDependencies? }`
- * (the output of `npm run plan -- --stack <name> --json` works as is). Prints each violation and a
- * summary, or with `--json` a list of `{ rule, resource, type, level, message }`. Exits 1 on a
- * mandatory violation and 2 on bad usage or malformed input.
+ * `npm run policy:check -- <input.json | -> [--config team|dev|prod|<pack-config.json>] [--json | --format text|json|sarif]`
+ * evaluates the policy pack offline over
+ *
+ * - a JSON list of `{ type, name, props | inputs, urn?, parent?, provider?, dependsOn?, propertyDependencies? }`
+ *   (what `npm run plan -- --json` prints),
+ * - `pulumi preview --json` output (add `--show-sames`, or unchanged resources are left out), or
+ * - a `pulumi stack export` file.
+ *
+ * Prints every violation with its URN, property path, observed value and fix; `--json` prints a
+ * `Report` (policies/lib/report.ts), `--format sarif` a SARIF 2.1.0 log for GitHub code scanning.
+ * Exit codes: 0 no mandatory violation, 1 at least one mandatory violation, 2 bad usage, input or
+ * config, and also an internal error (one line, `policy:check: internal error: ...`, no stack trace).
  */
 import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { PolicyPackConfig } from "@pulumi/policy";
-import {
-  Environment,
-  evaluatePolicies,
-  loadEnvironmentConfig,
-  MalformedResourceError,
-  parseResources,
-  Verdict,
-} from "../policies/check";
+import { evaluatePolicies, MalformedResourceError } from "../policies/check";
+import { parseInput, ParsedInput } from "../policies/lib/inputs";
+import { DEFAULT_CONFIG, isBuiltInConfig, loadPackConfig, PackConfigError } from "../policies/lib/packConfig";
+import { buildReport, renderJson, renderSarif, renderText } from "../policies/lib/report";
 import { allPolicies } from "../policies/policies";
+
+export type Format = "text" | "json" | "sarif";
 
 export interface CheckOptions {
   file: string;
-  /** `dev` or `prod` (policies/config/<name>.json), or the path of a `--policy-pack-config` JSON file. */
-  environment: Environment | string;
-  json: boolean;
+  /** `team`, `dev` or `prod` (policies/config/<name>.json), or the path of a `--policy-pack-config` JSON file. */
+  config: string;
+  format: Format;
+  /** SARIF: the Pulumi project's directory relative to the repository root (prefixes source positions). */
+  sarifRoot?: string;
+  /** SARIF: the file results point to when a resource has no source position. */
+  sarifProgram?: string;
 }
 
+/** Bad arguments, or an input or config file that cannot be used: exit 2 with the message. */
 export class UsageError extends Error {}
 
-const USAGE =
-  "usage: npm run policy:check -- <resources.json | -> [--config dev|prod|<pack-config.json>] [--json]";
+export const USAGE = [
+  `usage: npm run policy:check -- <input.json | -> [--config team|dev|prod|<pack-config.json>] (default: ${DEFAULT_CONFIG})`,
+  "                               [--json | --format text|json|sarif] [--sarif-root <project dir>] [--sarif-program <file>]",
+  "  input: a resource list (npm run plan -- --json), `pulumi preview --json --show-sames` output or a `pulumi stack export` file",
+].join("\n");
+
+const FORMATS: readonly Format[] = ["text", "json", "sarif"];
 
 export function parseArgs(argv: string[]): CheckOptions {
   let file: string | undefined;
-  let environment: string = "dev";
-  let json = false;
+  const options: Omit<CheckOptions, "file"> = { config: DEFAULT_CONFIG, format: "text" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--json") json = true;
-    else if (a === "--config" || a === "-c") environment = argv[++i] ?? "";
-    else if (a.startsWith("--config=")) environment = a.slice("--config=".length);
+    const eq = a.startsWith("--") ? a.indexOf("=") : -1;
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const value = (): string => {
+      const v = eq > 0 ? a.slice(eq + 1) : argv[++i];
+      if (v === undefined || v === "") throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return v;
+    };
+    if (flag === "--json") options.format = "json";
+    else if (flag === "--config" || flag === "-c") options.config = value();
+    else if (flag === "--format") {
+      const f = value();
+      if (!(FORMATS as readonly string[]).includes(f)) {
+        throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${f}"\n${USAGE}`);
+      }
+      options.format = f as Format;
+    } else if (flag === "--sarif-root") options.sarifRoot = value();
+    else if (flag === "--sarif-program") options.sarifProgram = value();
     else if (a.startsWith("-") && a !== "-") throw new UsageError(`unknown option "${a}"\n${USAGE}`);
     else if (file === undefined) file = a;
-    else throw new UsageError(`unexpected argument "${a}": give one resources file\n${USAGE}`);
+    else throw new UsageError(`unexpected argument "${a}": give one input file\n${USAGE}`);
   }
-  if (!file) throw new UsageError(`a resources file is required\n${USAGE}`);
-  if (environment !== "dev" && environment !== "prod" && !environment.endsWith(".json")) {
+  if (!file) throw new UsageError(`an input file is required\n${USAGE}`);
+  if (!isBuiltInConfig(options.config) && !options.config.endsWith(".json")) {
     throw new UsageError(
-      `--config must be "dev", "prod" or a --policy-pack-config .json file, got "${environment}"\n${USAGE}`,
+      `--config must be team, dev, prod or a --policy-pack-config .json file, got "${options.config}"\n${USAGE}`,
     );
   }
-  return { file, environment, json };
+  if ((options.sarifRoot || options.sarifProgram) && options.format !== "sarif") {
+    throw new UsageError(`--sarif-root and --sarif-program go with --format sarif\n${USAGE}`);
+  }
+  return { file, ...options };
 }
 
-/** Reads and validates the resources document; every failure is a MalformedResourceError or UsageError. */
-export function readResources(
+/** The directory relative paths are given from: the caller's (`INIT_CWD` under npm), else the process's. */
+function fromCaller(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.INIT_CWD || process.cwd(), file);
+}
+
+/** Reads and validates the input document; every failure is a MalformedResourceError or UsageError. */
+export function readInput(
   file: string,
-  read: (f: string) => string = (f) => readFileSync(f === "-" ? 0 : f, "utf8"),
-) {
+  read: (f: string) => string = (f) => readFileSync(f === "-" ? 0 : fromCaller(f), "utf8"),
+): ParsedInput {
   let text: string;
   try {
     text = read(file);
@@ -68,81 +105,66 @@ export function readResources(
   } catch (e) {
     throw new MalformedResourceError(`${file} is not valid JSON: ${(e as Error).message}`);
   }
-  return parseResources(doc);
+  try {
+    return parseInput(doc);
+  } catch (e) {
+    if (e instanceof MalformedResourceError) throw new MalformedResourceError(`${file}: ${e.message}`);
+    throw e;
+  }
 }
 
-export function formatReport(
-  violations: Verdict[],
-  resourceCount: number,
-  skipped: number,
-  environment: string,
-): string {
-  const lines: string[] = [];
-  for (const v of violations) {
-    lines.push(
-      `${v.level.toUpperCase().padEnd(9)} ${v.rule}  ${v.type} ${v.resource}`,
-      `          ${v.message}`,
-    );
+/** The pack config, validated (every problem at once) and with each rule's level resolved; a bad one is a UsageError. */
+export function loadConfig(config: string): PolicyPackConfig {
+  try {
+    return loadPackConfig(isBuiltInConfig(config) ? config : fromCaller(config), allPolicies());
+  } catch (e) {
+    if (e instanceof PackConfigError) throw new UsageError(e.message.replace(fromCaller(config), config));
+    throw e;
   }
-  const mandatory = violations.filter((v) => v.level === "mandatory").length;
-  lines.push(
-    "",
-    `Policy check (${environment} config): ${resourceCount} resources, ${violations.length} violation(s): ` +
-      `${mandatory} mandatory, ${violations.length - mandatory} advisory` +
-      (skipped > 0 ? `; ${skipped} check(s) skipped on values unknown until deploy` : ""),
-  );
-  return `${lines.join("\n")}\n`;
 }
 
-/** The pack config: an environment's, or a user's `--policy-pack-config` file. */
-export function loadConfig(environment: string): PolicyPackConfig {
-  if (environment === "dev" || environment === "prod") return loadEnvironmentConfig(environment);
-  let text: string;
+function packVersion(): string | undefined {
   try {
-    text = readFileSync(environment, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read the pack config ${environment}: ${(e as Error).message}`);
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, "..", "policies", "package.json"), "utf8"));
+    return typeof pkg.version === "string" ? pkg.version : undefined;
+  } catch {
+    return undefined;
   }
-  let config: unknown;
-  try {
-    config = JSON.parse(text);
-  } catch (e) {
-    throw new UsageError(`the pack config ${environment} is not valid JSON: ${(e as Error).message}`);
-  }
-  if (!config || typeof config !== "object" || Array.isArray(config)) {
-    throw new UsageError(
-      `the pack config ${environment} must be an object of rule name to level or settings`,
-    );
-  }
-  const known = new Set(allPolicies().map((p) => p.name));
-  const unknownRules = Object.keys(config).filter((k) => k !== "all" && !known.has(k));
-  if (unknownRules.length > 0) {
-    throw new UsageError(
-      `the pack config ${environment} names unknown rules: ${unknownRules.join(", ")} (see policies/RULES.md)`,
-    );
-  }
-  return config as PolicyPackConfig;
 }
 
 export async function run(argv: string[]): Promise<{ output: string; exitCode: number }> {
   const options = parseArgs(argv);
-  const resources = readResources(options.file);
-  const result = await evaluatePolicies(allPolicies(), resources, loadConfig(options.environment));
-  const violations = result.violations;
-  const output = options.json
-    ? `${JSON.stringify(
-        violations.map(({ rule, resource, type, level, message }) => ({
-          rule,
-          resource,
-          type,
-          level,
-          message,
-        })),
-        null,
-        2,
-      )}\n`
-    : formatReport(violations, resources.length, result.skipped.length, options.environment);
-  return { output, exitCode: violations.some((v) => v.level === "mandatory") ? 1 : 0 };
+  const config = loadConfig(options.config);
+  const input = readInput(options.file);
+  const policies = allPolicies();
+  const evaluation = await evaluatePolicies(policies, input.resources, config);
+  const report = buildReport(evaluation, {
+    resources: input.resources.length,
+    config: options.config,
+    policies,
+    warnings: input.warnings,
+  });
+  let output: string;
+  if (options.format === "json") output = renderJson(report);
+  else if (options.format === "sarif") {
+    const sarif = renderSarif(report, {
+      policies,
+      config,
+      version: packVersion(),
+      sources: input.sources,
+      root: options.sarifRoot,
+      programFile: options.sarifProgram,
+    });
+    output = `${JSON.stringify(sarif, null, 2)}\n`;
+  } else output = renderText(report);
+  return { output, exitCode: report.summary.mandatory > 0 ? 1 : 0 };
+}
+
+/** The one line a failure prints: bad usage or input names what is wrong; anything else is an internal error. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof UsageError || error instanceof MalformedResourceError) return error.message;
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${message.split("\n")[0]}`;
 }
 
 if (require.main === module) {
@@ -152,10 +174,7 @@ if (require.main === module) {
       process.exitCode = exitCode;
     },
     (error: unknown) => {
-      const known = error instanceof UsageError || error instanceof MalformedResourceError;
-      process.stderr.write(
-        `policy:check: ${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`,
-      );
+      process.stderr.write(`policy:check: ${describeFailure(error)}\n`);
       process.exitCode = 2;
     },
   );
