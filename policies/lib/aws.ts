@@ -108,7 +108,7 @@ export function accessLogTargets(resources: readonly PolicyResource[]): Set<stri
     for (const b of (r.propertyDependencies.targetBucket ?? []).filter(isOf(S3.bucket))) targets.add(b.urn);
   }
   for (const b of resources.filter(isOf(S3.bucket))) {
-    for (const t of (b.propertyDependencies.logging ?? []).filter(isOf(S3.bucket))) targets.add(t.urn);
+    for (const t of inlineDependencies(b, "logging")) targets.add(t.urn);
   }
   return targets;
 }
@@ -120,10 +120,147 @@ export function replicationDestinations(resources: readonly PolicyResource[]): S
     for (const b of (r.propertyDependencies.rules ?? []).filter(isOf(S3.bucket))) dest.add(b.urn);
   }
   for (const b of resources.filter(isOf(S3.bucket))) {
-    for (const t of (b.propertyDependencies.replicationConfiguration ?? []).filter(isOf(S3.bucket)))
-      dest.add(t.urn);
+    for (const t of inlineDependencies(b, "replication")) dest.add(t.urn);
   }
   return dest;
+}
+
+/** A value read from a resource's inputs, with the input path it was read at (dotted, `[i]` for list items). */
+export interface At<T = Props> {
+  value: T;
+  path: string;
+}
+
+/** `base.key`, or `key` at the top level. */
+export function joinPath(base: string, key: string): string {
+  return base === "" ? key : `${base}.${key}`;
+}
+
+/**
+ * The blocks of `obj` under either name of a nested setting: an object, or a list of objects (each
+ * with its `[i]` path). The provider's `Bucket` writes a block as one object under a singular name
+ * (`serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault`); the deprecated but
+ * valid `BucketV2` writes lists under plural names at every level
+ * (`serverSideEncryptionConfigurations[0].rules[0].applyServerSideEncryptionByDefaults[0]`).
+ * Reading both everywhere is what lets a rule judge either shape. Nulls are skipped.
+ */
+export function blocks(obj: Props | undefined, base: string, ...names: string[]): At[] {
+  if (obj === undefined || obj === null) return [];
+  const out: At[] = [];
+  for (const name of new Set(names)) {
+    const v = obj[name] as Props | Props[] | undefined | null;
+    if (v === undefined || v === null) continue;
+    const path = joinPath(base, name);
+    if (Array.isArray(v))
+      v.forEach((item, i) => item != null && out.push({ value: item, path: `${path}[${i}]` }));
+    else out.push({ value: v, path });
+  }
+  return out;
+}
+
+/** The bucket input names of each inline (legacy) S3 setting: `Bucket`'s singular and `BucketV2`'s plural. */
+export const INLINE = {
+  encryption: ["serverSideEncryptionConfiguration", "serverSideEncryptionConfigurations"],
+  versioning: ["versioning", "versionings"],
+  replication: ["replicationConfiguration", "replicationConfigurations"],
+  logging: ["logging", "loggings"],
+  website: ["website", "websites"],
+} as const;
+
+/** The bucket's inline blocks of one setting, in either shape. */
+export function inline(props: Props, setting: keyof typeof INLINE): At[] {
+  return blocks(props, "", ...INLINE[setting]);
+}
+
+/** Whether the bucket sets the inline setting at all (in either shape). */
+export function hasInline(props: Props, setting: keyof typeof INLINE): boolean {
+  return INLINE[setting].some((name) => props[name] !== undefined && props[name] !== null);
+}
+
+/** The bucket URNs a bucket's inline setting depends on, in either shape. */
+function inlineDependencies(bucket: PolicyResource, setting: keyof typeof INLINE): PolicyResource[] {
+  return INLINE[setting].flatMap((name) => bucket.propertyDependencies[name] ?? []).filter(isOf(S3.bucket));
+}
+
+/** An encryption default: the algorithm and key S3 applies to new objects. */
+export interface EncryptionDefault {
+  sseAlgorithm?: string;
+  kmsMasterKeyId?: string;
+}
+
+/**
+ * The encryption defaults of a server-side-encryption configuration block (a split
+ * `BucketServerSideEncryptionConfiguration`'s inputs at path "", or a bucket's inline block): one per
+ * rule; a rule without a default yields an empty one (S3 then applies SSE-S3).
+ */
+export function encryptionDefaults(config: Props, base: string): At<EncryptionDefault>[] {
+  return blocks(config, base, "rule", "rules").flatMap((rule) => {
+    const defaults = blocks(
+      rule.value,
+      rule.path,
+      "applyServerSideEncryptionByDefault",
+      "applyServerSideEncryptionByDefaults",
+    );
+    // Spread copies read every field, so an unknown one throws here rather than later.
+    return defaults.length > 0
+      ? defaults.map((d) => ({ value: { ...d.value }, path: d.path }))
+      : [{ value: {}, path: joinPath(rule.path, "applyServerSideEncryptionByDefault") }];
+  });
+}
+
+/** One replication rule, normalized from the split resource's, `Bucket`'s or `BucketV2`'s shape. */
+export interface ReplicationRule {
+  id?: string;
+  status?: string;
+  /** Whether KMS-encrypted objects are replicated: true, false, or undefined when unset; with its path. */
+  sseKms: At<boolean | undefined>;
+  /** The replica key of the first destination that has one; with its path. */
+  replicaKmsKeyId: At<string | undefined>;
+}
+
+function kmsSelection(rule: At): At<boolean | undefined> {
+  const criteria = blocks(rule.value, rule.path, "sourceSelectionCriteria", "sourceSelectionCriterias");
+  for (const c of criteria) {
+    for (const o of blocks(c.value, c.path, "sseKmsEncryptedObjects")) {
+      // The split resource says status "Enabled"/"Disabled"; the inline shapes say enabled: boolean.
+      if (o.value.status !== undefined)
+        return { value: o.value.status === "Enabled", path: joinPath(o.path, "status") };
+      if (o.value.enabled !== undefined)
+        return { value: o.value.enabled === true, path: joinPath(o.path, "enabled") };
+    }
+  }
+  return { value: undefined, path: joinPath(rule.path, "sourceSelectionCriteria.sseKmsEncryptedObjects") };
+}
+
+function replicaKey(rule: At): At<string | undefined> {
+  const destinations = blocks(rule.value, rule.path, "destination", "destinations");
+  for (const d of destinations) {
+    // The split resource nests the key in encryptionConfiguration; the inline shapes do not.
+    for (const e of blocks(d.value, d.path, "encryptionConfiguration")) {
+      if (e.value.replicaKmsKeyId)
+        return { value: e.value.replicaKmsKeyId, path: joinPath(e.path, "replicaKmsKeyId") };
+    }
+    if (d.value.replicaKmsKeyId)
+      return { value: d.value.replicaKmsKeyId, path: joinPath(d.path, "replicaKmsKeyId") };
+  }
+  const first = destinations[0]?.path ?? joinPath(rule.path, "destination");
+  return { value: undefined, path: joinPath(first, "encryptionConfiguration.replicaKmsKeyId") };
+}
+
+/** The rules of a replication configuration block (a split resource's inputs at path "", or an inline block). */
+export function replicationRules(config: Props, base: string): At<ReplicationRule>[] {
+  return asList(config.rules as Props[] | undefined).map((value, i) => {
+    const rule = { value, path: `${joinPath(base, "rules")}[${i}]` };
+    return {
+      path: rule.path,
+      value: {
+        id: value.id as string | undefined,
+        status: value.status as string | undefined,
+        sseKms: kmsSelection(rule),
+        replicaKmsKeyId: replicaKey(rule),
+      },
+    };
+  });
 }
 
 /** A JSON policy document given as a string or an object; undefined when unparseable. */

@@ -27,6 +27,11 @@ describeRule(s3BucketVersioningEnabled, {
       type: BUCKET_V2,
       props: { versioning: { enabled: true } },
     },
+    {
+      name: "passes a BucketV2 with its versionings list enabled",
+      type: BUCKET_V2,
+      props: { versionings: [{ enabled: true }] },
+    },
   ],
   violating: [
     {
@@ -49,6 +54,12 @@ describeRule(s3BucketVersioningEnabled, {
       name: "fails on a bucket with inline versioning.enabled false",
       type: BUCKET,
       props: { versioning: { enabled: false } },
+    },
+    {
+      name: "fails on a BucketV2 whose versionings list disables versioning",
+      type: BUCKET_V2,
+      props: { versionings: [{ enabled: false }] },
+      message: "inline versioning.enabled is false",
     },
   ],
   unknown: [
@@ -296,6 +307,27 @@ describeRule(s3ReplicationRulesEnabled, {
       type: BUCKET_V2,
       props: { replicationConfiguration: { role: "r", rules: [goodRule] } },
     },
+    {
+      name: "passes a BucketV2 whose replicationConfigurations rule replicates KMS objects with a replica key",
+      type: BUCKET_V2,
+      props: {
+        replicationConfigurations: [
+          {
+            role: "r",
+            rules: [
+              {
+                id: "v2",
+                status: "Enabled",
+                destinations: [
+                  { bucket: "arn:aws:s3:::replica", replicaKmsKeyId: "arn:aws:kms:us-west-2:1:key/k" },
+                ],
+                sourceSelectionCriterias: [{ sseKmsEncryptedObjects: [{ enabled: true }] }],
+              },
+            ],
+          },
+        ],
+      },
+    },
   ],
   violating: [
     {
@@ -320,6 +352,50 @@ describeRule(s3ReplicationRulesEnabled, {
       name: "fails on a disabled inline rule",
       type: BUCKET,
       props: { replicationConfiguration: { role: "r", rules: [{ ...goodRule, status: "Disabled" }] } },
+    },
+    {
+      name: "fails on a BucketV2 whose replicationConfigurations list has a disabled rule",
+      type: BUCKET_V2,
+      props: { replicationConfigurations: [{ role: "r", rules: [{ id: "v2", status: "Disabled" }] }] },
+      message: 'rule v2 status is "Disabled"',
+    },
+    {
+      name: "fails on an inline rule that skips KMS objects (sseKmsEncryptedObjects.enabled false)",
+      type: BUCKET,
+      props: {
+        replicationConfiguration: {
+          role: "r",
+          rules: [
+            {
+              id: "legacy",
+              status: "Enabled",
+              destination: { bucket: "arn:aws:s3:::replica" },
+              sourceSelectionCriteria: { sseKmsEncryptedObjects: { enabled: false } },
+            },
+          ],
+        },
+      },
+      message: "rule legacy skips KMS-encrypted objects",
+    },
+    {
+      name: "fails on a BucketV2 rule replicating KMS objects without destinations[].replicaKmsKeyId",
+      type: BUCKET_V2,
+      props: {
+        replicationConfigurations: [
+          {
+            role: "r",
+            rules: [
+              {
+                id: "v2",
+                status: "Enabled",
+                destinations: [{ bucket: "arn:aws:s3:::replica" }],
+                sourceSelectionCriterias: [{ sseKmsEncryptedObjects: [{ enabled: true }] }],
+              },
+            ],
+          },
+        ],
+      },
+      message: "rule v2 replicates KMS-encrypted objects without",
     },
   ],
   unknown: [

@@ -43,6 +43,13 @@ const logging = (source: ResourceDescriptor, target: ResourceDescriptor) =>
     { targetBucket: [target.urn!] },
   );
 
+/** A BucketV2's deprecated inline encryption: lists at every level. */
+const v2Encryption = (sseAlgorithm: string, kmsMasterKeyId?: string) => ({
+  serverSideEncryptionConfigurations: [
+    { rules: [{ applyServerSideEncryptionByDefaults: [{ sseAlgorithm, kmsMasterKeyId }] }] },
+  ],
+});
+
 async function messages(
   make: () => ReturnType<typeof s3BucketEncryptedWithCmk>,
   resources: ResourceDescriptor[],
@@ -78,6 +85,16 @@ describe("s3BucketEncryptedWithCmk", () => {
       },
     });
     expect(await messages(s3BucketEncryptedWithCmk, [b])).toEqual([]);
+  });
+  it("passes a BucketV2 encrypted through its serverSideEncryptionConfigurations list", async () => {
+    const b = bucket("v2", v2Encryption("aws:kms", KEY_ARN), "aws:s3/bucketV2:BucketV2");
+    expect(await messages(s3BucketEncryptedWithCmk, [b])).toEqual([]);
+  });
+  it("fails a BucketV2 whose serverSideEncryptionConfigurations list uses AES256", async () => {
+    const b = bucket("v2", v2Encryption("AES256"), "aws:s3/bucketV2:BucketV2");
+    expect(await messages(s3BucketEncryptedWithCmk, [b])).toEqual([
+      'v2: bucket v2 is encrypted with sseAlgorithm "AES256", not a customer-managed KMS key',
+    ]);
   });
   it("fails a bucket with no encryption resource (S3's default SSE-S3)", async () => {
     expect(await messages(s3BucketEncryptedWithCmk, [data])).toEqual([
@@ -185,6 +202,15 @@ describe("s3BucketProtectionsAttached", () => {
     const other = bucket("other");
     expect(await messages(s3BucketProtectionsAttached, [data, other, ...all])).toHaveLength(1);
   });
+  it("accepts a BucketV2's versionings and serverSideEncryptionConfigurations lists", async () => {
+    const v2 = bucket(
+      "v2",
+      { versionings: [{ enabled: true }], ...v2Encryption("aws:kms", KEY_ARN), policy: "{}" },
+      "aws:s3/bucketV2:BucketV2",
+    );
+    const pab = split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab3", v2, {});
+    expect(await messages(s3BucketProtectionsAttached, [v2, pab])).toEqual([]);
+  });
   it("accepts inline versioning, encryption and policy on a legacy bucket", async () => {
     const legacy = bucket("legacy", {
       versioning: { enabled: true },
@@ -224,6 +250,20 @@ describe("s3BucketReplicatesInProduction", () => {
       { exemptAccessLogBuckets: false },
     );
     expect(result).toEqual(["logs: bucket logs has no replication configuration"]);
+  });
+  it("passes a BucketV2 replicating through its replicationConfigurations list; its replica and its loggings target are exempt", async () => {
+    const v2 = {
+      ...bucket(
+        "v2",
+        {
+          replicationConfigurations: [{ role: "r", rules: [{ status: "Enabled" }] }],
+          loggings: [{ targetBucket: "logs" }],
+        },
+        "aws:s3/bucketV2:BucketV2",
+      ),
+      propertyDependencies: { replicationConfigurations: [replica.urn!], loggings: [logs.urn!] },
+    };
+    expect(await messages(s3BucketReplicatesInProduction, [v2, replica, logs])).toEqual([]);
   });
   it("passes legacy inline replication", async () => {
     expect(

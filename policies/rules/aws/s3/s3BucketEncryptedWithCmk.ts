@@ -1,21 +1,24 @@
 import { PolicyResource } from "@pulumi/policy";
-import { accessLogTargets, asList, byBucket, isOf, S3 } from "../../../lib/aws";
-import { known, Props, stackRule, StackFinding, UNKNOWN } from "../../../lib/rule";
+import {
+  accessLogTargets,
+  byBucket,
+  EncryptionDefault,
+  encryptionDefaults,
+  inline,
+  isOf,
+  S3,
+} from "../../../lib/aws";
+import { known, stackRule, StackFinding, UNKNOWN } from "../../../lib/rule";
 
 interface Config {
   allowSseS3ForAccessLogBuckets: boolean;
 }
 
-type Encryption = { sseAlgorithm?: string; kmsMasterKeyId?: string };
-
-function defaultsOf(bucket: PolicyResource, configs: PolicyResource[]): Encryption[] | typeof UNKNOWN {
+function defaultsOf(bucket: PolicyResource, configs: PolicyResource[]): EncryptionDefault[] | typeof UNKNOWN {
   return known(() => {
-    const fromSplit = configs.flatMap((c) =>
-      asList(c.props.rules as Props[] | undefined).map((r) => ({ ...r.applyServerSideEncryptionByDefault })),
-    );
-    const inline = bucket.props.serverSideEncryptionConfiguration?.rule?.applyServerSideEncryptionByDefault;
-    // Spread copies read every field, so an unknown one throws here rather than later.
-    return inline ? [...fromSplit, { ...inline }] : fromSplit;
+    const fromSplit = configs.flatMap((c) => encryptionDefaults(c.props, ""));
+    const fromInline = inline(bucket.props, "encryption").flatMap((b) => encryptionDefaults(b.value, b.path));
+    return [...fromSplit, ...fromInline].map((d) => d.value);
   }, UNKNOWN);
 }
 

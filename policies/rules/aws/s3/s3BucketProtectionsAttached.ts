@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { byBucket, isOf, S3 } from "../../../lib/aws";
+import { byBucket, hasInline, isOf, S3 } from "../../../lib/aws";
 import { known, stackRule, StackFinding } from "../../../lib/rule";
 
 /** Every bucket has its versioning, default-encryption, public-access-block and bucket-policy resources. */
@@ -26,12 +26,12 @@ export const s3BucketProtectionsAttached = () =>
         [
           "versioning (aws.s3.BucketVersioning)",
           S3.versioning,
-          (b) => known(() => b.props.versioning !== undefined, true),
+          (b) => known(() => hasInline(b.props, "versioning"), true),
         ],
         [
           "default encryption (aws.s3.BucketServerSideEncryptionConfiguration)",
           S3.encryption,
-          (b) => known(() => b.props.serverSideEncryptionConfiguration !== undefined, true),
+          (b) => known(() => hasInline(b.props, "encryption"), true),
         ],
         ["public access block (aws.s3.BucketPublicAccessBlock)", S3.publicAccessBlock, () => false],
         [

@@ -1,4 +1,4 @@
-import { accessLogTargets, byBucket, isOf, replicationDestinations, S3 } from "../../../lib/aws";
+import { accessLogTargets, byBucket, hasInline, isOf, replicationDestinations, S3 } from "../../../lib/aws";
 import { known, stackRule, StackFinding } from "../../../lib/rule";
 
 interface Config {
@@ -37,8 +37,8 @@ export const s3BucketReplicatesInProduction = () =>
       for (const bucket of resources.filter(isOf(S3.bucket))) {
         if (destinations.has(bucket.urn)) continue;
         if (config.exemptAccessLogBuckets && logTargets.has(bucket.urn)) continue;
-        const inline = known(() => bucket.props.replicationConfiguration !== undefined, true);
-        if (!replication.has(bucket.urn) && !inline) {
+        const inlined = known(() => hasInline(bucket.props, "replication"), true);
+        if (!replication.has(bucket.urn) && !inlined) {
           findings.push({
             urn: bucket.urn,
             message: `bucket ${bucket.name} has no replication configuration`,

@@ -1,4 +1,4 @@
-import { S3 } from "../../../lib/aws";
+import { inline, S3 } from "../../../lib/aws";
 import { resourceRule } from "../../../lib/rule";
 
 /** Versioning must be Enabled: without it an overwrite or delete destroys the only copy of an object. */
@@ -13,17 +13,15 @@ export const s3BucketVersioningEnabled = () =>
       "compromised credential or ransomware) destroys the only copy of an object, and replication cannot run.",
     remediation:
       'Give the bucket an aws.s3.BucketVersioning with versioningConfiguration.status "Enabled" (or, on a ' +
-      "legacy inline bucket, versioning.enabled: true).",
+      "legacy inline bucket, versioning.enabled: true, or versionings[0].enabled: true on a BucketV2).",
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props, { type }) => {
       if (S3.bucket.includes(type as (typeof S3.bucket)[number])) {
         // Inline (legacy) versioning: only an explicit `enabled: false` is judged here; a bucket with
         // no versioning at all is reported by s3BucketProtectionsAttached, which sees the split resources.
-        if (props.versioning !== undefined && props.versioning.enabled === false) {
-          return "inline versioning.enabled is false";
-        }
-        return undefined;
+        const off = inline(props, "versioning").find((v) => v.value.enabled === false);
+        return off ? "inline versioning.enabled is false" : undefined;
       }
       const status = props.versioningConfiguration?.status;
       if (status !== "Enabled")

@@ -1,5 +1,5 @@
-import { asList, S3 } from "../../../lib/aws";
-import { Props, resourceRule } from "../../../lib/rule";
+import { inline, replicationRules, S3 } from "../../../lib/aws";
+import { resourceRule } from "../../../lib/rule";
 
 /** A replication configuration must have enabled rules, and replicate KMS-encrypted objects encrypted. */
 export const s3ReplicationRulesEnabled = () =>
@@ -19,28 +19,27 @@ export const s3ReplicationRulesEnabled = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props, { type }) => {
-      const config: Props | undefined = S3.bucket.includes(type as (typeof S3.bucket)[number])
-        ? (props.replicationConfiguration as Props | undefined)
-        : props;
-      if (config === undefined) return undefined;
-      const rules = asList(config.rules as Props[] | undefined);
+      // A bucket's inline configurations (Bucket's one, BucketV2's list), or the split resource itself.
+      const configs = S3.bucket.includes(type as (typeof S3.bucket)[number])
+        ? inline(props, "replication")
+        : [{ value: props, path: "" }];
       const problems: string[] = [];
-      if (rules.length === 0) problems.push("no replication rules");
-      rules.forEach((rule, i) => {
-        const id = rule.id ?? `#${i}`;
-        if (rule.status !== "Enabled") problems.push(`rule ${id} status is ${JSON.stringify(rule.status)}`);
-        if (rule.sourceSelectionCriteria?.sseKmsEncryptedObjects?.status === "Disabled") {
-          problems.push(`rule ${id} skips KMS-encrypted objects (sseKmsEncryptedObjects Disabled)`);
-        }
-        if (
-          rule.sourceSelectionCriteria?.sseKmsEncryptedObjects?.status === "Enabled" &&
-          !rule.destination?.encryptionConfiguration?.replicaKmsKeyId
-        ) {
-          problems.push(
-            `rule ${id} replicates KMS-encrypted objects without destination.encryptionConfiguration.replicaKmsKeyId`,
-          );
-        }
-      });
+      for (const config of configs) {
+        const rules = replicationRules(config.value, config.path);
+        if (rules.length === 0) problems.push("no replication rules");
+        rules.forEach(({ value: rule }, i) => {
+          const id = rule.id ?? `#${i}`;
+          if (rule.status !== "Enabled") problems.push(`rule ${id} status is ${JSON.stringify(rule.status)}`);
+          if (rule.sseKms.value === false) {
+            problems.push(`rule ${id} skips KMS-encrypted objects (sseKmsEncryptedObjects Disabled)`);
+          }
+          if (rule.sseKms.value === true && !rule.replicaKmsKeyId.value) {
+            problems.push(
+              `rule ${id} replicates KMS-encrypted objects without destination.encryptionConfiguration.replicaKmsKeyId`,
+            );
+          }
+        });
+      }
       return problems;
     },
   });
