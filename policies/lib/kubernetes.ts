@@ -31,6 +31,11 @@ const POD_SPEC_PATHS: [tokens: string[], path: string[]][] = [
 
 export const WORKLOAD_TYPES: string[] = POD_SPEC_PATHS.flatMap(([tokens]) => tokens);
 
+/** The input path of a workload's pod spec (`spec.template.spec`), or "" for unknown kinds. */
+export function podSpecPathOf(type: string): string {
+  return (POD_SPEC_PATHS.find(([tokens]) => tokens.includes(type))?.[1] ?? []).join(".");
+}
+
 /** The pod spec of a workload's props; undefined when the program left it out. */
 export function podSpecOf(type: string, props: Props): Props | undefined {
   const path = POD_SPEC_PATHS.find(([tokens]) => tokens.includes(type))?.[1] ?? [];
@@ -43,23 +48,30 @@ export interface ContainerView {
   label: string;
   container: Props;
   pod: Props;
+  /** Input path of the container, e.g. `spec.template.spec.containers[0]`. */
+  path: string;
+  /** Input path of the pod spec, e.g. `spec.template.spec`. */
+  podPath: string;
 }
 
 /** Every container, init container and ephemeral container of the workload. */
 export function containersOf(type: string, props: Props): ContainerView[] {
   const pod = podSpecOf(type, props);
   if (!pod) return [];
-  const groups: [string, unknown][] = [
-    ["container", pod.containers],
-    ["init container", pod.initContainers],
-    ["ephemeral container", pod.ephemeralContainers],
+  const podPath = podSpecPathOf(type);
+  const groups: [string, string, unknown][] = [
+    ["container", "containers", pod.containers],
+    ["init container", "initContainers", pod.initContainers],
+    ["ephemeral container", "ephemeralContainers", pod.ephemeralContainers],
   ];
-  return groups.flatMap(([kind, list]) =>
+  return groups.flatMap(([kind, field, list]) =>
     Array.isArray(list)
       ? (list as Props[]).map((container, i) => ({
           label: `${kind} "${container.name ?? i}"`,
           container,
           pod,
+          path: `${podPath}.${field}[${i}]`,
+          podPath,
         }))
       : [],
   );

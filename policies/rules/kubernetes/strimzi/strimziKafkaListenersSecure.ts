@@ -1,4 +1,4 @@
-import { asList, Props, resourceRule } from "../../../lib/rule";
+import { asList, Finding, Props, resourceRule } from "../../../lib/rule";
 
 /** Strimzi's Kafka custom resource, by API version; Pulumi names a custom resource `kubernetes:<apiVersion>:<kind>`. */
 const STRIMZI_KAFKA = ["kubernetes:kafka.strimzi.io/v1beta2:Kafka", "kubernetes:kafka.strimzi.io/v1:Kafka"];
@@ -22,9 +22,22 @@ export const strimziKafkaListenersSecure = () =>
       const listeners = asList(props.spec?.kafka?.listeners as Props[] | undefined);
       return listeners.flatMap((l, i) => {
         const label = `listener "${l.name ?? i}"`;
-        const problems: string[] = [];
-        if (l.tls !== true) problems.push(`${label} has tls ${JSON.stringify(l.tls ?? false)}`);
-        if (!l.authentication?.type) problems.push(`${label} has no authentication`);
+        const path = `spec.kafka.listeners[${i}]`;
+        const problems: Finding[] = [];
+        if (l.tls !== true) {
+          problems.push({
+            message: `${label} has tls ${JSON.stringify(l.tls ?? false)}`,
+            path: `${path}.tls`,
+            value: l.tls as unknown,
+          });
+        }
+        if (!l.authentication?.type) {
+          problems.push({
+            message: `${label} has no authentication`,
+            path: `${path}.authentication.type`,
+            value: l.authentication?.type as unknown,
+          });
+        }
         return problems;
       });
     },

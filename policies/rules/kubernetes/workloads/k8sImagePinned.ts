@@ -34,15 +34,16 @@ export const k8sImagePinned = () =>
       },
     },
     check: (props, { type, config }) =>
-      containersOf(type, props).flatMap(({ label, container }) => {
-        const image = container.image;
-        if (typeof image !== "string" || image === "") return [`${label} has no image`];
+      containersOf(type, props).flatMap(({ label, container, path }) => {
+        const image: unknown = container.image;
+        const at = (message: string) => [{ message, path: `${path}.image`, value: image }];
+        if (typeof image !== "string" || image === "") return at(`${label} has no image`);
         const digest = /@sha256:[0-9a-f]{64}$/.test(image);
         if (digest) return [];
-        if (config.requireDigest) return [`${label} image "${image}" is not pinned by digest`];
+        if (config.requireDigest) return at(`${label} image "${image}" is not pinned by digest`);
         const tag = imageTag(image);
-        if (tag === undefined) return [`${label} image "${image}" has no tag (pulls latest)`];
-        if (tag === "latest") return [`${label} image "${image}" uses the latest tag`];
+        if (tag === undefined) return at(`${label} image "${image}" has no tag (pulls latest)`);
+        if (tag === "latest") return at(`${label} image "${image}" uses the latest tag`);
         return [];
       }),
   });

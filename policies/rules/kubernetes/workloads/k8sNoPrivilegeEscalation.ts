@@ -18,5 +18,9 @@ export const k8sNoPrivilegeEscalation = () =>
     check: (props, { type }) =>
       containersOf(type, props)
         .filter(({ container }) => container.securityContext?.allowPrivilegeEscalation !== false)
-        .map(({ label }) => `${label} does not set allowPrivilegeEscalation: false`),
+        .map(({ label, container, path }) => ({
+          message: `${label} does not set allowPrivilegeEscalation: false`,
+          path: `${path}.securityContext.allowPrivilegeEscalation`,
+          value: container.securityContext?.allowPrivilegeEscalation as unknown,
+        })),
   });

@@ -16,5 +16,9 @@ export const k8sNoPrivilegedContainers = () =>
     check: (props, { type }) =>
       containersOf(type, props)
         .filter(({ container }) => container.securityContext?.privileged === true)
-        .map(({ label }) => `${label} is privileged`),
+        .map(({ label, path }) => ({
+          message: `${label} is privileged`,
+          path: `${path}.securityContext.privileged`,
+          value: true,
+        })),
   });

@@ -18,5 +18,9 @@ export const k8sReadOnlyRootFilesystem = () =>
     check: (props, { type }) =>
       containersOf(type, props)
         .filter(({ container }) => container.securityContext?.readOnlyRootFilesystem !== true)
-        .map(({ label }) => `${label} does not set readOnlyRootFilesystem: true`),
+        .map(({ label, container, path }) => ({
+          message: `${label} does not set readOnlyRootFilesystem: true`,
+          path: `${path}.securityContext.readOnlyRootFilesystem`,
+          value: container.securityContext?.readOnlyRootFilesystem as unknown,
+        })),
   });

@@ -27,12 +27,21 @@ export const k8sResourceLimits = () =>
       },
     },
     check: (props, { type, config }) =>
-      containersOf(type, props).flatMap(({ label, container }) => {
+      containersOf(type, props).flatMap(({ label, container, path }) => {
         const limits = container.resources?.limits ?? {};
         const missing = [
           config.requireCpuLimit && !limits.cpu ? "cpu" : "",
           !limits.memory ? "memory" : "",
         ].filter(Boolean);
-        return missing.length > 0 ? [`${label} has no ${missing.join(" or ")} limit`] : [];
+        if (missing.length === 0) return [];
+        // The path of the first missing limit; both are named in the message.
+        const field = missing[0];
+        return [
+          {
+            message: `${label} has no ${missing.join(" or ")} limit`,
+            path: `${path}.resources.limits.${field}`,
+            value: limits[field] as unknown,
+          },
+        ];
       }),
   });

@@ -17,13 +17,24 @@ export const k8sRunAsNonRoot = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props, { type }) =>
-      containersOf(type, props).flatMap(({ label, container, pod }) => {
-        const nonRoot = container.securityContext?.runAsNonRoot ?? pod.securityContext?.runAsNonRoot;
-        const user = container.securityContext?.runAsUser ?? pod.securityContext?.runAsUser;
-        if (user === 0) return [`${label} runs as user 0 (root)`];
-        if (nonRoot === false) return [`${label} sets runAsNonRoot: false`];
-        if (nonRoot !== true && (user === undefined || user === null)) {
-          return [`${label} sets neither runAsNonRoot: true nor a non-zero runAsUser`];
+      containersOf(type, props).flatMap(({ label, container, pod, path, podPath }) => {
+        // A container's own setting wins over its pod's; the path names where the value came from.
+        const pick = (field: string) =>
+          container.securityContext?.[field] !== undefined && container.securityContext?.[field] !== null
+            ? { value: container.securityContext[field] as unknown, path: `${path}.securityContext.${field}` }
+            : { value: pod.securityContext?.[field] as unknown, path: `${podPath}.securityContext.${field}` };
+        const nonRoot = pick("runAsNonRoot");
+        const user = pick("runAsUser");
+        if (user.value === 0) return [{ message: `${label} runs as user 0 (root)`, ...user }];
+        if (nonRoot.value === false) return [{ message: `${label} sets runAsNonRoot: false`, ...nonRoot }];
+        if (nonRoot.value !== true && (user.value === undefined || user.value === null)) {
+          return [
+            {
+              message: `${label} sets neither runAsNonRoot: true nor a non-zero runAsUser`,
+              path: `${path}.securityContext.runAsNonRoot`,
+              value: undefined,
+            },
+          ];
         }
         return [];
       }),
