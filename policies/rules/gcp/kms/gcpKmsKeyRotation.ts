@@ -36,12 +36,16 @@ export const gcpKmsKeyRotation = () =>
       const purpose = props.purpose ?? "ENCRYPT_DECRYPT";
       if (purpose !== "ENCRYPT_DECRYPT")
         args.notApplicable(`Cloud KMS does not rotate ${purpose} keys automatically`);
-      if (!props.rotationPeriod) return "rotationPeriod is not set: the key is never rotated";
-      const seconds = durationSeconds(String(props.rotationPeriod));
+      const value: unknown = props.rotationPeriod;
+      const at = (message: string) => ({ message, path: "rotationPeriod", value });
+      if (!value) return at("rotationPeriod is not set: the key is never rotated");
+      const seconds = durationSeconds(String(value));
       if (seconds === undefined)
-        return `rotationPeriod "${props.rotationPeriod}" is not a duration like "7776000s"`;
+        return at(`rotationPeriod "${String(value)}" is not a duration like "7776000s"`);
       if (seconds > config.maximumRotationPeriodDays * 86400) {
-        return `rotationPeriod is ${seconds / 86400} days; at most ${config.maximumRotationPeriodDays} allowed`;
+        return at(
+          `rotationPeriod is ${seconds / 86400} days; at most ${config.maximumRotationPeriodDays} allowed`,
+        );
       }
       return undefined;
     },

@@ -15,5 +15,12 @@ export const managedKafkaCmek = () =>
       "Set gcpConfig.kmsKey to a Cloud KMS key in the cluster's region and grant the Managed Kafka service agent access.",
     enforcementLevel: "mandatory",
     severity: "high",
-    check: (props) => (props.gcpConfig?.kmsKey ? undefined : "gcpConfig.kmsKey is not set"),
+    check: (props) =>
+      props.gcpConfig?.kmsKey
+        ? undefined
+        : {
+            message: "gcpConfig.kmsKey is not set",
+            path: "gcpConfig.kmsKey",
+            value: props.gcpConfig?.kmsKey as unknown,
+          },
   });

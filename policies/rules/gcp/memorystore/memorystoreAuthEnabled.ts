@@ -16,9 +16,15 @@ export const memorystoreAuthEnabled = () =>
     enforcementLevel: "mandatory",
     severity: "critical",
     check: (props, { type }) => {
-      if (type === MEMORYSTORE.redis)
-        return props.authEnabled === true ? undefined : "authEnabled is not true";
-      const mode = props.authorizationMode ?? "AUTH_DISABLED";
-      return mode === "AUTH_DISABLED" ? `authorizationMode is "${mode}"` : undefined;
+      if (type === MEMORYSTORE.redis) {
+        return props.authEnabled === true
+          ? undefined
+          : { message: "authEnabled is not true", path: "authEnabled", value: props.authEnabled as unknown };
+      }
+      const observed: unknown = props.authorizationMode;
+      const mode = String(observed ?? "AUTH_DISABLED");
+      return mode === "AUTH_DISABLED"
+        ? { message: `authorizationMode is "${mode}"`, path: "authorizationMode", value: observed }
+        : undefined;
     },
   });

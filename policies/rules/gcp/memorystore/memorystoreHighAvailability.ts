@@ -17,10 +17,16 @@ export const memorystoreHighAvailability = () =>
     severity: "medium",
     check: (props, { type }) => {
       if (type === MEMORYSTORE.redis) {
-        const tier = props.tier ?? "BASIC";
-        return tier === "STANDARD_HA" ? undefined : `tier is "${tier}", not "STANDARD_HA"`;
+        const observed: unknown = props.tier;
+        const tier = String(observed ?? "BASIC");
+        return tier === "STANDARD_HA"
+          ? undefined
+          : { message: `tier is "${tier}", not "STANDARD_HA"`, path: "tier", value: observed };
       }
-      const replicas = props.replicaCount ?? 0;
-      return replicas >= 1 ? undefined : `replicaCount is ${replicas}`;
+      const observed: unknown = props.replicaCount;
+      const replicas = Number(observed ?? 0);
+      return replicas >= 1
+        ? undefined
+        : { message: `replicaCount is ${String(observed ?? 0)}`, path: "replicaCount", value: observed };
     },
   });

@@ -17,8 +17,11 @@ export const memorystorePersistence = () =>
     enforcementLevel: "mandatory",
     severity: "medium",
     check: (props, { type }) => {
-      const config = props.persistenceConfig;
-      const mode = (type === MEMORYSTORE.redis ? config?.persistenceMode : config?.mode) ?? "DISABLED";
-      return mode === "RDB" || mode === "AOF" ? undefined : `persistence mode is "${mode}"`;
+      const field = type === MEMORYSTORE.redis ? "persistenceMode" : "mode";
+      const observed: unknown = props.persistenceConfig?.[field];
+      const mode = String(observed ?? "DISABLED");
+      return mode === "RDB" || mode === "AOF"
+        ? undefined
+        : { message: `persistence mode is "${mode}"`, path: `persistenceConfig.${field}`, value: observed };
     },
   });

@@ -16,7 +16,10 @@ export const memorystoreTransitEncryption = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props) => {
-      const mode = props.transitEncryptionMode ?? "DISABLED";
-      return mode === "SERVER_AUTHENTICATION" ? undefined : `transitEncryptionMode is "${mode}"`;
+      const observed: unknown = props.transitEncryptionMode;
+      const mode = String(observed ?? "DISABLED");
+      return mode === "SERVER_AUTHENTICATION"
+        ? undefined
+        : { message: `transitEncryptionMode is "${mode}"`, path: "transitEncryptionMode", value: observed };
     },
   });

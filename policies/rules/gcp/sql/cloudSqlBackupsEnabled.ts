@@ -17,8 +17,13 @@ export const cloudSqlBackupsEnabled = () =>
     severity: "high",
     check: (props, { args }) => {
       if (isSqlReplica(props)) args.notApplicable("a read replica; its primary is judged");
-      return props.settings?.backupConfiguration?.enabled === true
+      const observed: unknown = props.settings?.backupConfiguration?.enabled;
+      return observed === true
         ? undefined
-        : "settings.backupConfiguration.enabled is not true";
+        : {
+            message: "settings.backupConfiguration.enabled is not true",
+            path: "settings.backupConfiguration.enabled",
+            value: observed,
+          };
     },
   });

@@ -14,8 +14,13 @@ export const cloudSqlNoPublicIp = () =>
       "Set settings.ipConfiguration.ipv4Enabled: false and privateNetwork to your VPC (private services access or PSC).",
     enforcementLevel: "mandatory",
     severity: "critical",
-    check: (props) =>
-      props.settings?.ipConfiguration?.ipv4Enabled === false
-        ? undefined
-        : `settings.ipConfiguration.ipv4Enabled is ${props.settings?.ipConfiguration?.ipv4Enabled === true ? "true" : "unset (default true)"}`,
+    check: (props) => {
+      const observed: unknown = props.settings?.ipConfiguration?.ipv4Enabled;
+      if (observed === false) return undefined;
+      return {
+        message: `settings.ipConfiguration.ipv4Enabled is ${observed === true ? "true" : "unset (default true)"}`,
+        path: "settings.ipConfiguration.ipv4Enabled",
+        value: observed,
+      };
+    },
   });

@@ -21,6 +21,9 @@ export const cloudSqlPointInTimeRecovery = () =>
       const backup = props.settings?.backupConfiguration;
       const mysql = String(props.databaseVersion ?? "").startsWith("MYSQL");
       const field = mysql ? "binaryLogEnabled" : "pointInTimeRecoveryEnabled";
-      return backup?.[field] === true ? undefined : `settings.backupConfiguration.${field} is not true`;
+      const path = `settings.backupConfiguration.${field}`;
+      return backup?.[field] === true
+        ? undefined
+        : { message: `${path} is not true`, path, value: backup?.[field] as unknown };
     },
   });

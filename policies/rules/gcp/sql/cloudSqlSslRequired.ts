@@ -20,7 +20,14 @@ export const cloudSqlSslRequired = () =>
     check: (props) => {
       const ip = props.settings?.ipConfiguration;
       if (ip?.requireSsl === true && ip?.sslMode === undefined) return undefined;
-      const mode = ip?.sslMode ?? "ALLOW_UNENCRYPTED_AND_ENCRYPTED";
-      return ENFORCED.includes(mode) ? undefined : `settings.ipConfiguration.sslMode is "${mode}"`;
+      const observed: unknown = ip?.sslMode;
+      const mode = String(observed ?? "ALLOW_UNENCRYPTED_AND_ENCRYPTED");
+      return ENFORCED.includes(mode)
+        ? undefined
+        : {
+            message: `settings.ipConfiguration.sslMode is "${mode}"`,
+            path: "settings.ipConfiguration.sslMode",
+            value: observed,
+          };
     },
   });

@@ -17,5 +17,11 @@ export const gcsBucketCmek = () =>
     enforcementLevel: "advisory",
     severity: "medium",
     check: (props) =>
-      props.encryption?.defaultKmsKeyName ? undefined : "encryption.defaultKmsKeyName is not set",
+      props.encryption?.defaultKmsKeyName
+        ? undefined
+        : {
+            message: "encryption.defaultKmsKeyName is not set",
+            path: "encryption.defaultKmsKeyName",
+            value: props.encryption?.defaultKmsKeyName as unknown,
+          },
   });

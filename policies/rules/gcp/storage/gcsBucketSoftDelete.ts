@@ -30,10 +30,16 @@ export const gcsBucketSoftDelete = () =>
       const minimum = config.minimumRetentionDays * DAY;
       const retention = Number(props.retentionPolicy?.retentionPeriod ?? 0);
       if (retention >= minimum) return undefined;
-      const soft = Number(props.softDeletePolicy?.retentionDurationSeconds ?? 7 * DAY);
+      const observed: unknown = props.softDeletePolicy?.retentionDurationSeconds;
+      const soft = Number(observed ?? 7 * DAY);
       if (soft >= minimum) return undefined;
+      const path = "softDeletePolicy.retentionDurationSeconds";
       return soft === 0
-        ? "soft delete is off (retentionDurationSeconds 0)"
-        : `soft delete keeps deleted objects ${soft / DAY} day(s); at least ${config.minimumRetentionDays} required`;
+        ? { message: "soft delete is off (retentionDurationSeconds 0)", path, value: observed }
+        : {
+            message: `soft delete keeps deleted objects ${soft / DAY} day(s); at least ${config.minimumRetentionDays} required`,
+            path,
+            value: observed,
+          };
     },
   });

@@ -14,5 +14,12 @@ export const gcsBucketVersioning = () =>
       "Set versioning: { enabled: true } and a lifecycle rule that expires old noncurrent versions.",
     enforcementLevel: "mandatory",
     severity: "high",
-    check: (props) => (props.versioning?.enabled === true ? undefined : "versioning.enabled is not true"),
+    check: (props) =>
+      props.versioning?.enabled === true
+        ? undefined
+        : {
+            message: "versioning.enabled is not true",
+            path: "versioning.enabled",
+            value: props.versioning?.enabled as unknown,
+          },
   });

@@ -15,7 +15,14 @@ export const gcsPublicAccessPrevention = () =>
     enforcementLevel: "mandatory",
     severity: "critical",
     check: (props) => {
-      const value = props.publicAccessPrevention ?? "inherited";
-      return value === "enforced" ? undefined : `publicAccessPrevention is "${value}", not "enforced"`;
+      const observed: unknown = props.publicAccessPrevention;
+      const value = String(observed ?? "inherited");
+      return value === "enforced"
+        ? undefined
+        : {
+            message: `publicAccessPrevention is "${value}", not "enforced"`,
+            path: "publicAccessPrevention",
+            value: observed,
+          };
     },
   });

@@ -14,5 +14,11 @@ export const gcsUniformBucketLevelAccess = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props) =>
-      props.uniformBucketLevelAccess === true ? undefined : "uniformBucketLevelAccess is not true",
+      props.uniformBucketLevelAccess === true
+        ? undefined
+        : {
+            message: "uniformBucketLevelAccess is not true",
+            path: "uniformBucketLevelAccess",
+            value: props.uniformBucketLevelAccess as unknown,
+          },
   });
