@@ -7,8 +7,15 @@ export const MEMORYSTORE = {
 
 export const CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance";
 
-/** A read replica's backups and PITR are its primary's. */
+/** Cloud SQL instance types that replicate a primary (`SqlInstanceType`): read replicas and Enterprise Plus read pools. */
+const SQL_REPLICA_TYPES = ["READ_REPLICA_INSTANCE", "READ_POOL_INSTANCE"];
+
+/**
+ * A read replica's backups and PITR are its primary's. Its `instanceType` is read first: the
+ * primary's name is often an output of the same program, unknown during a preview.
+ */
 export function isSqlReplica(props: Props): boolean {
+  if (SQL_REPLICA_TYPES.includes(String(props.instanceType ?? ""))) return true;
   return typeof props.masterInstanceName === "string" && props.masterInstanceName !== "";
 }
 

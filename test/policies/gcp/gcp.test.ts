@@ -195,6 +195,15 @@ describeRule(managedKafkaCmek, {
 });
 
 const replica = { name: "defers a read replica to its primary", props: { masterInstanceName: "primary" } };
+/** A replica of a primary created in the same program: its name is unknown during a preview, its type is not. */
+const replicaOfNewPrimary = {
+  name: "defers a read replica whose primary's name is unknown until deploy, by its instance type",
+  props: { instanceType: "READ_REPLICA_INSTANCE", masterInstanceName: unknown.string },
+};
+const readPool = {
+  name: "defers a read pool to its primary",
+  props: { instanceType: "READ_POOL_INSTANCE", masterInstanceName: unknown.string },
+};
 describeRule(cloudSqlBackupsEnabled, {
   type: SQL,
   compliant: [
@@ -204,7 +213,7 @@ describeRule(cloudSqlBackupsEnabled, {
     { name: "fails with the default (no backups)", props: { settings: { tier: "db-custom-2-7680" } } },
     { name: "fails with backups off", props: { settings: { backupConfiguration: { enabled: false } } } },
   ],
-  notApplicable: [replica],
+  notApplicable: [replica, replicaOfNewPrimary, readPool],
   unknown: [
     {
       name: "skips when the flag is unknown",
@@ -246,7 +255,7 @@ describeRule(cloudSqlPointInTimeRecovery, {
       message: "binaryLogEnabled",
     },
   ],
-  notApplicable: [replica],
+  notApplicable: [replica, replicaOfNewPrimary, readPool],
   unknown: [
     {
       name: "skips when the version is unknown",
