@@ -14,9 +14,13 @@ export const eventHubsKafkaTier = () =>
     enforcementLevel: "mandatory",
     severity: "medium",
     check: (props) => {
-      const sku = props.sku?.name;
-      return ["Standard", "Premium"].includes(sku)
+      const sku: unknown = props.sku?.name;
+      return ["Standard", "Premium"].includes(String(sku))
         ? undefined
-        : `sku.name is ${JSON.stringify(sku)}; Kafka needs Standard or Premium`;
+        : {
+            message: `sku.name is ${JSON.stringify(sku)}; Kafka needs Standard or Premium`,
+            path: "sku.name",
+            value: sku,
+          };
     },
   });

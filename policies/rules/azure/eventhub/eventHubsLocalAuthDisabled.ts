@@ -15,5 +15,12 @@ export const eventHubsLocalAuthDisabled = () =>
       "Set disableLocalAuth: true and authorize producers and consumers with Microsoft Entra ID (managed identities).",
     enforcementLevel: "mandatory",
     severity: "medium",
-    check: (props) => (props.disableLocalAuth === true ? undefined : "disableLocalAuth is not true"),
+    check: (props) =>
+      props.disableLocalAuth === true
+        ? undefined
+        : {
+            message: "disableLocalAuth is not true",
+            path: "disableLocalAuth",
+            value: props.disableLocalAuth as unknown,
+          },
   });

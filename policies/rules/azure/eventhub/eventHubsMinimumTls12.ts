@@ -15,12 +15,14 @@ export const eventHubsMinimumTls12 = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props, { type }) => {
-      if (props.minimumTlsVersion === undefined) {
+      const value: unknown = props.minimumTlsVersion;
+      const at = (message: string) => ({ message, path: "minimumTlsVersion", value });
+      if (value === undefined) {
         return olderApiThan(type, "20220101")
-          ? "minimumTlsVersion is unset and this API version defaults to 1.0"
+          ? at("minimumTlsVersion is unset and this API version defaults to 1.0")
           : undefined;
       }
-      const v = tlsVersion(props.minimumTlsVersion);
-      return v !== undefined && v >= 1.2 ? undefined : `minimumTlsVersion is "${props.minimumTlsVersion}"`;
+      const v = tlsVersion(value);
+      return v !== undefined && v >= 1.2 ? undefined : at(`minimumTlsVersion is "${String(value)}"`);
     },
   });

@@ -15,8 +15,11 @@ export const azureRedisMinimumTls12 = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props) => {
-      if (props.minimumTlsVersion === undefined) return undefined;
-      const v = tlsVersion(props.minimumTlsVersion);
-      return v !== undefined && v >= 1.2 ? undefined : `minimumTlsVersion is "${props.minimumTlsVersion}"`;
+      const value: unknown = props.minimumTlsVersion;
+      if (value === undefined) return undefined;
+      const v = tlsVersion(value);
+      return v !== undefined && v >= 1.2
+        ? undefined
+        : { message: `minimumTlsVersion is "${String(value)}"`, path: "minimumTlsVersion", value };
     },
   });

@@ -15,12 +15,13 @@ export const azureRedisNoPublicNetwork = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props, { type }) => {
-      const value = props.publicNetworkAccess;
+      const value: unknown = props.publicNetworkAccess;
+      const at = (message: string) => ({ message, path: "publicNetworkAccess", value });
       if (matchesAny(AZURE.redis, type)) {
         return value === "Disabled"
           ? undefined
-          : `publicNetworkAccess is ${JSON.stringify(value ?? "Enabled")}`;
+          : at(`publicNetworkAccess is ${JSON.stringify(value ?? "Enabled")}`);
       }
-      return value === "Enabled" ? 'publicNetworkAccess is "Enabled"' : undefined;
+      return value === "Enabled" ? at('publicNetworkAccess is "Enabled"') : undefined;
     },
   });

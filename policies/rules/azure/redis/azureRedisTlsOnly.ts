@@ -17,9 +17,14 @@ export const azureRedisTlsOnly = () =>
     severity: "high",
     check: (props, { type }) => {
       if (matchesAny(AZURE.redis, type)) {
-        return props.enableNonSslPort === true ? "enableNonSslPort is true" : undefined;
+        return props.enableNonSslPort === true
+          ? { message: "enableNonSslPort is true", path: "enableNonSslPort", value: true }
+          : undefined;
       }
-      const protocol = props.clientProtocol ?? "Encrypted";
-      return protocol === "Encrypted" ? undefined : `clientProtocol is "${protocol}"`;
+      const observed: unknown = props.clientProtocol;
+      const protocol = String(observed ?? "Encrypted");
+      return protocol === "Encrypted"
+        ? undefined
+        : { message: `clientProtocol is "${protocol}"`, path: "clientProtocol", value: observed };
     },
   });

@@ -18,9 +18,20 @@ export const blobPointInTimeRestore = () =>
     enforcementLevel: "advisory",
     severity: "medium",
     check: (props) => {
-      const problems: string[] = [];
-      if (props.restorePolicy?.enabled !== true) problems.push("restorePolicy is not enabled");
-      else if (props.changeFeed?.enabled !== true) problems.push("restorePolicy needs changeFeed.enabled");
-      return problems;
+      if (props.restorePolicy?.enabled !== true) {
+        return {
+          message: "restorePolicy is not enabled",
+          path: "restorePolicy.enabled",
+          value: props.restorePolicy?.enabled as unknown,
+        };
+      }
+      if (props.changeFeed?.enabled !== true) {
+        return {
+          message: "restorePolicy needs changeFeed.enabled",
+          path: "changeFeed.enabled",
+          value: props.changeFeed?.enabled as unknown,
+        };
+      }
+      return undefined;
     },
   });

@@ -1,5 +1,5 @@
 import { AZURE } from "../../../lib/azure";
-import { minimumDaysSetting, resourceRule } from "../../../lib/rule";
+import { Finding, minimumDaysSetting, resourceRule } from "../../../lib/rule";
 
 interface Config {
   minimumRetentionDays: number;
@@ -25,12 +25,21 @@ export const blobSoftDeleteEnabled = () =>
       default: 7,
     }),
     check: (props, { config }) => {
-      const problems: string[] = [];
+      const problems: Finding[] = [];
       for (const field of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
         const policy = props[field];
-        if (policy?.enabled !== true) problems.push(`${field} is not enabled`);
-        else if (typeof policy.days !== "number" || policy.days < config.minimumRetentionDays) {
-          problems.push(`${field}.days is ${policy.days}; at least ${config.minimumRetentionDays} required`);
+        if (policy?.enabled !== true) {
+          problems.push({
+            message: `${field} is not enabled`,
+            path: `${field}.enabled`,
+            value: policy?.enabled as unknown,
+          });
+        } else if (typeof policy.days !== "number" || policy.days < config.minimumRetentionDays) {
+          problems.push({
+            message: `${field}.days is ${policy.days}; at least ${config.minimumRetentionDays} required`,
+            path: `${field}.days`,
+            value: policy.days as unknown,
+          });
         }
       }
       return problems;

@@ -13,5 +13,12 @@ export const blobVersioningEnabled = () =>
     remediation: "Set isVersioningEnabled: true on the account's BlobServiceProperties.",
     enforcementLevel: "mandatory",
     severity: "high",
-    check: (props) => (props.isVersioningEnabled === true ? undefined : "isVersioningEnabled is not true"),
+    check: (props) =>
+      props.isVersioningEnabled === true
+        ? undefined
+        : {
+            message: "isVersioningEnabled is not true",
+            path: "isVersioningEnabled",
+            value: props.isVersioningEnabled as unknown,
+          },
   });

@@ -1,21 +1,5 @@
-import { PolicyResource } from "@pulumi/policy";
-import { AZURE } from "../../../lib/azure";
-import { known, matchesType, stackRule, StackFinding, UNKNOWN } from "../../../lib/rule";
-
-/**
- * A blob service's account: through propertyDependencies.accountName, else a literal name match;
- * UNKNOWN when the name is unknown during a preview and no dependency says which account it is.
- */
-function accountsOf(service: PolicyResource, accounts: PolicyResource[]): PolicyResource[] | typeof UNKNOWN {
-  const deps = (service.propertyDependencies.accountName ?? []).filter((r) =>
-    matchesType(AZURE.storageAccount, r.type),
-  );
-  if (deps.length > 0) return deps;
-  const name = known(() => service.props.accountName as unknown, UNKNOWN);
-  if (name === UNKNOWN) return UNKNOWN;
-  if (typeof name !== "string") return [];
-  return accounts.filter((a) => known(() => a.props.accountName as unknown, undefined) === name);
-}
+import { AZURE, storageAccountsByName, storageAccountsOf } from "../../../lib/azure";
+import { matchesType, stackRule, StackFinding, UNKNOWN } from "../../../lib/rule";
 
 /** Every storage account has BlobServiceProperties, where versioning and soft delete are set. */
 export const storageAccountBlobServiceAttached = () =>
@@ -36,9 +20,10 @@ export const storageAccountBlobServiceAttached = () =>
     severity: "high",
     check: (resources) => {
       const accounts = resources.filter((r) => matchesType(AZURE.storageAccount, r.type));
+      const byName = storageAccountsByName(resources);
       const links = resources
         .filter((r) => matchesType(AZURE.blobService, r.type))
-        .map((s) => accountsOf(s, accounts));
+        .map((s) => storageAccountsOf(s, byName));
       // A blob service whose account cannot be known yet may be any account's: report nothing.
       if (links.includes(UNKNOWN)) return [];
       const covered = new Set(links.flatMap((l) => (l === UNKNOWN ? [] : l.map((a) => a.urn))));

@@ -19,7 +19,9 @@ export const storageGeoRedundant = () =>
     enforcementLevel: "advisory",
     severity: "medium",
     check: (props) => {
-      const sku = props.sku?.name;
-      return GEO.includes(sku) ? undefined : `sku.name is ${JSON.stringify(sku)}, not geo-redundant`;
+      const sku: unknown = props.sku?.name;
+      return GEO.includes(String(sku))
+        ? undefined
+        : { message: `sku.name is ${JSON.stringify(sku)}, not geo-redundant`, path: "sku.name", value: sku };
     },
   });

@@ -14,5 +14,7 @@ export const storageHttpsOnly = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props) =>
-      props.enableHttpsTrafficOnly === false ? "enableHttpsTrafficOnly is false" : undefined,
+      props.enableHttpsTrafficOnly === false
+        ? { message: "enableHttpsTrafficOnly is false", path: "enableHttpsTrafficOnly", value: false }
+        : undefined,
   });

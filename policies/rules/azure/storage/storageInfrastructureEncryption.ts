@@ -17,5 +17,9 @@ export const storageInfrastructureEncryption = () =>
     check: (props) =>
       props.encryption?.requireInfrastructureEncryption === true
         ? undefined
-        : "encryption.requireInfrastructureEncryption is not true",
+        : {
+            message: "encryption.requireInfrastructureEncryption is not true",
+            path: "encryption.requireInfrastructureEncryption",
+            value: props.encryption?.requireInfrastructureEncryption as unknown,
+          },
   });

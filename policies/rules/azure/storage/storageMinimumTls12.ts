@@ -14,9 +14,10 @@ export const storageMinimumTls12 = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props) => {
-      if (props.minimumTlsVersion === undefined)
-        return "minimumTlsVersion is unset (the API default is TLS1_0)";
-      const v = tlsVersion(props.minimumTlsVersion);
-      return v !== undefined && v >= 1.2 ? undefined : `minimumTlsVersion is "${props.minimumTlsVersion}"`;
+      const value: unknown = props.minimumTlsVersion;
+      const at = (message: string) => ({ message, path: "minimumTlsVersion", value });
+      if (value === undefined) return at("minimumTlsVersion is unset (the API default is TLS1_0)");
+      const v = tlsVersion(value);
+      return v !== undefined && v >= 1.2 ? undefined : at(`minimumTlsVersion is "${String(value)}"`);
     },
   });

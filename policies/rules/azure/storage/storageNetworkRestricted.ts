@@ -20,6 +20,11 @@ export const storageNetworkRestricted = () =>
     check: (props) => {
       if (props.publicNetworkAccess === "Disabled") return undefined;
       if (props.networkRuleSet?.defaultAction === "Deny") return undefined;
-      return `publicNetworkAccess is ${JSON.stringify(props.publicNetworkAccess ?? "Enabled")} and networkRuleSet.defaultAction is ${JSON.stringify(props.networkRuleSet?.defaultAction ?? "Allow")}`;
+      // Either setting fixes it; the path names the default action, the one that keeps public endpoints usable.
+      return {
+        message: `publicNetworkAccess is ${JSON.stringify(props.publicNetworkAccess ?? "Enabled")} and networkRuleSet.defaultAction is ${JSON.stringify(props.networkRuleSet?.defaultAction ?? "Allow")}`,
+        path: "networkRuleSet.defaultAction",
+        value: props.networkRuleSet?.defaultAction as unknown,
+      };
     },
   });

@@ -1,4 +1,4 @@
-import { AZURE, olderApiThan } from "../../../lib/azure";
+import { allowsBlobPublicAccess, AZURE } from "../../../lib/azure";
 import { resourceRule } from "../../../lib/rule";
 
 export const storageNoPublicBlobAccess = () =>
@@ -16,10 +16,15 @@ export const storageNoPublicBlobAccess = () =>
     enforcementLevel: "mandatory",
     severity: "critical",
     check: (props, { type }) => {
-      if (props.allowBlobPublicAccess === true) return "allowBlobPublicAccess is true";
-      if (props.allowBlobPublicAccess === undefined && olderApiThan(type, "20230101")) {
-        return "allowBlobPublicAccess is unset and this API version defaults it to true";
-      }
-      return undefined;
+      const value: unknown = props.allowBlobPublicAccess;
+      if (!allowsBlobPublicAccess(type, props)) return undefined;
+      return {
+        message:
+          value === true
+            ? "allowBlobPublicAccess is true"
+            : "allowBlobPublicAccess is unset and this API version defaults it to true",
+        path: "allowBlobPublicAccess",
+        value,
+      };
     },
   });

@@ -19,5 +19,9 @@ export const storageSharedKeyDisabled = () =>
     check: (props) =>
       props.allowSharedKeyAccess === false
         ? undefined
-        : "allowSharedKeyAccess is not false (shared keys are accepted)",
+        : {
+            message: "allowSharedKeyAccess is not false (shared keys are accepted)",
+            path: "allowSharedKeyAccess",
+            value: props.allowSharedKeyAccess as unknown,
+          },
   });
