@@ -113,6 +113,23 @@ export function accessLogTargets(resources: readonly PolicyResource[]): Set<stri
   return targets;
 }
 
+/**
+ * Literal names of buckets that receive server access logs: a `BucketLogging`'s `targetBucket` or a
+ * bucket's inline logging target given as a string. They judge split resources whose bucket is not
+ * in the program.
+ */
+export function accessLogTargetNames(resources: readonly PolicyResource[]): Set<string> {
+  const names = new Set<string>();
+  const add = (v: unknown) => typeof v === "string" && names.add(v);
+  for (const r of resources.filter(isOf(S3.logging)))
+    add(known(() => r.props.targetBucket as unknown, undefined));
+  for (const b of resources.filter(isOf(S3.bucket))) {
+    for (const l of known(() => inline(b.props, "logging"), []))
+      add(known(() => l.value.targetBucket as unknown, undefined));
+  }
+  return names;
+}
+
 /** URNs of buckets that are the destination of a replication rule. */
 export function replicationDestinations(resources: readonly PolicyResource[]): Set<string> {
   const dest = new Set<string>();

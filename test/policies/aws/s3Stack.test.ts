@@ -101,10 +101,43 @@ describe("s3BucketEncryptedWithCmk", () => {
       "data: bucket data has no default-encryption configuration, so S3 uses SSE-S3 with an AWS-owned key",
     ]);
   });
-  it("fails SSE-S3 (AES256) on a data bucket", async () => {
+  it("fails SSE-S3 (AES256) on a data bucket, once, on the encryption resource that sets it", async () => {
     expect(await messages(s3BucketEncryptedWithCmk, [data, sse(data, { sseAlgorithm: "AES256" })])).toEqual([
-      'data: bucket data is encrypted with sseAlgorithm "AES256", not a customer-managed KMS key',
+      'data-sse: bucket data is encrypted with sseAlgorithm "AES256", not a customer-managed KMS key',
     ]);
+  });
+  const orphan = (bucketName: string, byDefault: Record<string, unknown>) => ({
+    type: "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    name: "orphan-sse",
+    urn: urn(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "orphan-sse",
+    ),
+    props: { bucket: bucketName, rules: [{ applyServerSideEncryptionByDefault: byDefault }] },
+  });
+  it("judges an encryption configuration whose bucket is not in the program (a literal name)", async () => {
+    expect(
+      await messages(s3BucketEncryptedWithCmk, [orphan("existing-bucket", { sseAlgorithm: "AES256" })]),
+    ).toEqual([
+      'orphan-sse: bucket existing-bucket is encrypted with sseAlgorithm "AES256", not a customer-managed KMS key',
+    ]);
+  });
+  it("passes an orphan encryption configuration with a customer-managed key", async () => {
+    expect(
+      await messages(s3BucketEncryptedWithCmk, [
+        orphan("existing-bucket", { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }),
+      ]),
+    ).toEqual([]);
+  });
+  it("accepts SSE-S3 on an orphan configuration of a bucket that is a literal access-log target", async () => {
+    const logs = {
+      type: "aws:s3/bucketLogging:BucketLogging",
+      name: "logging",
+      props: { bucket: "data-bucket", targetBucket: "existing-logs" },
+    };
+    expect(
+      await messages(s3BucketEncryptedWithCmk, [orphan("existing-logs", { sseAlgorithm: "AES256" }), logs]),
+    ).toEqual([]);
   });
   it("fails SSE-KMS without a key id (the AWS-managed aws/s3 key)", async () => {
     expect(
