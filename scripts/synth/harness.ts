@@ -1,8 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as settings from "@pulumi/pulumi/runtime/settings";
-import { deserializeProperties, specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import type * as pulumi from "@pulumi/pulumi";
 import { newMockState, seawallMocks, MockState } from "./mocks";
+import { loadSdk, PulumiSdk } from "./sdk";
 
 /**
  * Offline synthesis: runs a Pulumi program (a component, or the whole stack program) under the
@@ -60,14 +58,19 @@ export interface SynthOptions {
   preview?: boolean;
   /** Print the program's warnings as well as returning them. @default true */
   echoWarnings?: boolean;
+  /** Config keys (`namespace:key`) whose values are secrets, as `pulumi config set --secret` marks them. */
+  secretKeys?: string[];
+  /** The copy of `@pulumi/pulumi` the program uses. @default Seawall's own ({@link loadSdk}) */
+  sdk?: PulumiSdk;
 }
 
-function markSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(markSecrets);
+function markSecrets(value: unknown, sdk: PulumiSdk): unknown {
+  if (Array.isArray(value)) return value.map((v) => markSecrets(v, sdk));
   if (value && typeof value === "object" && value.constructor === Object) {
     const obj = value as Record<string, unknown>;
-    if (obj[specialSigKey] === specialSecretSig) return new Secret(markSecrets(obj.value));
-    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, markSecrets(v)]));
+    if (obj[sdk.rpc.specialSigKey] === sdk.rpc.specialSecretSig)
+      return new Secret(markSecrets(obj.value, sdk));
+    return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, markSecrets(v, sdk)]));
   }
   return value;
 }
@@ -78,67 +81,62 @@ function stripProviderId(ref: string): string | undefined {
   return at > 0 ? ref.slice(0, at) : ref;
 }
 
-/** The runtime internals the harness needs; they are marked @internal, so not in the typings. */
-interface RuntimeStore {
-  supportsSecrets: boolean;
-  supportsResourceReferences: boolean;
-  supportsOutputValues: boolean;
-  supportsDeletedWith: boolean;
-  supportsAliasSpecs: boolean;
-  supportsTransforms: boolean;
-  logErrorCount: number;
-}
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const state = require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore };
-const waitForRPCs = (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs;
-
 /** The URN the MockMonitor gives a resource (its own `newUrn` is private). */
-function mockUrn(parent: string, type: string, name: string): string {
+function mockUrn(sdk: PulumiSdk, parent: string, type: string, name: string): string {
   const qualified = parent ? `${parent.split("::")[2].split("$").pop()}$${type}` : type;
-  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+  return `urn:pulumi:${sdk.pulumi.getStack()}::${sdk.pulumi.getProject()}::${qualified}::${name}`;
+}
+
+interface RecordingMonitor {
+  readonly recorded: RecordedResource[];
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the monitor's requests are untyped protobufs */
-class RecordingMonitor extends MockMonitor {
-  readonly recorded: RecordedResource[] = [];
+/**
+ * A `MockMonitor` of the program's own SDK copy that also records what the mocks' `newResource`
+ * callback cannot see. The class is built per copy, since it must extend that copy's monitor.
+ */
+function newRecordingMonitor(
+  sdk: PulumiSdk,
+  mocks: pulumi.runtime.Mocks,
+  state: MockState,
+): RecordingMonitor {
+  class Recording extends sdk.MockMonitor {
+    readonly recorded: RecordedResource[] = [];
 
-  constructor(
-    mocks: pulumi.runtime.Mocks,
-    private readonly state: MockState,
-  ) {
-    super(mocks);
-  }
-
-  async registerResource(req: any, callback: (err: any, innerResponse: any) => void): Promise<void> {
-    const urn = mockUrn(req.getParent(), req.getType(), req.getName());
-    const propertyDependencies: Record<string, string[]> = {};
-    req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-      propertyDependencies[key] = deps.getUrnsList();
-    });
-    const inputs = deserializeProperties(req.getObject()) as Record<string, unknown>;
-    if (req.getType() === "pulumi:providers:aws" && typeof inputs.region === "string") {
-      this.state.providerRegions.set(urn, inputs.region);
+    async registerResource(req: any, callback: (err: any, innerResponse: any) => void): Promise<void> {
+      const urn = mockUrn(sdk, req.getParent(), req.getType(), req.getName());
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+        propertyDependencies[key] = deps.getUrnsList();
+      });
+      const inputs = sdk.rpc.deserializeProperties(req.getObject());
+      if (req.getType() === "pulumi:providers:aws" && typeof inputs.region === "string") {
+        state.providerRegions.set(urn, inputs.region);
+      }
+      this.recorded.push({
+        urn,
+        type: req.getType(),
+        name: req.getName(),
+        parent: req.getParent() || undefined,
+        provider: stripProviderId(req.getProvider()),
+        inputs: markSecrets(inputs, sdk) as Record<string, unknown>,
+        dependsOn: req.getDependenciesList(),
+        propertyDependencies,
+        protect: req.getProtect() === true,
+        custom: req.getCustom(),
+        retainOnDelete: req.getRetainondelete() === true,
+        ignoreChanges: req.getIgnorechangesList(),
+      });
+      return super.registerResource(req, callback);
     }
-    this.recorded.push({
-      urn,
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent() || undefined,
-      provider: stripProviderId(req.getProvider()),
-      inputs: markSecrets(inputs) as Record<string, unknown>,
-      dependsOn: req.getDependenciesList(),
-      propertyDependencies,
-      protect: req.getProtect() === true,
-      custom: req.getCustom(),
-      retainOnDelete: req.getRetainondelete() === true,
-      ignoreChanges: req.getIgnorechangesList(),
-    });
-    return super.registerResource(req, callback);
   }
+  return new Recording(mocks);
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
-async function resolveOutput(value: unknown): Promise<StackOutput> {
+async function resolveOutput(sdk: PulumiSdk, value: unknown): Promise<StackOutput> {
+  const { pulumi } = sdk;
   const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
   const secret = await pulumi.isSecret(output);
   const resolved = await new Promise<unknown>((resolve) => output.apply((v) => resolve(v)));
@@ -158,6 +156,7 @@ export function synthesize(program: () => unknown, options: SynthOptions = {}): 
 }
 
 async function synthesizeNow(program: () => unknown, options: SynthOptions): Promise<SynthResult> {
+  const sdk = options.sdk ?? loadSdk();
   // With no engine attached, `pulumi.log.warn` (which the SDKs' deprecation notices use) writes to
   // console.warn and `pulumi.log.error` to console.error; keep a copy of each so callers can
   // assert there are no warnings, and so a failed registration fails the synthesis.
@@ -178,7 +177,7 @@ async function synthesizeNow(program: () => unknown, options: SynthOptions): Pro
   // drains: stop at the first logged error or unhandled rejection instead of waiting forever.
   const failed = new Promise<never>((_, reject) => {
     watch = setInterval(() => {
-      if (state.getStore().logErrorCount > 0) {
+      if (sdk.state.getStore().logErrorCount > 0) {
         reject(new Error(`synthesis failed:\n${errors.join("\n") || "an error was logged"}`));
       }
     }, 25);
@@ -186,7 +185,7 @@ async function synthesizeNow(program: () => unknown, options: SynthOptions): Pro
     process.on("unhandledRejection", onRejection);
   });
   try {
-    return { ...(await Promise.race([runProgram(program, options), failed])), warnings };
+    return { ...(await Promise.race([runProgram(sdk, program, options), failed])), warnings };
   } finally {
     clearInterval(watch);
     if (onRejection) process.off("unhandledRejection", onRejection);
@@ -196,34 +195,36 @@ async function synthesizeNow(program: () => unknown, options: SynthOptions): Pro
 }
 
 async function runProgram(
+  sdk: PulumiSdk,
   program: () => unknown,
   options: SynthOptions,
 ): Promise<Omit<SynthResult, "warnings">> {
-  const mockState = newMockState();
-  const monitor = new RecordingMonitor(seawallMocks(mockState), mockState);
-  settings.setMockOptions(
+  const { pulumi } = sdk;
+  const mockState = newMockState(options.config?.["aws:region"]);
+  const monitor = newRecordingMonitor(sdk, seawallMocks(mockState), mockState);
+  sdk.settings.setMockOptions(
     monitor,
     options.project ?? "seawall",
     options.stack ?? "test",
     options.preview ?? false,
   );
   // The same feature flags `pulumi.runtime.setMocks` turns on.
-  const store = state.getStore();
+  const store = sdk.state.getStore();
   store.supportsSecrets = true;
   store.supportsResourceReferences = true;
   store.supportsOutputValues = false;
   store.supportsDeletedWith = true;
   store.supportsAliasSpecs = true;
   store.supportsTransforms = false;
-  pulumi.runtime.setAllConfig(options.config ?? {}, []);
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
   const result = await program();
   const outputs: Record<string, StackOutput> = {};
   if (result && typeof result === "object" && !pulumi.Output.isInstance(result)) {
     for (const [key, value] of Object.entries(result as Record<string, unknown>)) {
-      outputs[key] = await resolveOutput(value);
+      outputs[key] = await resolveOutput(sdk, value);
     }
   }
-  await waitForRPCs();
+  await sdk.settings.waitForRPCs();
   return { resources: [...monitor.recorded], outputs };
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /**
  * Realistic provider behaviour for offline synthesis: ids, ARNs, names and generated values that
@@ -30,10 +30,13 @@ function providerUrn(ref: string | undefined): string | undefined {
 export interface MockState {
   /** Region of each explicit provider, by provider URN. */
   providerRegions: Map<string, string>;
+  /** The stack's `aws:region`, the default provider's region. */
+  defaultRegion?: string;
 }
 
-export function newMockState(): MockState {
-  return { providerRegions: new Map() };
+/** A fresh state for one synthesis; `defaultRegion` is the stack's `aws:region` config. */
+export function newMockState(defaultRegion?: string): MockState {
+  return { providerRegions: new Map(), defaultRegion };
 }
 
 function regionOf(
@@ -44,7 +47,7 @@ function regionOf(
   if (typeof inputs.region === "string") return inputs.region;
   const urn = providerUrn(providerRef);
   const fromProvider = urn ? state.providerRegions.get(urn) : undefined;
-  return fromProvider ?? new pulumi.Config("aws").get("region") ?? "us-east-1";
+  return fromProvider ?? state.defaultRegion ?? "us-east-1";
 }
 
 /** Auto-names like Pulumi does: the logical name plus a random-looking suffix. */
