@@ -88,8 +88,18 @@ describe("npm run plan", () => {
   it("parses its arguments and rejects unknown ones", () => {
     expect(parseArgs(["--stack", "dev-aws", "--json"])).toEqual({ stack: "dev-aws", json: true });
     expect(parseArgs(["--stack=prod-aws"])).toEqual({ stack: "prod-aws", json: false });
-    expect(() => parseArgs([])).toThrow(/--stack is required/);
+    expect(parseArgs(["--program", "../infra", "--stack", "prod", "--config=team"])).toEqual({
+      program: "../infra",
+      stack: "prod",
+      config: "team",
+      json: false,
+    });
+    expect(() => parseArgs([])).toThrow(/--stack or --program is required/);
     expect(() => parseArgs(["--stack", "dev-aws", "--yaml"])).toThrow(/unknown argument "--yaml"/);
+    expect(() => parseArgs(["--program"])).toThrow(/--program needs a value/);
+    expect(() => parseArgs(["--program", "x", "--config", "staging"])).toThrow(
+      /--config must be dev, prod, team or a pack config .json file, got "staging"/,
+    );
   });
 
   it("renders the tree and counts per type", () => {
@@ -162,6 +172,7 @@ describe("npm run plan", () => {
       type: "aws:s3/bucket:Bucket",
       level: "mandatory" as const,
       message: "versioning is off",
+      fix: "Add an aws.s3.BucketVersioning",
     };
     expect(renderVerdicts([verdict, { ...verdict, level: "advisory" as const }], "prod")).toBe(
       [
@@ -186,11 +197,11 @@ describe("npm run plan", () => {
     );
   });
 
-  it("fails on an unknown stack with the list of stacks", async () => {
+  it("fails on an unknown stack with the list of stacks, exit 2 (bad input)", async () => {
     await expect(
       run("npx", ["tsx", "scripts/plan.ts", "--stack", "nope"], { cwd: ROOT }),
     ).rejects.toMatchObject({
-      code: 1,
+      code: 2,
       stderr: expect.stringContaining('plan: unknown stack "nope"'),
     });
   });
