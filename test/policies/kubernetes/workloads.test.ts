@@ -180,6 +180,18 @@ describeRule(k8sResourceLimits, {
       props: deployment({ name: "w", resources: { limits: { memory: "1Gi" } } }),
       config: { requireCpuLimit: false },
     },
+    {
+      name: "passes an ephemeral container without limits (the API forbids resources on ephemeral containers)",
+      type: "kubernetes:core/v1:Pod",
+      props: {
+        spec: {
+          containers: [hardened],
+          ephemeralContainers: [
+            { name: "debugger", image: "busybox:1.36", securityContext: hardened.securityContext },
+          ],
+        },
+      },
+    },
   ],
   violating: [
     { name: "fails with no resources", props: deployment({ name: "w" }), message: "no cpu or memory limit" },

@@ -13,6 +13,7 @@ export const k8sResourceLimits = () =>
     summary: "A container has no CPU or memory limit, so one runaway worker can starve or OOM its node.",
     description:
       "A container does not set resources.limits.memory (and, unless configured otherwise, resources.limits.cpu). " +
+      "Ephemeral containers are exempt: the API allows them no resources. " +
       "A leak or a burst in one worker can then exhaust the node, getting other pods evicted or OOM-killed, " +
       "and the scheduler cannot plan capacity.",
     remediation:
@@ -28,6 +29,8 @@ export const k8sResourceLimits = () =>
     },
     check: (props, { type, config }) =>
       containersOf(type, props).flatMap(({ label, container, path }) => {
+        // The API forbids resources on ephemeral (debug) containers: they share the pod's.
+        if (path.includes(".ephemeralContainers[")) return [];
         const limits = container.resources?.limits ?? {};
         const missing = [
           config.requireCpuLimit && !limits.cpu ? "cpu" : "",
