@@ -43,6 +43,12 @@ describeRule(storageHttpsOnly, {
   violating: [
     { name: "fails when HTTP is allowed", props: { enableHttpsTrafficOnly: false } },
     { name: "fails HTTP on an API-versioned alias", type: SA_2024, props: { enableHttpsTrafficOnly: false } },
+    {
+      name: "fails unset on an API before 2019-04-01, whose default is HTTP allowed",
+      type: "azure-native:storage/v20180701:StorageAccount",
+      props: {},
+      message: "enableHttpsTrafficOnly is unset and this API version defaults it to false",
+    },
   ],
   notApplicable: notAzure,
   unknown: [{ name: "skips when unknown", props: { enableHttpsTrafficOnly: unknown.boolean } }],
@@ -262,6 +268,13 @@ describeRule(azureRedisNoPublicNetwork, {
   compliant: [
     { name: "passes public access disabled", props: { publicNetworkAccess: "Disabled" } },
     {
+      name: "passes a Premium cache injected into a virtual network (not publicly addressable)",
+      props: {
+        sku: { name: "Premium", family: "P", capacity: 1 },
+        subnetId: "/subscriptions/s/vnets/v/subnets/cache",
+      },
+    },
+    {
       name: "passes Azure Managed Redis without the switch (not settable in this API)",
       type: AMR,
       props: {},
@@ -275,7 +288,10 @@ describeRule(azureRedisNoPublicNetwork, {
       props: { publicNetworkAccess: "Enabled" },
     },
   ],
-  unknown: [{ name: "skips when unknown", props: { publicNetworkAccess: unknown.string } }],
+  unknown: [
+    { name: "skips when unknown", props: { publicNetworkAccess: unknown.string } },
+    { name: "skips when the subnet is unknown until deploy", props: { subnetId: unknown.string } },
+  ],
 });
 
 describeRule(eventHubsMinimumTls12, {

@@ -50,6 +50,14 @@ describe("storageAccountBlobServiceAttached", () => {
     const named = account("named", undefined, { accountName: "seawalllake" });
     expect(await findings([named, blobService("b", undefined, { accountName: "seawalllake" })])).toEqual([]);
   });
+  it("does not require blob service properties of a FileStorage account (premium file shares have no blob service)", async () => {
+    expect(
+      await findings([account("files", undefined, { kind: "FileStorage", sku: { name: "Premium_LRS" } })]),
+    ).toEqual([]);
+  });
+  it("reports nothing while an account's kind is unknown", async () => {
+    expect(await findings([account("pending", undefined, { kind: unknown.string })])).toEqual([]);
+  });
   it("reports nothing while a blob service's account name is unknown (it may be any account's)", async () => {
     expect(await findings([lake, blobService("b", undefined, { accountName: unknown.string })])).toEqual([]);
   });
