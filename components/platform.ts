@@ -34,6 +34,7 @@ function cloudNeutralProblems(args: DataPlatformArgs, profile: Profile): Problem
   const replication = args.objectStore?.replication ?? profile.objectStore.replication;
   if (replication && !args.replicaRegion) {
     problems.push({
+      code: "SEAWALL_PLATFORM_REPLICA_REGION_REQUIRED",
       field: "replicaRegion",
       value: args.replicaRegion,
       fix: `required when replication is on (the ${profile.environment} profile or objectStore.replication = true); set a region other than ${args.region}`,
@@ -41,6 +42,7 @@ function cloudNeutralProblems(args: DataPlatformArgs, profile: Profile): Problem
   }
   if (args.replicaRegion !== undefined && args.replicaRegion === args.region) {
     problems.push({
+      code: "SEAWALL_PLATFORM_REPLICA_REGION_SAME",
       field: "replicaRegion",
       value: args.replicaRegion,
       fix: `must differ from the primary region (${args.region}); a replica in the same region survives no regional outage`,
@@ -63,6 +65,7 @@ export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
       return [
         ...problems,
         {
+          code: "SEAWALL_PLATFORM_CLOUD_UNSUPPORTED",
           field: "cloud",
           value: args.cloud,
           fix: `Seawall does not build a ${args.cloud} platform yet; use "aws"`,

@@ -7,7 +7,7 @@ import {
   validateDataPlatformArgs,
 } from "../components/platform";
 import { ENVIRONMENTS } from "../components/profiles";
-import { formatValue, Problem } from "../components/validation";
+import { formatProblem, Problem } from "../components/validation";
 
 /**
  * The stack's configuration: one schema for every key in the `seawall:` namespace, plus the
@@ -100,7 +100,7 @@ export class StackConfigError extends Error {
   ) {
     super(
       `invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${p.field} = ${formatValue(p.value)}: ${p.fix}`).join("\n") +
+        problems.map((p) => `  - ${formatProblem(p)}`).join("\n") +
         `\nFix each with \`pulumi config set <key> <value> --stack ${stack}\` (or edit stacks/Pulumi.${stack}.yaml).`,
     );
     this.name = "StackConfigError";
@@ -175,6 +175,7 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
           const path = [...issue.path, key];
           const known = Object.keys(shapeAt(seawallConfigSchema, issue.path));
           problems.push({
+            code: "SEAWALL_CONFIG_UNKNOWN_KEY",
             field: `seawall:${path.join(".")}`,
             value: valueAt(seawall, path),
             fix: `unknown key; the keys allowed here are ${known.join(", ")}`,
@@ -183,7 +184,12 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
         continue;
       }
       const value = valueAt(seawall, issue.path);
-      problems.push({ field: `seawall:${issue.path.join(".")}`, value, fix: describe(issue, value) });
+      problems.push({
+        code: "SEAWALL_CONFIG_INVALID",
+        field: `seawall:${issue.path.join(".")}`,
+        value,
+        fix: describe(issue, value),
+      });
     }
   }
   const cloud = typeof seawall.cloud === "string" ? seawall.cloud : "aws";
@@ -191,6 +197,7 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
   const region = all[regionKey];
   if (!region) {
     problems.push({
+      code: "SEAWALL_CONFIG_REGION_REQUIRED",
       field: regionKey,
       value: undefined,
       fix: `required: the primary region of the ${cloud} platform`,

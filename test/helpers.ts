@@ -1,4 +1,5 @@
 import { RecordedResource, synthesize, SynthResult } from "../scripts/synth/harness";
+import { SeawallValidationError } from "../components/validation";
 
 /** Test helpers over a synthesis result: find resources by type and name, with clear failures. */
 export class Plan {
@@ -56,3 +57,31 @@ export async function plan(program: () => unknown, config: Record<string, string
 export function policyOf(r: RecordedResource, key = "policy"): { Statement: Record<string, unknown>[] } {
   return JSON.parse(r.inputs[key] as string);
 }
+
+/**
+ * The `{ code, field, value }` of each problem `validate` throws in a SeawallValidationError; fails
+ * on any other error (a TypeError from a malformed argument is a defect) and on no error at all.
+ */
+export function problemsThrownBy(validate: () => void): { code: string; field: string; value: unknown }[] {
+  try {
+    validate();
+  } catch (error) {
+    if (!(error instanceof SeawallValidationError)) throw error;
+    return error.problems.map(({ code, field, value }) => ({ code, field, value }));
+  }
+  throw new Error("expected a SeawallValidationError, but the arguments passed validation");
+}
+
+/** The fix text of a malformed `{ existing | args | skip }` option that accepts `forms`. */
+export const acceptedForms = (forms: ("existing" | "args" | "skip")[]): string =>
+  "give exactly one of " +
+  forms
+    .map(
+      (f) =>
+        ({
+          existing: "{ existing: ... } (bring your own)",
+          args: "{ args: {...} } (create one)",
+          skip: "{ skip: true } (do without)",
+        })[f],
+    )
+    .join(", ");

@@ -147,6 +147,7 @@ const MAX_DAYS = 36500;
 function checkCron(p: Problems, field: string, value: string | undefined): void {
   if (value !== undefined && (typeof value !== "string" || !CRON.test(value))) {
     p.add(
+      "SEAWALL_BACKUPS_CRON",
       field,
       value,
       'must be an AWS cron expression with six fields, such as "cron(0 5 * * ? *)" (05:00 UTC daily)',
@@ -156,7 +157,12 @@ function checkCron(p: Problems, field: string, value: string | undefined): void 
 
 function checkVaultName(p: Problems, field: string, value: pulumi.Input<string> | undefined): void {
   if (typeof value === "string" && !VAULT_NAME.test(value)) {
-    p.add(field, value, "must be 2-50 letters, digits, hyphens and underscores");
+    p.add(
+      "SEAWALL_BACKUPS_VAULT_NAME",
+      field,
+      value,
+      "must be 2-50 letters, digits, hyphens and underscores",
+    );
   }
 }
 
@@ -168,10 +174,23 @@ export function validateBackupsArgs(args: BackupsArgs): void {
   const p = new Problems();
   const daily = args.dailyRetentionDays ?? 35;
   const weekly = args.weeklyRetentionDays ?? 365;
-  p.wholeNumber("dailyRetentionDays", args.dailyRetentionDays, 1, MAX_DAYS);
-  p.wholeNumber("weeklyRetentionDays", args.weeklyRetentionDays, 1, MAX_DAYS);
+  p.wholeNumber(
+    "SEAWALL_BACKUPS_RETENTION_RANGE",
+    "dailyRetentionDays",
+    args.dailyRetentionDays,
+    1,
+    MAX_DAYS,
+  );
+  p.wholeNumber(
+    "SEAWALL_BACKUPS_RETENTION_RANGE",
+    "weeklyRetentionDays",
+    args.weeklyRetentionDays,
+    1,
+    MAX_DAYS,
+  );
   if (Number.isInteger(daily) && Number.isInteger(weekly) && weekly < daily) {
     p.add(
+      "SEAWALL_BACKUPS_RETENTION_ORDER",
       "weeklyRetentionDays",
       weekly,
       `must be at least dailyRetentionDays (${daily}): a weekly recovery point that expires before the ` +
@@ -181,6 +200,7 @@ export function validateBackupsArgs(args: BackupsArgs): void {
   checkCron(p, "dailySchedule", args.dailySchedule);
   checkCron(p, "weeklySchedule", args.weeklySchedule);
   p.wholeNumber(
+    "SEAWALL_BACKUPS_WINDOW_RANGE",
     "startWindowMinutes",
     args.startWindowMinutes,
     60,
@@ -189,20 +209,35 @@ export function validateBackupsArgs(args: BackupsArgs): void {
   );
   const start = args.startWindowMinutes ?? 60;
   const completion = args.completionWindowMinutes ?? 1440;
-  p.wholeNumber("completionWindowMinutes", args.completionWindowMinutes, 120, 5256000);
+  p.wholeNumber(
+    "SEAWALL_BACKUPS_WINDOW_RANGE",
+    "completionWindowMinutes",
+    args.completionWindowMinutes,
+    120,
+    5256000,
+  );
   if (Number.isInteger(start) && Number.isInteger(completion) && completion < start + 60) {
     p.add(
+      "SEAWALL_BACKUPS_WINDOW_ORDER",
       "completionWindowMinutes",
       completion,
       `must be at least 60 minutes longer than startWindowMinutes (${start}); set it to ${start + 60} or more`,
     );
   }
-  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.wholeNumber(
+    "SEAWALL_KMS_DELETION_WINDOW",
+    "keyDeletionWindowInDays",
+    args.keyDeletionWindowInDays,
+    7,
+    30,
+    "KMS accepts 7 to 30 days",
+  );
   checkKmsKeyOption(p, "kmsKey", args.kmsKey);
   checkVaultName(p, "vaultName", args.vaultName);
   const tag = args.selectionTag;
   if (tag && (!tag.key || typeof tag.value !== "string" || tag.value === "")) {
     p.add(
+      "SEAWALL_BACKUPS_SELECTION_TAG",
       "selectionTag",
       tag,
       "give a non-empty `key` and `value`; resources carrying that tag are backed up",
@@ -211,9 +246,22 @@ export function validateBackupsArgs(args: BackupsArgs): void {
 
   const lock = args.vaultLock;
   if (lock) {
-    p.wholeNumber("vaultLock.minRetentionDays", lock.minRetentionDays, 1, MAX_DAYS);
-    p.wholeNumber("vaultLock.maxRetentionDays", lock.maxRetentionDays, 1, MAX_DAYS);
     p.wholeNumber(
+      "SEAWALL_BACKUPS_LOCK_RANGE",
+      "vaultLock.minRetentionDays",
+      lock.minRetentionDays,
+      1,
+      MAX_DAYS,
+    );
+    p.wholeNumber(
+      "SEAWALL_BACKUPS_LOCK_RANGE",
+      "vaultLock.maxRetentionDays",
+      lock.maxRetentionDays,
+      1,
+      MAX_DAYS,
+    );
+    p.wholeNumber(
+      "SEAWALL_BACKUPS_LOCK_RANGE",
       "vaultLock.changeableForDays",
       lock.changeableForDays,
       3,
@@ -224,6 +272,7 @@ export function validateBackupsArgs(args: BackupsArgs): void {
     const max = lock.maxRetentionDays ?? weekly;
     if (min > max) {
       p.add(
+        "SEAWALL_BACKUPS_LOCK_MIN_OVER_MAX",
         "vaultLock.minRetentionDays",
         min,
         `must not exceed vaultLock.maxRetentionDays (${max}); lower the minimum or raise the maximum`,
@@ -231,6 +280,7 @@ export function validateBackupsArgs(args: BackupsArgs): void {
     }
     if (min > daily) {
       p.add(
+        "SEAWALL_BACKUPS_LOCK_MIN_OVER_DAILY",
         "vaultLock.minRetentionDays",
         min,
         `must not exceed dailyRetentionDays (${daily}), or the vault lock rejects every daily backup job`,
@@ -238,6 +288,7 @@ export function validateBackupsArgs(args: BackupsArgs): void {
     }
     if (max < weekly) {
       p.add(
+        "SEAWALL_BACKUPS_LOCK_MAX_UNDER_WEEKLY",
         "vaultLock.maxRetentionDays",
         max,
         `must be at least weeklyRetentionDays (${weekly}), or the vault lock rejects every weekly backup job`,
@@ -249,6 +300,7 @@ export function validateBackupsArgs(args: BackupsArgs): void {
   if (copy) {
     if (typeof copy.region !== "string" || !REGION.test(copy.region)) {
       p.add(
+        "SEAWALL_BACKUPS_COPY_REGION",
         "copy.region",
         copy.region,
         'cross-region copies need the replica region: an AWS region code such as "us-west-2", other than the primary',
@@ -261,9 +313,27 @@ export function validateBackupsArgs(args: BackupsArgs): void {
   const rt = args.restoreTesting;
   if (rt) {
     checkCron(p, "restoreTesting.schedule", rt.schedule);
-    p.wholeNumber("restoreTesting.selectionWindowDays", rt.selectionWindowDays, 1, 365);
-    p.wholeNumber("restoreTesting.startWindowHours", rt.startWindowHours, 1, 168);
-    p.wholeNumber("restoreTesting.validationWindowHours", rt.validationWindowHours, 1, 168);
+    p.wholeNumber(
+      "SEAWALL_BACKUPS_RESTORE_TEST_WINDOW",
+      "restoreTesting.selectionWindowDays",
+      rt.selectionWindowDays,
+      1,
+      365,
+    );
+    p.wholeNumber(
+      "SEAWALL_BACKUPS_RESTORE_TEST_WINDOW",
+      "restoreTesting.startWindowHours",
+      rt.startWindowHours,
+      1,
+      168,
+    );
+    p.wholeNumber(
+      "SEAWALL_BACKUPS_RESTORE_TEST_WINDOW",
+      "restoreTesting.validationWindowHours",
+      rt.validationWindowHours,
+      1,
+      168,
+    );
   }
   p.throwIfAny("seawall:aws:Backups: invalid arguments");
 }
@@ -302,6 +372,7 @@ export class Backups extends pulumi.ComponentResource {
     if (args.copy && args.copy.region === configuredRegion) {
       throw new SeawallValidationError(`seawall:aws:Backups ${name}`, [
         {
+          code: "SEAWALL_BACKUPS_COPY_SAME_REGION",
           field: "copy.region",
           value: args.copy.region,
           fix: "is the primary region (aws:region); choose another region, or the copies survive no regional outage",

@@ -129,19 +129,30 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
   const p = new Problems();
   const subnets = Array.isArray(args.subnetIds) ? args.subnetIds.length : undefined;
   if (subnets === undefined || subnets < 2 || subnets > 3) {
-    p.add("subnetIds", args.subnetIds, "give two or three private subnets in different availability zones");
+    p.add(
+      "SEAWALL_EVENTSTREAM_SUBNETS",
+      "subnetIds",
+      args.subnetIds,
+      "give two or three private subnets in different availability zones",
+    );
   }
   if (!Array.isArray(args.securityGroupIds) || args.securityGroupIds.length === 0) {
     p.add(
+      "SEAWALL_EVENTSTREAM_SECURITY_GROUPS",
       "securityGroupIds",
       args.securityGroupIds,
       "give the brokers' security group (the Network's kafkaSecurityGroupId)",
     );
   }
   if (args.kafkaVersion !== undefined && !KAFKA_VERSION.test(args.kafkaVersion)) {
-    p.add("kafkaVersion", args.kafkaVersion, 'must be an MSK Kafka version such as "4.1.x.kraft" or "3.9.x"');
+    p.add(
+      "SEAWALL_EVENTSTREAM_KAFKA_VERSION",
+      "kafkaVersion",
+      args.kafkaVersion,
+      'must be an MSK Kafka version such as "4.1.x.kraft" or "3.9.x"',
+    );
   }
-  p.wholeNumber("brokerCount", args.brokerCount, 1, 30);
+  p.wholeNumber("SEAWALL_EVENTSTREAM_BROKER_COUNT", "brokerCount", args.brokerCount, 1, 30);
   // A bad broker count is reported above; the checks that depend on it use the default instead.
   const brokers =
     isWholeNumber(args.brokerCount) && args.brokerCount >= 1 && args.brokerCount <= 30
@@ -150,37 +161,67 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
   if (subnets && isWholeNumber(args.brokerCount) && args.brokerCount % subnets !== 0) {
     const lower = Math.max(subnets, Math.floor(args.brokerCount / subnets) * subnets);
     p.add(
+      "SEAWALL_EVENTSTREAM_BROKERS_PER_ZONE",
       "brokerCount",
       args.brokerCount,
       `must be a multiple of the number of subnets (${subnets}) so every zone has as many brokers; use ${lower} or ${lower + subnets}`,
     );
   }
   if (args.instanceType !== undefined && !/^kafka\.[a-z0-9]+\.[a-z0-9]+$/.test(args.instanceType)) {
-    p.add("instanceType", args.instanceType, 'must be a Standard broker size such as "kafka.m7g.large"');
+    p.add(
+      "SEAWALL_EVENTSTREAM_INSTANCE_TYPE",
+      "instanceType",
+      args.instanceType,
+      'must be a Standard broker size such as "kafka.m7g.large"',
+    );
   }
-  p.wholeNumber("volumeSizeGiB", args.volumeSizeGiB, 1, 16384);
-  p.wholeNumber("maxVolumeSizeGiB", args.maxVolumeSizeGiB, 1, 16384);
+  p.wholeNumber("SEAWALL_EVENTSTREAM_VOLUME_RANGE", "volumeSizeGiB", args.volumeSizeGiB, 1, 16384);
+  p.wholeNumber("SEAWALL_EVENTSTREAM_VOLUME_RANGE", "maxVolumeSizeGiB", args.maxVolumeSizeGiB, 1, 16384);
   const volume = args.volumeSizeGiB ?? DEFAULTS.volumeSizeGiB;
   const max = args.maxVolumeSizeGiB ?? DEFAULTS.maxVolumeSizeGiB;
   if (isWholeNumber(volume) && isWholeNumber(max) && max < volume) {
     p.add(
+      "SEAWALL_EVENTSTREAM_VOLUME_ORDER",
       "maxVolumeSizeGiB",
       max,
       `must be at least volumeSizeGiB (${volume}); set it equal to volumeSizeGiB for no storage autoscaling`,
     );
   }
-  p.wholeNumber("storageTargetUtilizationPercent", args.storageTargetUtilizationPercent, 10, 80);
+  p.wholeNumber(
+    "SEAWALL_EVENTSTREAM_STORAGE_TARGET",
+    "storageTargetUtilizationPercent",
+    args.storageTargetUtilizationPercent,
+    10,
+    80,
+  );
   const auth = args.clientAuthentication ?? "iam";
   if (auth !== "iam" && auth !== "scram") {
-    p.add("clientAuthentication", auth, 'must be "iam" or "scram" (unauthenticated access is not offered)');
+    p.add(
+      "SEAWALL_EVENTSTREAM_CLIENT_AUTH",
+      "clientAuthentication",
+      auth,
+      'must be "iam" or "scram" (unauthenticated access is not offered)',
+    );
   }
   if (args.scram !== undefined && auth !== "scram") {
-    p.add("scram", args.scram, 'applies only with clientAuthentication: "scram"; drop it or switch to SCRAM');
+    p.add(
+      "SEAWALL_EVENTSTREAM_SCRAM_UNUSED",
+      "scram",
+      args.scram,
+      'applies only with clientAuthentication: "scram"; drop it or switch to SCRAM',
+    );
   }
   if (args.scram) {
-    p.wholeNumber("scram.recoveryWindowInDays", args.scram.recoveryWindowInDays, 7, 30);
+    p.wholeNumber(
+      "SEAWALL_EVENTSTREAM_SCRAM_RECOVERY_WINDOW",
+      "scram.recoveryWindowInDays",
+      args.scram.recoveryWindowInDays,
+      7,
+      30,
+    );
     if (args.scram.username !== undefined && !/^[A-Za-z0-9_.-]{1,64}$/.test(args.scram.username)) {
       p.add(
+        "SEAWALL_EVENTSTREAM_SCRAM_USERNAME",
         "scram.username",
         args.scram.username,
         "must be 1-64 letters, digits, dots, underscores or hyphens",
@@ -195,9 +236,17 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
       ? "MSK encrypts data at rest with it, and accepts SCRAM secrets only when a customer-managed key encrypts them"
       : "MSK encrypts data at rest with it",
   );
-  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.wholeNumber(
+    "SEAWALL_KMS_DELETION_WINDOW",
+    "keyDeletionWindowInDays",
+    args.keyDeletionWindowInDays,
+    7,
+    30,
+    "KMS accepts 7 to 30 days",
+  );
 
   p.wholeNumber(
+    "SEAWALL_EVENTSTREAM_REPLICATION_FACTOR",
     "defaultReplicationFactor",
     args.defaultReplicationFactor,
     1,
@@ -205,9 +254,16 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
     `there are ${brokers} brokers`,
   );
   const rf = args.defaultReplicationFactor ?? defaultReplicationFactor(brokers);
-  p.wholeNumber("minInsyncReplicas", args.minInsyncReplicas, 1, Math.max(1, rf));
+  p.wholeNumber(
+    "SEAWALL_EVENTSTREAM_MIN_INSYNC",
+    "minInsyncReplicas",
+    args.minInsyncReplicas,
+    1,
+    Math.max(1, rf),
+  );
   if (isWholeNumber(rf) && rf > 1 && args.minInsyncReplicas === rf) {
     p.add(
+      "SEAWALL_EVENTSTREAM_MIN_INSYNC_EQUALS_RF",
       "minInsyncReplicas",
       args.minInsyncReplicas,
       `must be below the replication factor (${rf}) or writes stop whenever one broker is down; use ${rf - 1}`,
@@ -216,6 +272,7 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
   for (const key of Object.keys(args.serverProperties ?? {})) {
     if ((OWNED_PROPERTIES as readonly string[]).includes(key)) {
       p.add(
+        "SEAWALL_EVENTSTREAM_SERVER_PROPERTY",
         `serverProperties.${key}`,
         args.serverProperties![key],
         key.includes("replica")
@@ -225,7 +282,12 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
     }
   }
   if (args.enhancedMonitoring !== undefined && !ENHANCED.includes(args.enhancedMonitoring)) {
-    p.add("enhancedMonitoring", args.enhancedMonitoring, `must be one of ${ENHANCED.join(", ")}`);
+    p.add(
+      "SEAWALL_EVENTSTREAM_ENHANCED_MONITORING",
+      "enhancedMonitoring",
+      args.enhancedMonitoring,
+      `must be one of ${ENHANCED.join(", ")}`,
+    );
   }
   checkLogRetention(p, "logRetentionInDays", args.logRetentionInDays);
 
@@ -233,16 +295,38 @@ export function validateEventStreamArgs(args: EventStreamArgs): void {
   (args.topics ?? []).forEach((t, i) => {
     const f = `topics[${i}]`;
     if (typeof t.name !== "string" || !TOPIC_NAME.test(t.name) || t.name === "." || t.name === "..") {
-      p.add(`${f}.name`, t.name, "must be 1-249 letters, digits, dots, underscores or hyphens");
+      p.add(
+        "SEAWALL_EVENTSTREAM_TOPIC_NAME",
+        `${f}.name`,
+        t.name,
+        "must be 1-249 letters, digits, dots, underscores or hyphens",
+      );
     } else if (seen.has(t.name)) {
-      p.add(`${f}.name`, t.name, "is declared twice; declare each topic once");
+      p.add(
+        "SEAWALL_EVENTSTREAM_TOPIC_DUPLICATE",
+        `${f}.name`,
+        t.name,
+        "is declared twice; declare each topic once",
+      );
     }
     seen.add(t.name);
-    p.wholeNumber(`${f}.partitions`, t.partitions, 1, 10000);
+    p.wholeNumber("SEAWALL_EVENTSTREAM_TOPIC_PARTITIONS", `${f}.partitions`, t.partitions, 1, 10000);
     if (t.partitions === undefined)
-      p.add(`${f}.partitions`, t.partitions, "set the number of partitions (1 or more)");
-    p.wholeNumber(`${f}.replicationFactor`, t.replicationFactor, 1, brokers, `there are ${brokers} brokers`);
-    p.wholeNumber(`${f}.retentionHours`, t.retentionHours, 1, 876_000);
+      p.add(
+        "SEAWALL_EVENTSTREAM_TOPIC_PARTITIONS",
+        `${f}.partitions`,
+        t.partitions,
+        "set the number of partitions (1 or more)",
+      );
+    p.wholeNumber(
+      "SEAWALL_EVENTSTREAM_TOPIC_REPLICATION",
+      `${f}.replicationFactor`,
+      t.replicationFactor,
+      1,
+      brokers,
+      `there are ${brokers} brokers`,
+    );
+    p.wholeNumber("SEAWALL_EVENTSTREAM_TOPIC_RETENTION", `${f}.retentionHours`, t.retentionHours, 1, 876_000);
   });
   p.throwIfAny("seawall:aws:EventStream: invalid arguments");
 }

@@ -98,10 +98,16 @@ const DEFAULTS = {
 export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
   const p = new Problems();
   if (!Array.isArray(args.subnetIds) || args.subnetIds.length === 0) {
-    p.add("subnetIds", args.subnetIds, "give the private subnets, one per availability zone");
+    p.add(
+      "SEAWALL_FEATURESTORE_SUBNETS",
+      "subnetIds",
+      args.subnetIds,
+      "give the private subnets, one per availability zone",
+    );
   }
   if (!Array.isArray(args.securityGroupIds) || args.securityGroupIds.length === 0) {
     p.add(
+      "SEAWALL_FEATURESTORE_SECURITY_GROUPS",
       "securityGroupIds",
       args.securityGroupIds,
       "give the cache's security group (the Network's redisSecurityGroupId)",
@@ -113,42 +119,70 @@ export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
     (!VALKEY_VERSION.test(version) || Number(VALKEY_VERSION.exec(version)![1]) < 7)
   ) {
     p.add(
+      "SEAWALL_FEATURESTORE_ENGINE_VERSION",
       "engineVersion",
       version,
       'must be a Valkey version 7.2 or later written major.minor, such as "8.2"',
     );
   }
   if (args.nodeType !== undefined && !/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(args.nodeType)) {
-    p.add("nodeType", args.nodeType, 'must be an ElastiCache node type such as "cache.r7g.large"');
+    p.add(
+      "SEAWALL_FEATURESTORE_NODE_TYPE",
+      "nodeType",
+      args.nodeType,
+      'must be an ElastiCache node type such as "cache.r7g.large"',
+    );
   }
-  p.wholeNumber("shards", args.shards, 1, 500);
-  p.wholeNumber("replicasPerShard", args.replicasPerShard, 0, 5);
+  p.wholeNumber("SEAWALL_FEATURESTORE_SHARDS", "shards", args.shards, 1, 500);
+  p.wholeNumber("SEAWALL_FEATURESTORE_REPLICAS", "replicasPerShard", args.replicasPerShard, 0, 5);
   const shards = args.shards ?? DEFAULTS.shards;
   const replicas = args.replicasPerShard ?? DEFAULTS.replicasPerShard;
   const failover = args.automaticFailover ?? (replicas > 0 || shards > 1);
   if (args.automaticFailover === true && replicas === 0 && shards === 1) {
     p.add(
+      "SEAWALL_FEATURESTORE_FAILOVER_NO_REPLICA",
       "automaticFailover",
       true,
       "needs a replica to promote; set replicasPerShard to 1 or more, or turn failover off",
     );
   }
   if (shards > 1 && failover === false) {
-    p.add("automaticFailover", false, "must be on when there is more than one shard (cluster mode)");
+    p.add(
+      "SEAWALL_FEATURESTORE_FAILOVER_CLUSTER_MODE",
+      "automaticFailover",
+      false,
+      "must be on when there is more than one shard (cluster mode)",
+    );
   }
   if (args.multiAz === true && replicas === 0) {
-    p.add("multiAz", true, "needs a replica in another zone; set replicasPerShard to 1 or more");
+    p.add(
+      "SEAWALL_FEATURESTORE_MULTIAZ_NO_REPLICA",
+      "multiAz",
+      true,
+      "needs a replica in another zone; set replicasPerShard to 1 or more",
+    );
   } else if (args.multiAz === true && failover === false) {
-    p.add("multiAz", true, "needs automatic failover; turn automaticFailover on");
+    p.add(
+      "SEAWALL_FEATURESTORE_MULTIAZ_NO_FAILOVER",
+      "multiAz",
+      true,
+      "needs automatic failover; turn automaticFailover on",
+    );
   }
   if (
     args.maxmemoryPolicy !== undefined &&
     !(MAXMEMORY_POLICIES as readonly string[]).includes(args.maxmemoryPolicy)
   ) {
-    p.add("maxmemoryPolicy", args.maxmemoryPolicy, `must be one of ${MAXMEMORY_POLICIES.join(", ")}`);
+    p.add(
+      "SEAWALL_FEATURESTORE_MAXMEMORY_POLICY",
+      "maxmemoryPolicy",
+      args.maxmemoryPolicy,
+      `must be one of ${MAXMEMORY_POLICIES.join(", ")}`,
+    );
   }
-  p.wholeNumber("port", args.port, 1024, 65535);
+  p.wholeNumber("SEAWALL_FEATURESTORE_PORT", "port", args.port, 1024, 65535);
   p.wholeNumber(
+    "SEAWALL_FEATURESTORE_SNAPSHOT_RETENTION",
     "snapshotRetentionDays",
     args.snapshotRetentionDays,
     0,
@@ -162,6 +196,7 @@ export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
   const maintenance = parseWeeklyWindow(maintenanceText);
   if (!snapshot || windowMinutes(snapshot) < 60) {
     p.add(
+      "SEAWALL_FEATURESTORE_SNAPSHOT_WINDOW",
       "snapshotWindow",
       snapshotText,
       'must be "hh:mm-hh:mm" in UTC and at least 60 minutes long, e.g. "03:00-04:00"',
@@ -169,6 +204,7 @@ export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
   }
   if (!maintenance || windowMinutes(maintenance) < 60) {
     p.add(
+      "SEAWALL_FEATURESTORE_MAINTENANCE_WINDOW",
       "maintenanceWindow",
       maintenanceText,
       'must be "ddd:hh:mm-ddd:hh:mm" in UTC (days sun to sat) and at least 60 minutes long, e.g. "sun:05:00-sun:06:00"',
@@ -176,6 +212,7 @@ export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
   }
   if (snapshot && maintenance && windowsOverlap(snapshot, maintenance)) {
     p.add(
+      "SEAWALL_FEATURESTORE_WINDOWS_OVERLAP",
       "snapshotWindow",
       snapshotText,
       `overlaps the maintenance window (${maintenanceText}); ElastiCache needs them apart`,
@@ -183,7 +220,14 @@ export function validateFeatureStoreArgs(args: FeatureStoreArgs): void {
   }
   checkLogRetention(p, "logRetentionInDays", args.logRetentionInDays);
   checkKmsKeyOption(p, "kmsKey", args.kmsKey, "ElastiCache encrypts data at rest with it");
-  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.wholeNumber(
+    "SEAWALL_KMS_DELETION_WINDOW",
+    "keyDeletionWindowInDays",
+    args.keyDeletionWindowInDays,
+    7,
+    30,
+    "KMS accepts 7 to 30 days",
+  );
   p.throwIfAny("seawall:aws:FeatureStore: invalid arguments");
 }
 

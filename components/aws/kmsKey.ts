@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../validation";
+import { helperChoice, Problems } from "../validation";
 
 /** Settings for a customer-managed KMS key that a component creates. */
 export interface KmsKeyArgs {
@@ -26,29 +26,13 @@ export interface KmsKeyArgs {
 export type KmsKeyOption = { existing: { arn: pulumi.Input<string> } } | { args: KmsKeyArgs };
 
 /**
- * Adds a problem for each way `option` asks for something other than exactly one customer-managed key;
+ * Adds a problem unless `option` is unset or exactly one customer-managed key (`existing` or `args`);
  * `why` says what the key protects.
  */
-export function checkKmsKeyOption(
-  p: Problems,
-  field: string,
-  option: KmsKeyOption | undefined,
-  why?: string,
-): void {
-  if (option && "existing" in option && "args" in option) {
-    p.add(
-      field,
-      "{ existing, args }",
-      "give either `existing` (bring your own key) or `args` (create one), not both",
-    );
-  }
-  if (option && "skip" in option) {
-    p.add(
-      field,
-      "{ skip: true }",
-      `a customer-managed key is required${why ? ` (${why})` : ""}; give \`existing\` or \`args\``,
-    );
-  }
+export function checkKmsKeyOption(p: Problems, field: string, option: unknown, why?: string): void {
+  helperChoice(p, field, option, ["existing", "args"], {
+    why: `a customer-managed key is required${why ? ` (${why})` : ""}`,
+  });
 }
 
 export interface ResolvedKey {

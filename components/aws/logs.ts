@@ -18,6 +18,7 @@ export function checkLogRetention(p: Problems, field: string, value: unknown): v
   if (typeof value !== "number" || !(LOG_RETENTION_DAYS as readonly number[]).includes(value)) {
     const nearest = typeof value === "number" ? LOG_RETENTION_DAYS.find((d) => d >= value) : undefined;
     p.add(
+      "SEAWALL_LOG_RETENTION",
       field,
       value,
       `CloudWatch Logs keeps logs for one of ${LOG_RETENTION_DAYS.join(", ")} days` +

@@ -63,7 +63,12 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 function checkIdentifier(p: Problems, field: string, value: unknown): void {
   if (isKnown(value) && (typeof value !== "string" || value.trim() === "")) {
-    p.add(field, value, "must be a non-empty name; leave the service out to get no alarms for it");
+    p.add(
+      "SEAWALL_MONITORING_IDENTIFIER",
+      field,
+      value,
+      "must be a non-empty name; leave the service out to get no alarms for it",
+    );
   }
 }
 
@@ -75,25 +80,54 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
   const p = new Problems();
   for (const [field, [min, max]] of Object.entries(THRESHOLD_RANGES)) {
     const value = args.thresholds?.[field as keyof MonitoringThresholds];
-    p.wholeNumber(`thresholds.${field}`, value, min, max);
+    p.wholeNumber("SEAWALL_MONITORING_THRESHOLD_RANGE", `thresholds.${field}`, value, min, max);
   }
-  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.wholeNumber(
+    "SEAWALL_KMS_DELETION_WINDOW",
+    "keyDeletionWindowInDays",
+    args.keyDeletionWindowInDays,
+    7,
+    30,
+    "KMS accepts 7 to 30 days",
+  );
   checkKmsKeyOption(p, "kmsKey", args.kmsKey);
   if (args.dashboardName !== undefined && !DASHBOARD_NAME.test(args.dashboardName)) {
-    p.add("dashboardName", args.dashboardName, "must be 1-255 letters, digits, hyphens and underscores");
+    p.add(
+      "SEAWALL_MONITORING_DASHBOARD_NAME",
+      "dashboardName",
+      args.dashboardName,
+      "must be 1-255 letters, digits, hyphens and underscores",
+    );
   }
   (args.alertEmails ?? []).forEach((email, i) => {
     if (typeof email !== "string" || !EMAIL.test(email)) {
-      p.add(`alertEmails[${i}]`, email, "must be an email address such as oncall@example.com");
+      p.add(
+        "SEAWALL_MONITORING_ALERT_EMAIL",
+        `alertEmails[${i}]`,
+        email,
+        "must be an email address such as oncall@example.com",
+      );
     }
   });
 
   const msk = args.eventStream;
   if (msk) {
     checkIdentifier(p, "eventStream.clusterName", msk.clusterName);
-    p.wholeNumber("eventStream.brokerCount", msk.brokerCount, 1, 30, "MSK numbers brokers 1 to N");
+    p.wholeNumber(
+      "SEAWALL_MONITORING_BROKER_COUNT",
+      "eventStream.brokerCount",
+      msk.brokerCount,
+      1,
+      30,
+      "MSK numbers brokers 1 to N",
+    );
     if (msk.brokerCount === undefined) {
-      p.add("eventStream.brokerCount", undefined, "set the number of brokers (1 to 30)");
+      p.add(
+        "SEAWALL_MONITORING_BROKER_COUNT",
+        "eventStream.brokerCount",
+        undefined,
+        "set the number of brokers (1 to 30)",
+      );
     }
     (msk.consumers ?? []).forEach((c, i) => {
       checkIdentifier(p, `eventStream.consumers[${i}].group`, c.group);
@@ -105,6 +139,7 @@ export function validateMonitoringArgs(args: MonitoringArgs): void {
     checkIdentifier(p, "featureStore.replicationGroupId", cache.replicationGroupId);
     if (!Array.isArray(cache.memberClusterIds) || cache.memberClusterIds.length === 0) {
       p.add(
+        "SEAWALL_MONITORING_MEMBER_CLUSTERS",
         "featureStore.memberClusterIds",
         cache.memberClusterIds,
         "list the replication group's member clusters (nodes), primaries and replicas",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../validation";
+import { helperChoice, Problems } from "../validation";
 import { checkKmsKeyOption, KmsKeyOption, resolveKmsKey } from "./kmsKey";
 import { logsKeyOption } from "./logsKey";
 import { checkLogRetention, flowLogsDeliveryPolicy, flowLogsTrustPolicy } from "./logs";
@@ -130,27 +130,26 @@ const DEFAULT_CIDR = "10.0.0.0/16";
  */
 export function validateNetworkArgs(args: NetworkArgs): void {
   const p = new Problems();
-  const vpcOption = args.vpc ?? { args: {} };
-  if ("existing" in vpcOption && "args" in vpcOption) {
-    p.add(
-      "vpc",
-      "{ existing, args }",
-      "give either `existing` (bring your own VPC) or `args` (create one), not both",
-    );
-  } else if ("skip" in vpcOption) {
-    p.add("vpc", "{ skip: true }", "the services need a VPC; give `existing` or `args`");
-  } else if ("existing" in vpcOption) {
-    const subnets = vpcOption.existing.subnetIds;
+  const vpcForm =
+    args.vpc === undefined
+      ? "args"
+      : helperChoice(p, "vpc", args.vpc, ["existing", "args"], {
+          why: "the services need a VPC: MSK and ElastiCache live in one",
+        });
+  if (vpcForm === "existing") {
+    const subnets = (args.vpc as { existing?: Partial<ExistingNetwork> }).existing?.subnetIds;
     if (!Array.isArray(subnets) || subnets.length < 2) {
       p.add(
+        "SEAWALL_NETWORK_SUBNETS_TOO_FEW",
         "vpc.existing.subnetIds",
         subnets,
         "give at least two private subnets in different availability zones (MSK needs two or three)",
       );
     }
-  } else {
-    const v = vpcOption.args;
+  } else if (vpcForm === "args") {
+    const v: VpcArgs = (args.vpc as { args?: VpcArgs } | undefined)?.args ?? {};
     p.wholeNumber(
+      "SEAWALL_NETWORK_ZONES_RANGE",
       "vpc.args.availabilityZones",
       v.availabilityZones,
       2,
@@ -161,6 +160,7 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     const block = parseCidr(cidr);
     if (!block || block.prefixLength < 16 || block.prefixLength > 24) {
       p.add(
+        "SEAWALL_NETWORK_CIDR_INVALID",
         "vpc.args.cidrBlock",
         cidr,
         'must be an IPv4 network address with a prefix from /16 to /24 and no host bits set, e.g. "10.0.0.0/16"',
@@ -171,6 +171,7 @@ export function validateNetworkArgs(args: NetworkArgs): void {
       const longest = 28;
       if (!Number.isInteger(prefix) || prefix > longest || prefix < block.prefixLength + bitsFor(zones)) {
         p.add(
+          "SEAWALL_NETWORK_SUBNET_PREFIX",
           "vpc.args.subnetPrefixLength",
           prefix,
           `${zones} subnets must fit in ${cidr}: use a whole number from ${block.prefixLength + bitsFor(zones)} to ${longest}`,
@@ -181,18 +182,25 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     endpoints.forEach((service, i) => {
       if (typeof service !== "string" || !/^[a-z0-9][a-z0-9.-]*$/.test(service)) {
         p.add(
+          "SEAWALL_NETWORK_ENDPOINT_INVALID",
           `vpc.args.interfaceEndpoints[${i}]`,
           service,
           'must be an AWS service\'s endpoint name, such as "sts" or "secretsmanager"',
         );
       } else if (service === "s3") {
         p.add(
+          "SEAWALL_NETWORK_ENDPOINT_S3",
           `vpc.args.interfaceEndpoints[${i}]`,
           service,
           "S3 is reached through the free gateway endpoint (s3GatewayEndpoint); drop it here",
         );
       } else if (endpoints.indexOf(service) !== i) {
-        p.add(`vpc.args.interfaceEndpoints[${i}]`, service, "is listed twice; list each service once");
+        p.add(
+          "SEAWALL_NETWORK_ENDPOINT_DUPLICATE",
+          `vpc.args.interfaceEndpoints[${i}]`,
+          service,
+          "is listed twice; list each service once",
+        );
       }
     });
   }
@@ -200,6 +208,7 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     const auths = args.kafka.clientAuthentication;
     if (auths !== undefined && (auths.length === 0 || auths.some((a) => !(a in KAFKA_PORTS)))) {
       p.add(
+        "SEAWALL_NETWORK_KAFKA_AUTH",
         "kafka.clientAuthentication",
         auths,
         'list one or more of "iam", "scram", "tls", or give { skip: true } for no Kafka security group',
@@ -207,18 +216,54 @@ export function validateNetworkArgs(args: NetworkArgs): void {
     }
   }
   if (args.redis && !("skip" in args.redis)) {
-    p.wholeNumber("redis.port", args.redis.port, 1024, 65535, "ElastiCache accepts ports 1024 to 65535");
+    p.wholeNumber(
+      "SEAWALL_NETWORK_REDIS_PORT",
+      "redis.port",
+      args.redis.port,
+      1024,
+      65535,
+      "ElastiCache accepts ports 1024 to 65535",
+    );
   }
-  if (args.flowLogs && "args" in args.flowLogs) {
-    checkLogRetention(p, "flowLogs.args.retentionInDays", args.flowLogs.args.retentionInDays);
-    const t = args.flowLogs.args.trafficType;
+  if (helperChoice(p, "flowLogs", args.flowLogs, ["args", "skip"]) === "args") {
+    const flowLogs: FlowLogsArgs = (args.flowLogs as { args?: FlowLogsArgs }).args ?? {};
+    checkLogRetention(p, "flowLogs.args.retentionInDays", flowLogs.retentionInDays);
+    const t = flowLogs.trafficType;
     if (t !== undefined && !["ACCEPT", "REJECT", "ALL"].includes(t)) {
-      p.add("flowLogs.args.trafficType", t, 'must be "ACCEPT", "REJECT" or "ALL"');
+      p.add(
+        "SEAWALL_NETWORK_FLOW_LOG_TRAFFIC",
+        "flowLogs.args.trafficType",
+        t,
+        'must be "ACCEPT", "REJECT" or "ALL"',
+      );
     }
   }
   checkKmsKeyOption(p, "kmsKey", args.kmsKey, "it encrypts the flow logs");
-  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.wholeNumber(
+    "SEAWALL_KMS_DELETION_WINDOW",
+    "keyDeletionWindowInDays",
+    args.keyDeletionWindowInDays,
+    7,
+    30,
+    "KMS accepts 7 to 30 days",
+  );
   p.throwIfAny("seawall:aws:Network: invalid arguments");
+}
+
+/**
+ * The first `count` of the region's available zones. Runs at deployment, inside an `apply`: a region
+ * with fewer zones fails with a `pulumi.ResourceError` on `resource`, so the engine reports it on the
+ * component rather than as a bare stack trace.
+ */
+export function firstZones(names: string[], count: number, resource: pulumi.Resource): string[] {
+  if (names.length < count) {
+    throw new pulumi.ResourceError(
+      `vpc.args.availabilityZones = ${count}, but the region has ${names.length} available zones ` +
+        `(${names.join(", ")}); lower it to ${names.length} or less`,
+      resource,
+    );
+  }
+  return names.slice(0, count);
 }
 
 /**
@@ -278,15 +323,7 @@ export class Network extends pulumi.ComponentResource {
         { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
         { parent: this },
       );
-      const zoneNames = available.names.apply((names) => {
-        if (names.length < zones) {
-          throw new Error(
-            `seawall:aws:Network ${name}: vpc.args.availabilityZones = ${zones}, but the region has ` +
-              `${names.length} available zones (${names.join(", ")}); lower it to ${names.length} or less`,
-          );
-        }
-        return names.slice(0, zones);
-      });
+      const zoneNames = available.names.apply((names) => firstZones(names, zones, this));
       this.availabilityZoneNames = zoneNames;
       const routeTable = new aws.ec2.RouteTable(
         `${name}-private`,

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LifecycleArgs, ObjectLockArgs, ObjectStoreLocation } from "../contracts";
-import { isKnown, Problems } from "../validation";
+import { helperChoice, isKnown, Problems } from "../validation";
 import { checkKmsKeyOption, KmsKeyOption, resolveKmsKey } from "./kmsKey";
 import {
   dataBucketPolicy,
@@ -129,15 +129,29 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs, primaryRegion?: s
   const p = new Problems();
   const l = { ...DEFAULT_LIFECYCLE, ...args.lifecycle };
   p.wholeNumber(
+    "SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE",
     "lifecycle.infrequentAccessAfterDays",
     args.lifecycle?.infrequentAccessAfterDays,
     30,
     3650,
     "S3 moves objects to STANDARD_IA no sooner than 30 days after creation",
   );
-  p.wholeNumber("lifecycle.archiveAfterDays", args.lifecycle?.archiveAfterDays, 1, 36500);
-  p.wholeNumber("lifecycle.expireNoncurrentAfterDays", args.lifecycle?.expireNoncurrentAfterDays, 1, 36500);
   p.wholeNumber(
+    "SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE",
+    "lifecycle.archiveAfterDays",
+    args.lifecycle?.archiveAfterDays,
+    1,
+    36500,
+  );
+  p.wholeNumber(
+    "SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE",
+    "lifecycle.expireNoncurrentAfterDays",
+    args.lifecycle?.expireNoncurrentAfterDays,
+    1,
+    36500,
+  );
+  p.wholeNumber(
+    "SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE",
     "lifecycle.abortIncompleteMultipartAfterDays",
     args.lifecycle?.abortIncompleteMultipartAfterDays,
     1,
@@ -145,6 +159,7 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs, primaryRegion?: s
   );
   if (!args.intelligentTiering && l.archiveAfterDays < l.infrequentAccessAfterDays + 30) {
     p.add(
+      "SEAWALL_OBJECTSTORE_LIFECYCLE_ORDER",
       "lifecycle.archiveAfterDays",
       l.archiveAfterDays,
       `must be at least 30 days after lifecycle.infrequentAccessAfterDays (${l.infrequentAccessAfterDays}): ` +
@@ -156,34 +171,54 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs, primaryRegion?: s
     !["GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"].includes(args.lifecycle.archiveStorageClass)
   ) {
     p.add(
+      "SEAWALL_OBJECTSTORE_ARCHIVE_CLASS",
       "lifecycle.archiveStorageClass",
       args.lifecycle.archiveStorageClass,
       'must be "GLACIER_IR", "GLACIER" or "DEEP_ARCHIVE"',
     );
   }
-  p.wholeNumber("keyDeletionWindowInDays", args.keyDeletionWindowInDays, 7, 30, "KMS accepts 7 to 30 days");
+  p.wholeNumber(
+    "SEAWALL_KMS_DELETION_WINDOW",
+    "keyDeletionWindowInDays",
+    args.keyDeletionWindowInDays,
+    7,
+    30,
+    "KMS accepts 7 to 30 days",
+  );
   checkKmsKeyOption(p, "kmsKey", args.kmsKey);
   if (
     typeof args.bucketName === "string" &&
     (!BUCKET_NAME.test(args.bucketName) || args.bucketName.includes(".."))
   ) {
     p.add(
+      "SEAWALL_OBJECTSTORE_BUCKET_NAME",
       "bucketName",
       args.bucketName,
       "must be 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
     );
   }
   if (args.prefix !== undefined && (args.prefix.startsWith("/") || args.prefix.includes("//"))) {
-    p.add("prefix", args.prefix, 'must not start with "/" or contain "//"; write it like "events/raw"');
+    p.add(
+      "SEAWALL_OBJECTSTORE_PREFIX",
+      "prefix",
+      args.prefix,
+      'must not start with "/" or contain "//"; write it like "events/raw"',
+    );
   }
 
   const r = args.replication;
   if (r) {
     if (typeof r.region !== "string" || !REGION.test(r.region)) {
-      p.add("replication.region", r.region, 'must be an AWS region code such as "us-west-2"');
+      p.add(
+        "SEAWALL_OBJECTSTORE_REGION_INVALID",
+        "replication.region",
+        r.region,
+        'must be an AWS region code such as "us-west-2"',
+      );
     }
     if (primaryRegion !== undefined && r.region === primaryRegion) {
       p.add(
+        "SEAWALL_OBJECTSTORE_REPLICA_SAME_REGION",
         "replication.region",
         r.region,
         "is the primary bucket's region; choose another region for the replica, which must survive a regional outage",
@@ -192,6 +227,7 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs, primaryRegion?: s
     checkKmsKeyOption(p, "replication.kmsKey", r.kmsKey);
     if (typeof r.bucketName === "string" && !BUCKET_NAME.test(r.bucketName)) {
       p.add(
+        "SEAWALL_OBJECTSTORE_BUCKET_NAME",
         "replication.bucketName",
         r.bucketName,
         "must be 3-63 characters of lowercase letters, digits, dots and hyphens",
@@ -202,32 +238,58 @@ export function validateObjectStoreArgs(args: ObjectStoreArgs, primaryRegion?: s
   const lock = args.objectLock;
   if (lock) {
     if (lock.mode !== "GOVERNANCE" && lock.mode !== "COMPLIANCE") {
-      p.add("objectLock.mode", lock.mode, 'must be "GOVERNANCE" or "COMPLIANCE"');
+      p.add(
+        "SEAWALL_OBJECTSTORE_LOCK_MODE",
+        "objectLock.mode",
+        lock.mode,
+        'must be "GOVERNANCE" or "COMPLIANCE"',
+      );
     }
-    p.wholeNumber("objectLock.days", lock.days, 1, 36500);
+    p.wholeNumber("SEAWALL_OBJECTSTORE_LOCK_DAYS", "objectLock.days", lock.days, 1, 36500);
     if (lock.days === undefined)
-      p.add("objectLock.days", lock.days, "set the default retention in days (1 to 36500)");
+      p.add(
+        "SEAWALL_OBJECTSTORE_LOCK_DAYS",
+        "objectLock.days",
+        lock.days,
+        "set the default retention in days (1 to 36500)",
+      );
   }
 
   const logging = args.accessLogging;
-  if (
-    logging &&
-    Object.keys(logging).filter((k) => k === "existing" || k === "args" || k === "skip").length > 1
-  ) {
-    p.add("accessLogging", Object.keys(logging), "give exactly one of `existing`, `args` or `skip`");
-  }
-  if (logging && "args" in logging) {
-    p.wholeNumber("accessLogging.args.expireAfterDays", logging.args.expireAfterDays, 1, 3650);
+  const loggingForm = helperChoice(p, "accessLogging", logging, ["existing", "args", "skip"], {
+    extraKeys: ["prefix"],
+  });
+  if (logging && loggingForm === "args" && "args" in logging) {
+    p.wholeNumber(
+      "SEAWALL_OBJECTSTORE_ACCESS_LOG_EXPIRY",
+      "accessLogging.args.expireAfterDays",
+      logging.args.expireAfterDays,
+      1,
+      3650,
+    );
   }
 
   const it = args.intelligentTiering;
   if (it) {
-    p.wholeNumber("intelligentTiering.archiveAccessAfterDays", it.archiveAccessAfterDays, 90, 730);
-    p.wholeNumber("intelligentTiering.deepArchiveAccessAfterDays", it.deepArchiveAccessAfterDays, 180, 730);
+    p.wholeNumber(
+      "SEAWALL_OBJECTSTORE_TIERING_DAYS_RANGE",
+      "intelligentTiering.archiveAccessAfterDays",
+      it.archiveAccessAfterDays,
+      90,
+      730,
+    );
+    p.wholeNumber(
+      "SEAWALL_OBJECTSTORE_TIERING_DAYS_RANGE",
+      "intelligentTiering.deepArchiveAccessAfterDays",
+      it.deepArchiveAccessAfterDays,
+      180,
+      730,
+    );
     const archive = it.archiveAccessAfterDays ?? 90;
     const deep = it.deepArchiveAccessAfterDays ?? 180;
     if (isKnown(archive) && isKnown(deep) && deep <= archive) {
       p.add(
+        "SEAWALL_OBJECTSTORE_TIERING_ORDER",
         "intelligentTiering.deepArchiveAccessAfterDays",
         deep,
         `must be later than intelligentTiering.archiveAccessAfterDays (${archive})`,

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformOutputs } from "../platform";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
-import { Problem, SeawallValidationError } from "../validation";
+import { Problem, problemsUnder } from "../validation";
 import { Backups } from "./backups";
 import { Monitoring } from "./monitoring";
 import { ObjectStore, ObjectStoreArgs, REPLICATION_RULE_ID, validateObjectStoreArgs } from "./objectStore";
@@ -54,19 +54,12 @@ export function objectStoreArgs(args: DataPlatformArgs, profile: Profile): Objec
   };
 }
 
-function prefixed(prefix: string, error: unknown): Problem[] {
-  if (!(error instanceof SeawallValidationError)) throw error;
-  return error.problems.map((p) => ({ ...p, field: `${prefix}.${p.field}` }));
-}
-
 export function validateAwsPlatformArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
-  const services = [...validateServiceArgs(args, profile), ...validateOperationsArgs(args, profile)];
-  try {
-    validateObjectStoreArgs(objectStoreArgs(args, profile));
-    return services;
-  } catch (error) {
-    return [...prefixed("objectStore", error), ...services];
-  }
+  return [
+    ...problemsUnder("objectStore", () => validateObjectStoreArgs(objectStoreArgs(args, profile))),
+    ...validateServiceArgs(args, profile),
+    ...validateOperationsArgs(args, profile),
+  ];
 }
 
 /** Builds the AWS platform's components as children of `parent`. */

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
-import { Problem, SeawallValidationError } from "../validation";
+import { Problem, problemsUnder } from "../validation";
 import { BackupsArgs, validateBackupsArgs } from "./backups";
 import { MonitoringArgs, validateMonitoringArgs } from "./monitoring";
 import { MonitoredServices, profileThresholds, WatchedConsumer } from "./monitoringAlarms";
@@ -97,16 +97,6 @@ export function monitoringArgs(
   };
 }
 
-function prefixed(prefix: string, check: () => void): Problem[] {
-  try {
-    check();
-    return [];
-  } catch (error) {
-    if (!(error instanceof SeawallValidationError)) throw error;
-    return error.problems.map((p) => ({ ...p, field: `${prefix}.${p.field}` }));
-  }
-}
-
 /**
  * Every problem with the backups and monitoring the platform would build, named under `backups.`
  * and `monitoring.` (a profile threshold out of range appears as `monitoring.thresholds.*`).
@@ -118,6 +108,7 @@ export function validateOperationsArgs(args: DataPlatformArgs, profile: Profile)
     profile.backup.crossRegionCopy && !args.replicaRegion && !replication
       ? [
           {
+            code: "SEAWALL_PLATFORM_BACKUP_COPY_REGION_REQUIRED",
             field: "replicaRegion",
             value: args.replicaRegion,
             fix: `required when backups are copied to another region (profile.backup.crossRegionCopy, on in ${profile.environment}); set a region other than ${args.region}`,
@@ -126,7 +117,7 @@ export function validateOperationsArgs(args: DataPlatformArgs, profile: Profile)
       : [];
   return [
     ...copyProblems,
-    ...prefixed("backups", () => validateBackupsArgs(backupsArgs(args, profile, {}))),
-    ...prefixed("monitoring", () => validateMonitoringArgs(monitoringArgs(args, profile, {}, {}))),
+    ...problemsUnder("backups", () => validateBackupsArgs(backupsArgs(args, profile, {}))),
+    ...problemsUnder("monitoring", () => validateMonitoringArgs(monitoringArgs(args, profile, {}, {}))),
   ];
 }

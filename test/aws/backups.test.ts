@@ -1,7 +1,7 @@
 import * as fc from "fast-check";
 import { Backups, BackupsArgs, validateBackupsArgs } from "../../components/aws/backups";
 import { SeawallValidationError } from "../../components/validation";
-import { plan, Plan } from "../helpers";
+import { plan, Plan, problemsThrownBy } from "../helpers";
 
 const T = {
   component: "seawall:aws:Backups",
@@ -382,9 +382,20 @@ describe("validateBackupsArgs", () => {
       validateBackupsArgs({ dailyRetentionDays: 0, weeklyRetentionDays: 36501, copy: { region: "" } }),
     ).toThrow(
       new SeawallValidationError("seawall:aws:Backups: invalid arguments", [
-        { field: "dailyRetentionDays", value: 0, fix: "must be a whole number from 1 to 36500" },
-        { field: "weeklyRetentionDays", value: 36501, fix: "must be a whole number from 1 to 36500" },
         {
+          code: "SEAWALL_BACKUPS_RETENTION_RANGE",
+          field: "dailyRetentionDays",
+          value: 0,
+          fix: "must be a whole number from 1 to 36500",
+        },
+        {
+          code: "SEAWALL_BACKUPS_RETENTION_RANGE",
+          field: "weeklyRetentionDays",
+          value: 36501,
+          fix: "must be a whole number from 1 to 36500",
+        },
+        {
+          code: "SEAWALL_BACKUPS_COPY_REGION",
           field: "copy.region",
           value: "",
           fix: 'cross-region copies need the replica region: an AWS region code such as "us-west-2", other than the primary',
@@ -395,5 +406,15 @@ describe("validateBackupsArgs", () => {
 
   it("leaves values unknown until deploy to the provider", () => {
     expect(problems({ vaultName: Promise.resolve("x y") as never })).toEqual([]);
+  });
+});
+
+describe("Backups option shapes", () => {
+  it("lists a key option without existing or args as a problem, not a silently created key", async () => {
+    const args = { kmsKey: { arn: "arn:aws:kms:us-east-1:111122223333:key/k" } } as never;
+    expect(problemsThrownBy(() => validateBackupsArgs(args))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "kmsKey", value: "{ arn }" },
+    ]);
+    await expect(plan(() => new Backups("c", args))).rejects.toBeInstanceOf(SeawallValidationError);
   });
 });

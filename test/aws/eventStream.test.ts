@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { EventStream, EventStreamArgs, validateEventStreamArgs } from "../../components/aws/eventStream";
 import { SeawallValidationError } from "../../components/validation";
 import { Secret } from "../../scripts/synth/harness";
-import { plan, Plan, policyOf } from "../helpers";
+import { plan, Plan, policyOf, problemsThrownBy } from "../helpers";
 
 const T = {
   cluster: "aws:msk/cluster:Cluster",
@@ -480,5 +480,15 @@ describe("validateEventStreamArgs", () => {
     await expect(stream({ brokerCount: 4 })).rejects.toThrow(
       "seawall:aws:EventStream: invalid arguments: 1 problem:",
     );
+  });
+});
+
+describe("EventStream option shapes", () => {
+  it("lists a key option without existing or args as a problem, not a silently created key", async () => {
+    const args = { ...base, kmsKey: { arn: "arn:aws:kms:us-east-1:111122223333:key/k" } } as never;
+    expect(problemsThrownBy(() => validateEventStreamArgs(args))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "kmsKey", value: "{ arn }" },
+    ]);
+    await expect(plan(() => new EventStream("c", args))).rejects.toBeInstanceOf(SeawallValidationError);
   });
 });

@@ -1,7 +1,7 @@
 import { FeatureStore, FeatureStoreArgs, validateFeatureStoreArgs } from "../../components/aws/featureStore";
 import { SeawallValidationError } from "../../components/validation";
 import { Secret } from "../../scripts/synth/harness";
-import { plan, Plan, policyOf } from "../helpers";
+import { plan, Plan, policyOf, problemsThrownBy } from "../helpers";
 
 const T = {
   group: "aws:elasticache/replicationGroup:ReplicationGroup",
@@ -285,5 +285,15 @@ describe("validateFeatureStoreArgs", () => {
     await expect(store({ replicasPerShard: 0, automaticFailover: true })).rejects.toThrow(
       "seawall:aws:FeatureStore: invalid arguments: 1 problem:\n  - automaticFailover = true: needs a replica to promote",
     );
+  });
+});
+
+describe("FeatureStore option shapes", () => {
+  it("lists a key option without existing or args as a problem, not a silently created key", async () => {
+    const args = { ...base, kmsKey: { arn: "arn:aws:kms:us-east-1:111122223333:key/k" } } as never;
+    expect(problemsThrownBy(() => validateFeatureStoreArgs(args))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "kmsKey", value: "{ arn }" },
+    ]);
+    await expect(plan(() => new FeatureStore("c", args))).rejects.toBeInstanceOf(SeawallValidationError);
   });
 });

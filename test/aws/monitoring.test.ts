@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Monitoring, MonitoringArgs, validateMonitoringArgs } from "../../components/aws/monitoring";
 import { SeawallValidationError } from "../../components/validation";
-import { plan, Plan } from "../helpers";
+import { plan, Plan, problemsThrownBy } from "../helpers";
 
 const T = {
   component: "seawall:aws:Monitoring",
@@ -323,9 +323,20 @@ describe("validateMonitoringArgs", () => {
       }),
     ).toThrow(
       new SeawallValidationError("seawall:aws:Monitoring: invalid arguments", [
-        { field: "thresholds.kafkaDiskUsedPercent", value: 0, fix: "must be a whole number from 1 to 100" },
-        { field: "thresholds.cacheMemoryPercent", value: 101, fix: "must be a whole number from 1 to 100" },
         {
+          code: "SEAWALL_MONITORING_THRESHOLD_RANGE",
+          field: "thresholds.kafkaDiskUsedPercent",
+          value: 0,
+          fix: "must be a whole number from 1 to 100",
+        },
+        {
+          code: "SEAWALL_MONITORING_THRESHOLD_RANGE",
+          field: "thresholds.cacheMemoryPercent",
+          value: 101,
+          fix: "must be a whole number from 1 to 100",
+        },
+        {
+          code: "SEAWALL_MONITORING_DASHBOARD_NAME",
           field: "dashboardName",
           value: "a b",
           fix: "must be 1-255 letters, digits, hyphens and underscores",
@@ -341,5 +352,15 @@ describe("validateMonitoringArgs", () => {
         eventStream: { clusterName: Promise.resolve(""), brokerCount: 1 },
       }),
     ).toEqual([]);
+  });
+});
+
+describe("Monitoring option shapes", () => {
+  it("lists a key option without existing or args as a problem, not a silently created key", async () => {
+    const args = { kmsKey: { arn: "arn:aws:kms:us-east-1:111122223333:key/k" } } as never;
+    expect(problemsThrownBy(() => validateMonitoringArgs(args))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "kmsKey", value: "{ arn }" },
+    ]);
+    await expect(plan(() => new Monitoring("c", args))).rejects.toBeInstanceOf(SeawallValidationError);
   });
 });

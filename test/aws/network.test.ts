@@ -1,6 +1,7 @@
-import { Network, NetworkArgs, validateNetworkArgs } from "../../components/aws/network";
+import * as pulumi from "@pulumi/pulumi";
+import { firstZones, Network, NetworkArgs, validateNetworkArgs } from "../../components/aws/network";
 import { SeawallValidationError } from "../../components/validation";
-import { plan, Plan, policyOf } from "../helpers";
+import { plan, Plan, policyOf, problemsThrownBy } from "../helpers";
 
 const T = {
   vpc: "aws:ec2/vpc:Vpc",
@@ -419,6 +420,49 @@ describe("validateNetworkArgs", () => {
   it("is what the component runs before registering anything", async () => {
     await expect(network({ vpc: { args: { availabilityZones: 7 } } })).rejects.toThrow(
       "seawall:aws:Network: invalid arguments: 1 problem:\n  - vpc.args.availabilityZones = 7: must be a whole number from 2 to 6",
+    );
+  });
+});
+
+describe("Network option shapes", () => {
+  it("lists a VPC or flow-log option that is not one of its forms as a problem, not a TypeError", async () => {
+    const args = { vpc: {}, flowLogs: { args: {}, skip: true }, kmsKey: { skip: false } } as never;
+    expect(problemsThrownBy(() => validateNetworkArgs(args))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "vpc", value: "{}" },
+      { code: "SEAWALL_HELPER_SHAPE", field: "flowLogs", value: "{ args, skip: true }" },
+      { code: "SEAWALL_HELPER_SHAPE", field: "kmsKey", value: { skip: false } },
+    ]);
+    await expect(plan(() => new Network("net", args))).rejects.toBeInstanceOf(SeawallValidationError);
+  });
+
+  it("lists a VPC form given without its settings", () => {
+    expect(problemsThrownBy(() => validateNetworkArgs({ vpc: { args: undefined } } as never))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "vpc.args", value: undefined },
+    ]);
+  });
+});
+
+describe("Network zones at deployment", () => {
+  it("fails inside apply with a ResourceError on the component when the region has too few zones", async () => {
+    let component: Network | undefined;
+    await plan(() => {
+      component = new Network("net", { vpc: { args: { availabilityZones: 3 } } });
+      return {};
+    });
+    expect(firstZones(["us-east-1a", "us-east-1b", "us-east-1c"], 2, component!)).toEqual([
+      "us-east-1a",
+      "us-east-1b",
+    ]);
+    let error: unknown;
+    try {
+      firstZones(["eu-south-2a", "eu-south-2b"], 3, component!);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(pulumi.ResourceError);
+    expect((error as pulumi.ResourceError).resource).toBe(component);
+    expect((error as Error).message).toBe(
+      "vpc.args.availabilityZones = 3, but the region has 2 available zones (eu-south-2a, eu-south-2b); lower it to 2 or less",
     );
   });
 });

@@ -1,7 +1,7 @@
 import { ObjectStore, ObjectStoreArgs, validateObjectStoreArgs } from "../../components/aws/objectStore";
 import { SeawallValidationError } from "../../components/validation";
 import { synthesize } from "../../scripts/synth/harness";
-import { plan, Plan, policyOf } from "../helpers";
+import { acceptedForms, plan, Plan, policyOf, problemsThrownBy } from "../helpers";
 
 const T = {
   bucket: "aws:s3/bucket:Bucket",
@@ -589,10 +589,10 @@ describe("validateObjectStoreArgs", () => {
     expect(() => validateObjectStoreArgs(args)).toThrow(
       [
         "seawall:aws:ObjectStore: invalid arguments: 4 problems:",
-        "  - lifecycle.infrequentAccessAfterDays = 10: must be a whole number from 30 to 3650; S3 moves objects to STANDARD_IA no sooner than 30 days after creation",
-        "  - lifecycle.archiveAfterDays = 20: must be at least 30 days after lifecycle.infrequentAccessAfterDays (10): S3 keeps objects in STANDARD_IA for 30 days before archiving; set it to 40 or more",
-        "  - keyDeletionWindowInDays = 90: must be a whole number from 7 to 30; KMS accepts 7 to 30 days",
-        '  - replication.region = "nowhere": must be an AWS region code such as "us-west-2"',
+        "  - lifecycle.infrequentAccessAfterDays = 10: must be a whole number from 30 to 3650; S3 moves objects to STANDARD_IA no sooner than 30 days after creation [SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE]",
+        "  - lifecycle.archiveAfterDays = 20: must be at least 30 days after lifecycle.infrequentAccessAfterDays (10): S3 keeps objects in STANDARD_IA for 30 days before archiving; set it to 40 or more [SEAWALL_OBJECTSTORE_LIFECYCLE_ORDER]",
+        "  - keyDeletionWindowInDays = 90: must be a whole number from 7 to 30; KMS accepts 7 to 30 days [SEAWALL_KMS_DELETION_WINDOW]",
+        '  - replication.region = "nowhere": must be an AWS region code such as "us-west-2" [SEAWALL_OBJECTSTORE_REGION_INVALID]',
       ].join("\n"),
     );
   });
@@ -603,5 +603,34 @@ describe("validateObjectStoreArgs", () => {
         config: { "aws:region": "us-east-1" },
       }),
     ).rejects.toThrow(/lifecycle.infrequentAccessAfterDays = 1/);
+  });
+});
+
+describe("ObjectStore option shapes", () => {
+  it("lists an access-logging option with none of existing, args, skip as a problem, not a TypeError", async () => {
+    const args = { accessLogging: { prefix: "logs/" } } as never;
+    expect(problemsThrownBy(() => validateObjectStoreArgs(args))).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "accessLogging", value: "{ prefix }" },
+    ]);
+    expect(() => validateObjectStoreArgs(args)).toThrow(
+      `accessLogging = "{ prefix }": has none of existing, args, skip; ${acceptedForms(["existing", "args", "skip"])} [SEAWALL_HELPER_SHAPE]`,
+    );
+    await expect(plan(() => new ObjectStore("store", args))).rejects.toBeInstanceOf(SeawallValidationError);
+  });
+
+  it("lists two forms at once, an unknown key, and a key option without its form", () => {
+    expect(
+      problemsThrownBy(() =>
+        validateObjectStoreArgs({
+          accessLogging: { skip: true, args: {} },
+          kmsKey: { arn: "arn:aws:kms:us-east-1:111122223333:key/k" },
+          replication: { region: "us-west-2", kmsKey: { existing: { arn: "a" }, extra: 1 } },
+        } as never),
+      ),
+    ).toEqual([
+      { code: "SEAWALL_HELPER_SHAPE", field: "kmsKey", value: "{ arn }" },
+      { code: "SEAWALL_HELPER_SHAPE", field: "replication.kmsKey", value: "{ existing, extra }" },
+      { code: "SEAWALL_HELPER_SHAPE", field: "accessLogging", value: "{ skip: true, args }" },
+    ]);
   });
 });

@@ -131,6 +131,7 @@ describe("validateOperationsArgs", () => {
     const args = { ...base, replicaRegion: undefined, objectStore: { replication: false } };
     expect(validateOperationsArgs(args, resolveProfile("prod"))).toEqual([
       {
+        code: "SEAWALL_PLATFORM_BACKUP_COPY_REGION_REQUIRED",
         field: "replicaRegion",
         value: undefined,
         fix: "required when backups are copied to another region (profile.backup.crossRegionCopy, on in prod); set a region other than us-east-1",

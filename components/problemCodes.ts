@@ -1,0 +1,129 @@
+/**
+ * The stable codes of validation problems, part of Seawall's API: every problem a component, the
+ * platform or the stack configuration reports carries one of these (`Problem.code`), and the error
+ * message shows it in brackets. A code keeps its meaning across releases; a new kind of problem gets
+ * a new code. Codes name the component (`SEAWALL_OBJECTSTORE_...`) unless the check is shared by
+ * several components (`SEAWALL_HELPER_...`, `SEAWALL_KMS_...`, `SEAWALL_LOG_...`), in which case the
+ * problem's field says where it is.
+ */
+export const PROBLEM_CODES = {
+  // Shared by every component.
+  SEAWALL_HELPER_SHAPE:
+    "An `{ existing } | { args } | { skip: true }` option is not an object with exactly one of those keys (or has a key it does not know, or `skip` other than true).",
+  SEAWALL_HELPER_FORM_UNSUPPORTED:
+    "An `{ existing } | { args } | { skip: true }` option uses a form this field does not accept (e.g. `skip` for a required customer-managed key).",
+  SEAWALL_KMS_DELETION_WINDOW: "keyDeletionWindowInDays is not a whole number from 7 to 30.",
+  SEAWALL_LOG_RETENTION: "A log retention is not one of the periods CloudWatch Logs accepts.",
+
+  // The data platform (DataPlatform) and the stack configuration.
+  SEAWALL_PLATFORM_CLOUD_UNSUPPORTED: "The platform is not built for this cloud yet.",
+  SEAWALL_PLATFORM_REPLICA_REGION_REQUIRED: "Replication is on but replicaRegion is not set.",
+  SEAWALL_PLATFORM_REPLICA_REGION_SAME: "replicaRegion is the primary region.",
+  SEAWALL_PLATFORM_BACKUP_COPY_REGION_REQUIRED:
+    "The profile copies backups to another region but replicaRegion is not set.",
+  SEAWALL_CONFIG_UNKNOWN_KEY: "A stack configuration key Seawall does not know.",
+  SEAWALL_CONFIG_INVALID: "A stack configuration value of the wrong type, or outside what is allowed.",
+  SEAWALL_CONFIG_REGION_REQUIRED: "The cloud's region key is not set in the stack configuration.",
+
+  // Network.
+  SEAWALL_NETWORK_SUBNETS_TOO_FEW: "A brought VPC has fewer than two private subnets.",
+  SEAWALL_NETWORK_ZONES_RANGE: "vpc.args.availabilityZones is not a whole number from 2 to 6.",
+  SEAWALL_NETWORK_CIDR_INVALID: "vpc.args.cidrBlock is not an IPv4 network from /16 to /24.",
+  SEAWALL_NETWORK_SUBNET_PREFIX: "The subnets of vpc.args.subnetPrefixLength do not fit in the VPC's block.",
+  SEAWALL_NETWORK_ENDPOINT_INVALID: "An interface endpoint is not a service endpoint name.",
+  SEAWALL_NETWORK_ENDPOINT_S3: "S3 is listed as an interface endpoint; it has a free gateway endpoint.",
+  SEAWALL_NETWORK_ENDPOINT_DUPLICATE: "An interface endpoint is listed twice.",
+  SEAWALL_NETWORK_KAFKA_AUTH: "kafka.clientAuthentication is empty or names an unknown authentication.",
+  SEAWALL_NETWORK_REDIS_PORT: "redis.port is not a whole number from 1024 to 65535.",
+  SEAWALL_NETWORK_FLOW_LOG_TRAFFIC: "flowLogs.args.trafficType is not ACCEPT, REJECT or ALL.",
+
+  // ObjectStore.
+  SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE: "A lifecycle day count is not a whole number in its range.",
+  SEAWALL_OBJECTSTORE_LIFECYCLE_ORDER:
+    "lifecycle.archiveAfterDays is less than 30 days after lifecycle.infrequentAccessAfterDays.",
+  SEAWALL_OBJECTSTORE_ARCHIVE_CLASS: "lifecycle.archiveStorageClass is not an archive class.",
+  SEAWALL_OBJECTSTORE_BUCKET_NAME: "A bucket name breaks the naming rules.",
+  SEAWALL_OBJECTSTORE_PREFIX: "prefix starts with / or contains //.",
+  SEAWALL_OBJECTSTORE_REGION_INVALID: "replication.region is not a region code.",
+  SEAWALL_OBJECTSTORE_REPLICA_SAME_REGION: "replication.region is the primary bucket's region.",
+  SEAWALL_OBJECTSTORE_LOCK_MODE: "objectLock.mode is not GOVERNANCE or COMPLIANCE.",
+  SEAWALL_OBJECTSTORE_LOCK_DAYS: "objectLock.days is not set, or not a whole number from 1 to 36500.",
+  SEAWALL_OBJECTSTORE_ACCESS_LOG_EXPIRY:
+    "accessLogging.args.expireAfterDays is not a whole number from 1 to 3650.",
+  SEAWALL_OBJECTSTORE_TIERING_DAYS_RANGE: "An Intelligent-Tiering archive day count is out of range.",
+  SEAWALL_OBJECTSTORE_TIERING_ORDER:
+    "intelligentTiering.deepArchiveAccessAfterDays is not later than archiveAccessAfterDays.",
+
+  // EventStream.
+  SEAWALL_EVENTSTREAM_SUBNETS: "subnetIds is not two or three subnets.",
+  SEAWALL_EVENTSTREAM_SECURITY_GROUPS: "securityGroupIds is empty.",
+  SEAWALL_EVENTSTREAM_KAFKA_VERSION: "kafkaVersion is not an MSK Kafka version.",
+  SEAWALL_EVENTSTREAM_BROKER_COUNT: "brokerCount is not a whole number from 1 to 30.",
+  SEAWALL_EVENTSTREAM_BROKERS_PER_ZONE: "brokerCount is not a multiple of the number of subnets.",
+  SEAWALL_EVENTSTREAM_INSTANCE_TYPE: "instanceType is not a Standard broker size.",
+  SEAWALL_EVENTSTREAM_VOLUME_RANGE: "A broker volume size is not a whole number from 1 to 16384 GiB.",
+  SEAWALL_EVENTSTREAM_VOLUME_ORDER: "maxVolumeSizeGiB is below volumeSizeGiB.",
+  SEAWALL_EVENTSTREAM_STORAGE_TARGET: "storageTargetUtilizationPercent is not a whole number from 10 to 80.",
+  SEAWALL_EVENTSTREAM_CLIENT_AUTH: "clientAuthentication is not iam or scram.",
+  SEAWALL_EVENTSTREAM_SCRAM_UNUSED: "scram is set but clientAuthentication is not scram.",
+  SEAWALL_EVENTSTREAM_SCRAM_RECOVERY_WINDOW: "scram.recoveryWindowInDays is not a whole number from 7 to 30.",
+  SEAWALL_EVENTSTREAM_SCRAM_USERNAME:
+    "scram.username is not 1-64 letters, digits, dots, underscores or hyphens.",
+  SEAWALL_EVENTSTREAM_REPLICATION_FACTOR: "defaultReplicationFactor is not from 1 to the broker count.",
+  SEAWALL_EVENTSTREAM_MIN_INSYNC: "minInsyncReplicas is not from 1 to the replication factor.",
+  SEAWALL_EVENTSTREAM_MIN_INSYNC_EQUALS_RF:
+    "minInsyncReplicas equals the replication factor, so writes stop when one broker is down.",
+  SEAWALL_EVENTSTREAM_SERVER_PROPERTY: "serverProperties sets a property the component owns.",
+  SEAWALL_EVENTSTREAM_ENHANCED_MONITORING: "enhancedMonitoring is not an MSK monitoring level.",
+  SEAWALL_EVENTSTREAM_TOPIC_NAME: "A topic name is not 1-249 letters, digits, dots, underscores or hyphens.",
+  SEAWALL_EVENTSTREAM_TOPIC_DUPLICATE: "A topic is declared twice.",
+  SEAWALL_EVENTSTREAM_TOPIC_PARTITIONS: "A topic's partitions are not set, or not from 1 to 10000.",
+  SEAWALL_EVENTSTREAM_TOPIC_REPLICATION: "A topic's replicationFactor is not from 1 to the broker count.",
+  SEAWALL_EVENTSTREAM_TOPIC_RETENTION: "A topic's retentionHours is not a whole number from 1 to 876000.",
+
+  // FeatureStore.
+  SEAWALL_FEATURESTORE_SUBNETS: "subnetIds is empty.",
+  SEAWALL_FEATURESTORE_SECURITY_GROUPS: "securityGroupIds is empty.",
+  SEAWALL_FEATURESTORE_ENGINE_VERSION: "engineVersion is not a Valkey version 7.2 or later.",
+  SEAWALL_FEATURESTORE_NODE_TYPE: "nodeType is not an ElastiCache node type.",
+  SEAWALL_FEATURESTORE_SHARDS: "shards is not a whole number from 1 to 500.",
+  SEAWALL_FEATURESTORE_REPLICAS: "replicasPerShard is not a whole number from 0 to 5.",
+  SEAWALL_FEATURESTORE_FAILOVER_NO_REPLICA: "automaticFailover is on with no replica to promote.",
+  SEAWALL_FEATURESTORE_FAILOVER_CLUSTER_MODE: "automaticFailover is off with more than one shard.",
+  SEAWALL_FEATURESTORE_MULTIAZ_NO_REPLICA: "multiAz is on with no replica in another zone.",
+  SEAWALL_FEATURESTORE_MULTIAZ_NO_FAILOVER: "multiAz is on with automatic failover off.",
+  SEAWALL_FEATURESTORE_MAXMEMORY_POLICY: "maxmemoryPolicy is not a Valkey eviction policy.",
+  SEAWALL_FEATURESTORE_PORT: "port is not a whole number from 1024 to 65535.",
+  SEAWALL_FEATURESTORE_SNAPSHOT_RETENTION: "snapshotRetentionDays is not a whole number from 0 to 35.",
+  SEAWALL_FEATURESTORE_SNAPSHOT_WINDOW: "snapshotWindow is not hh:mm-hh:mm of at least 60 minutes.",
+  SEAWALL_FEATURESTORE_MAINTENANCE_WINDOW:
+    "maintenanceWindow is not ddd:hh:mm-ddd:hh:mm of at least 60 minutes.",
+  SEAWALL_FEATURESTORE_WINDOWS_OVERLAP: "The snapshot window overlaps the maintenance window.",
+
+  // Backups.
+  SEAWALL_BACKUPS_CRON: "A schedule is not an AWS cron expression.",
+  SEAWALL_BACKUPS_VAULT_NAME: "A vault name is not 2-50 letters, digits, hyphens and underscores.",
+  SEAWALL_BACKUPS_RETENTION_RANGE: "A backup retention is not a whole number of days in range.",
+  SEAWALL_BACKUPS_RETENTION_ORDER: "weeklyRetentionDays is below dailyRetentionDays.",
+  SEAWALL_BACKUPS_WINDOW_RANGE: "startWindowMinutes or completionWindowMinutes is out of range.",
+  SEAWALL_BACKUPS_WINDOW_ORDER: "completionWindowMinutes is not at least 60 minutes over startWindowMinutes.",
+  SEAWALL_BACKUPS_SELECTION_TAG: "selectionTag has an empty key or value.",
+  SEAWALL_BACKUPS_LOCK_RANGE: "A vault-lock day count is out of range.",
+  SEAWALL_BACKUPS_LOCK_MIN_OVER_MAX: "vaultLock.minRetentionDays exceeds vaultLock.maxRetentionDays.",
+  SEAWALL_BACKUPS_LOCK_MIN_OVER_DAILY: "vaultLock.minRetentionDays exceeds dailyRetentionDays.",
+  SEAWALL_BACKUPS_LOCK_MAX_UNDER_WEEKLY: "vaultLock.maxRetentionDays is below weeklyRetentionDays.",
+  SEAWALL_BACKUPS_COPY_REGION: "copy.region is not a region code.",
+  SEAWALL_BACKUPS_COPY_SAME_REGION: "copy.region is the primary region.",
+  SEAWALL_BACKUPS_RESTORE_TEST_WINDOW: "A restore-testing window is out of range.",
+
+  // Monitoring.
+  SEAWALL_MONITORING_THRESHOLD_RANGE: "An alarm threshold is not a whole number in its range.",
+  SEAWALL_MONITORING_IDENTIFIER: "A monitored resource's name is empty.",
+  SEAWALL_MONITORING_DASHBOARD_NAME: "dashboardName is not 1-255 letters, digits, hyphens and underscores.",
+  SEAWALL_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
+  SEAWALL_MONITORING_BROKER_COUNT: "eventStream.brokerCount is not set, or not from 1 to 30.",
+  SEAWALL_MONITORING_MEMBER_CLUSTERS: "featureStore.memberClusterIds is empty.",
+} as const satisfies Record<string, string>;
+
+/** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */
+export type ProblemCode = keyof typeof PROBLEM_CODES;

@@ -1,0 +1,398 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { Backups, validateBackupsArgs } from "../components/aws/backups";
+import { validateEventStreamArgs } from "../components/aws/eventStream";
+import { validateFeatureStoreArgs } from "../components/aws/featureStore";
+import { validateMonitoringArgs } from "../components/aws/monitoring";
+import { validateNetworkArgs } from "../components/aws/network";
+import { validateObjectStoreArgs } from "../components/aws/objectStore";
+import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
+import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
+import { Problem, SeawallValidationError } from "../components/validation";
+import { parseStackConfig, StackConfigError } from "../stacks/config";
+import { plan } from "./helpers";
+
+/**
+ * The problems `check` reports: the ones it throws (a component's validation error, a stack
+ * configuration error, also from a synthesis) or returns (the platform's list).
+ */
+async function reported(check: () => unknown): Promise<Problem[]> {
+  try {
+    const result = await check();
+    return Array.isArray(result) ? (result as Problem[]) : [];
+  } catch (error) {
+    if (error instanceof SeawallValidationError || error instanceof StackConfigError) return error.problems;
+    throw error;
+  }
+}
+
+const subnets = { subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
+const stream = (args: object) => () =>
+  validateEventStreamArgs({ ...subnets, securityGroupIds: ["sg"], ...args } as never);
+const cache = (args: object) => () =>
+  validateFeatureStoreArgs({ ...subnets, securityGroupIds: ["sg"], ...args } as never);
+const network = (args: object) => () => validateNetworkArgs(args as never);
+const store = (args: object, region?: string) => () => validateObjectStoreArgs(args as never, region);
+const backups = (args: object) => () => validateBackupsArgs(args as never);
+const monitoring = (args: object) => () => validateMonitoringArgs(args as never);
+const platform: DataPlatformArgs = {
+  cloud: "aws",
+  environment: "prod",
+  owner: "data",
+  region: "us-east-1",
+  replicaRegion: "us-west-2",
+};
+const config = (patch: Record<string, string | undefined>) => () => {
+  const all: Record<string, string> = {
+    "seawall:cloud": "aws",
+    "seawall:environment": "dev",
+    "seawall:owner": "data",
+    "aws:region": "us-east-1",
+  };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete all[k];
+    else all[k] = v;
+  }
+  return parseStackConfig("dev-aws", all);
+};
+
+/** Every code, the field it names and an input that triggers it. */
+const TABLE: [ProblemCode, string, () => unknown][] = [
+  ["SEAWALL_HELPER_SHAPE", "accessLogging", store({ accessLogging: { prefix: "logs/" } })],
+  ["SEAWALL_HELPER_FORM_UNSUPPORTED", "kmsKey", store({ kmsKey: { skip: true } })],
+  ["SEAWALL_KMS_DELETION_WINDOW", "keyDeletionWindowInDays", backups({ keyDeletionWindowInDays: 31 })],
+  ["SEAWALL_LOG_RETENTION", "logRetentionInDays", stream({ logRetentionInDays: 2 })],
+
+  [
+    "SEAWALL_PLATFORM_CLOUD_UNSUPPORTED",
+    "cloud",
+    () => validateDataPlatformArgs({ ...platform, cloud: "oracle" as never }),
+  ],
+  [
+    "SEAWALL_PLATFORM_REPLICA_REGION_REQUIRED",
+    "replicaRegion",
+    () => validateDataPlatformArgs({ ...platform, replicaRegion: undefined }),
+  ],
+  [
+    "SEAWALL_PLATFORM_REPLICA_REGION_SAME",
+    "replicaRegion",
+    () => validateDataPlatformArgs({ ...platform, replicaRegion: "us-east-1" }),
+  ],
+  [
+    "SEAWALL_PLATFORM_BACKUP_COPY_REGION_REQUIRED",
+    "replicaRegion",
+    () =>
+      validateDataPlatformArgs({
+        ...platform,
+        replicaRegion: undefined,
+        objectStore: { replication: false },
+      }),
+  ],
+  ["SEAWALL_CONFIG_UNKNOWN_KEY", "seawall:colour", config({ "seawall:colour": "blue" })],
+  ["SEAWALL_CONFIG_INVALID", "seawall:environment", config({ "seawall:environment": "qa" })],
+  ["SEAWALL_CONFIG_REGION_REQUIRED", "aws:region", config({ "aws:region": undefined })],
+
+  [
+    "SEAWALL_NETWORK_SUBNETS_TOO_FEW",
+    "vpc.existing.subnetIds",
+    network({ vpc: { existing: { vpcId: "v", subnetIds: ["a"] } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_ZONES_RANGE",
+    "vpc.args.availabilityZones",
+    network({ vpc: { args: { availabilityZones: 1 } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_CIDR_INVALID",
+    "vpc.args.cidrBlock",
+    network({ vpc: { args: { cidrBlock: "10.0.0.0/8" } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_SUBNET_PREFIX",
+    "vpc.args.subnetPrefixLength",
+    network({ vpc: { args: { subnetPrefixLength: 29 } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_ENDPOINT_INVALID",
+    "vpc.args.interfaceEndpoints[0]",
+    network({ vpc: { args: { interfaceEndpoints: ["STS"] } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_ENDPOINT_S3",
+    "vpc.args.interfaceEndpoints[0]",
+    network({ vpc: { args: { interfaceEndpoints: ["s3"] } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_ENDPOINT_DUPLICATE",
+    "vpc.args.interfaceEndpoints[1]",
+    network({ vpc: { args: { interfaceEndpoints: ["sts", "sts"] } } }),
+  ],
+  [
+    "SEAWALL_NETWORK_KAFKA_AUTH",
+    "kafka.clientAuthentication",
+    network({ kafka: { clientAuthentication: [] } }),
+  ],
+  ["SEAWALL_NETWORK_REDIS_PORT", "redis.port", network({ redis: { port: 80 } })],
+  [
+    "SEAWALL_NETWORK_FLOW_LOG_TRAFFIC",
+    "flowLogs.args.trafficType",
+    network({ flowLogs: { args: { trafficType: "SOME" } } }),
+  ],
+
+  [
+    "SEAWALL_OBJECTSTORE_LIFECYCLE_DAYS_RANGE",
+    "lifecycle.expireNoncurrentAfterDays",
+    store({ lifecycle: { expireNoncurrentAfterDays: 0 } }),
+  ],
+  [
+    "SEAWALL_OBJECTSTORE_LIFECYCLE_ORDER",
+    "lifecycle.archiveAfterDays",
+    store({ lifecycle: { archiveAfterDays: 40 } }),
+  ],
+  [
+    "SEAWALL_OBJECTSTORE_ARCHIVE_CLASS",
+    "lifecycle.archiveStorageClass",
+    store({ lifecycle: { archiveStorageClass: "COLD" } }),
+  ],
+  ["SEAWALL_OBJECTSTORE_BUCKET_NAME", "bucketName", store({ bucketName: "Bad_Name" })],
+  ["SEAWALL_OBJECTSTORE_PREFIX", "prefix", store({ prefix: "/events" })],
+  ["SEAWALL_OBJECTSTORE_REGION_INVALID", "replication.region", store({ replication: { region: "nowhere" } })],
+  [
+    "SEAWALL_OBJECTSTORE_REPLICA_SAME_REGION",
+    "replication.region",
+    store({ replication: { region: "us-east-1" } }, "us-east-1"),
+  ],
+  ["SEAWALL_OBJECTSTORE_LOCK_MODE", "objectLock.mode", store({ objectLock: { mode: "STRICT", days: 1 } })],
+  ["SEAWALL_OBJECTSTORE_LOCK_DAYS", "objectLock.days", store({ objectLock: { mode: "GOVERNANCE" } })],
+  [
+    "SEAWALL_OBJECTSTORE_ACCESS_LOG_EXPIRY",
+    "accessLogging.args.expireAfterDays",
+    store({ accessLogging: { args: { expireAfterDays: 0 } } }),
+  ],
+  [
+    "SEAWALL_OBJECTSTORE_TIERING_DAYS_RANGE",
+    "intelligentTiering.archiveAccessAfterDays",
+    store({ intelligentTiering: { archiveAccessAfterDays: 10 } }),
+  ],
+  [
+    "SEAWALL_OBJECTSTORE_TIERING_ORDER",
+    "intelligentTiering.deepArchiveAccessAfterDays",
+    store({ intelligentTiering: { archiveAccessAfterDays: 200, deepArchiveAccessAfterDays: 190 } }),
+  ],
+
+  ["SEAWALL_EVENTSTREAM_SUBNETS", "subnetIds", stream({ subnetIds: ["a"] })],
+  ["SEAWALL_EVENTSTREAM_SECURITY_GROUPS", "securityGroupIds", stream({ securityGroupIds: [] })],
+  ["SEAWALL_EVENTSTREAM_KAFKA_VERSION", "kafkaVersion", stream({ kafkaVersion: "latest" })],
+  ["SEAWALL_EVENTSTREAM_BROKER_COUNT", "brokerCount", stream({ brokerCount: 31 })],
+  ["SEAWALL_EVENTSTREAM_BROKERS_PER_ZONE", "brokerCount", stream({ brokerCount: 4 })],
+  ["SEAWALL_EVENTSTREAM_INSTANCE_TYPE", "instanceType", stream({ instanceType: "m7g.large" })],
+  ["SEAWALL_EVENTSTREAM_VOLUME_RANGE", "volumeSizeGiB", stream({ volumeSizeGiB: 0 })],
+  [
+    "SEAWALL_EVENTSTREAM_VOLUME_ORDER",
+    "maxVolumeSizeGiB",
+    stream({ volumeSizeGiB: 500, maxVolumeSizeGiB: 100 }),
+  ],
+  [
+    "SEAWALL_EVENTSTREAM_STORAGE_TARGET",
+    "storageTargetUtilizationPercent",
+    stream({ storageTargetUtilizationPercent: 90 }),
+  ],
+  ["SEAWALL_EVENTSTREAM_CLIENT_AUTH", "clientAuthentication", stream({ clientAuthentication: "none" })],
+  ["SEAWALL_EVENTSTREAM_SCRAM_UNUSED", "scram", stream({ scram: {} })],
+  [
+    "SEAWALL_EVENTSTREAM_SCRAM_RECOVERY_WINDOW",
+    "scram.recoveryWindowInDays",
+    stream({ clientAuthentication: "scram", scram: { recoveryWindowInDays: 3 } }),
+  ],
+  [
+    "SEAWALL_EVENTSTREAM_SCRAM_USERNAME",
+    "scram.username",
+    stream({ clientAuthentication: "scram", scram: { username: "a b" } }),
+  ],
+  [
+    "SEAWALL_EVENTSTREAM_REPLICATION_FACTOR",
+    "defaultReplicationFactor",
+    stream({ defaultReplicationFactor: 4 }),
+  ],
+  ["SEAWALL_EVENTSTREAM_MIN_INSYNC", "minInsyncReplicas", stream({ minInsyncReplicas: 0 })],
+  ["SEAWALL_EVENTSTREAM_MIN_INSYNC_EQUALS_RF", "minInsyncReplicas", stream({ minInsyncReplicas: 3 })],
+  [
+    "SEAWALL_EVENTSTREAM_SERVER_PROPERTY",
+    "serverProperties.auto.create.topics.enable",
+    stream({ serverProperties: { "auto.create.topics.enable": "true" } }),
+  ],
+  ["SEAWALL_EVENTSTREAM_ENHANCED_MONITORING", "enhancedMonitoring", stream({ enhancedMonitoring: "ALL" })],
+  ["SEAWALL_EVENTSTREAM_TOPIC_NAME", "topics[0].name", stream({ topics: [{ name: "a b", partitions: 1 }] })],
+  [
+    "SEAWALL_EVENTSTREAM_TOPIC_DUPLICATE",
+    "topics[1].name",
+    stream({
+      topics: [
+        { name: "t", partitions: 1 },
+        { name: "t", partitions: 1 },
+      ],
+    }),
+  ],
+  ["SEAWALL_EVENTSTREAM_TOPIC_PARTITIONS", "topics[0].partitions", stream({ topics: [{ name: "t" }] })],
+  [
+    "SEAWALL_EVENTSTREAM_TOPIC_REPLICATION",
+    "topics[0].replicationFactor",
+    stream({ topics: [{ name: "t", partitions: 1, replicationFactor: 4 }] }),
+  ],
+  [
+    "SEAWALL_EVENTSTREAM_TOPIC_RETENTION",
+    "topics[0].retentionHours",
+    stream({ topics: [{ name: "t", partitions: 1, retentionHours: 0 }] }),
+  ],
+
+  ["SEAWALL_FEATURESTORE_SUBNETS", "subnetIds", cache({ subnetIds: [] })],
+  ["SEAWALL_FEATURESTORE_SECURITY_GROUPS", "securityGroupIds", cache({ securityGroupIds: [] })],
+  ["SEAWALL_FEATURESTORE_ENGINE_VERSION", "engineVersion", cache({ engineVersion: "6.2" })],
+  ["SEAWALL_FEATURESTORE_NODE_TYPE", "nodeType", cache({ nodeType: "r7g.large" })],
+  ["SEAWALL_FEATURESTORE_SHARDS", "shards", cache({ shards: 0 })],
+  ["SEAWALL_FEATURESTORE_REPLICAS", "replicasPerShard", cache({ replicasPerShard: 6 })],
+  [
+    "SEAWALL_FEATURESTORE_FAILOVER_NO_REPLICA",
+    "automaticFailover",
+    cache({ replicasPerShard: 0, automaticFailover: true }),
+  ],
+  [
+    "SEAWALL_FEATURESTORE_FAILOVER_CLUSTER_MODE",
+    "automaticFailover",
+    cache({ shards: 2, automaticFailover: false }),
+  ],
+  ["SEAWALL_FEATURESTORE_MULTIAZ_NO_REPLICA", "multiAz", cache({ replicasPerShard: 0, multiAz: true })],
+  [
+    "SEAWALL_FEATURESTORE_MULTIAZ_NO_FAILOVER",
+    "multiAz",
+    cache({ replicasPerShard: 1, automaticFailover: false, multiAz: true }),
+  ],
+  ["SEAWALL_FEATURESTORE_MAXMEMORY_POLICY", "maxmemoryPolicy", cache({ maxmemoryPolicy: "random" })],
+  ["SEAWALL_FEATURESTORE_PORT", "port", cache({ port: 80 })],
+  ["SEAWALL_FEATURESTORE_SNAPSHOT_RETENTION", "snapshotRetentionDays", cache({ snapshotRetentionDays: 36 })],
+  ["SEAWALL_FEATURESTORE_SNAPSHOT_WINDOW", "snapshotWindow", cache({ snapshotWindow: "03:00-03:30" })],
+  ["SEAWALL_FEATURESTORE_MAINTENANCE_WINDOW", "maintenanceWindow", cache({ maintenanceWindow: "sunday" })],
+  [
+    "SEAWALL_FEATURESTORE_WINDOWS_OVERLAP",
+    "snapshotWindow",
+    cache({ snapshotWindow: "05:00-06:00", maintenanceWindow: "sun:05:30-sun:06:30" }),
+  ],
+
+  ["SEAWALL_BACKUPS_CRON", "dailySchedule", backups({ dailySchedule: "0 5 * * *" })],
+  ["SEAWALL_BACKUPS_VAULT_NAME", "vaultName", backups({ vaultName: "a" })],
+  ["SEAWALL_BACKUPS_RETENTION_RANGE", "dailyRetentionDays", backups({ dailyRetentionDays: 0 })],
+  [
+    "SEAWALL_BACKUPS_RETENTION_ORDER",
+    "weeklyRetentionDays",
+    backups({ dailyRetentionDays: 60, weeklyRetentionDays: 30 }),
+  ],
+  ["SEAWALL_BACKUPS_WINDOW_RANGE", "startWindowMinutes", backups({ startWindowMinutes: 10 })],
+  [
+    "SEAWALL_BACKUPS_WINDOW_ORDER",
+    "completionWindowMinutes",
+    backups({ startWindowMinutes: 120, completionWindowMinutes: 150 }),
+  ],
+  ["SEAWALL_BACKUPS_SELECTION_TAG", "selectionTag", backups({ selectionTag: { key: "", value: "x" } })],
+  [
+    "SEAWALL_BACKUPS_LOCK_RANGE",
+    "vaultLock.changeableForDays",
+    backups({ vaultLock: { changeableForDays: 1 } }),
+  ],
+  [
+    "SEAWALL_BACKUPS_LOCK_MIN_OVER_MAX",
+    "vaultLock.minRetentionDays",
+    backups({ vaultLock: { minRetentionDays: 20, maxRetentionDays: 10 } }),
+  ],
+  [
+    "SEAWALL_BACKUPS_LOCK_MIN_OVER_DAILY",
+    "vaultLock.minRetentionDays",
+    backups({ dailyRetentionDays: 7, vaultLock: { minRetentionDays: 8 } }),
+  ],
+  [
+    "SEAWALL_BACKUPS_LOCK_MAX_UNDER_WEEKLY",
+    "vaultLock.maxRetentionDays",
+    backups({ weeklyRetentionDays: 365, vaultLock: { maxRetentionDays: 100 } }),
+  ],
+  ["SEAWALL_BACKUPS_COPY_REGION", "copy.region", backups({ copy: { region: "west" } })],
+  [
+    "SEAWALL_BACKUPS_COPY_SAME_REGION",
+    "copy.region",
+    // Known only where the component runs: the primary region comes from the provider's config.
+    () => plan(() => new Backups("backups", { copy: { region: "us-east-1" } })),
+  ],
+  [
+    "SEAWALL_BACKUPS_RESTORE_TEST_WINDOW",
+    "restoreTesting.startWindowHours",
+    backups({ restoreTesting: { startWindowHours: 0 } }),
+  ],
+
+  [
+    "SEAWALL_MONITORING_THRESHOLD_RANGE",
+    "thresholds.kafkaCpuPercent",
+    monitoring({ thresholds: { kafkaCpuPercent: 101 } }),
+  ],
+  [
+    "SEAWALL_MONITORING_IDENTIFIER",
+    "eventStream.clusterName",
+    monitoring({ eventStream: { clusterName: " ", brokerCount: 3 } }),
+  ],
+  ["SEAWALL_MONITORING_DASHBOARD_NAME", "dashboardName", monitoring({ dashboardName: "a b" })],
+  ["SEAWALL_MONITORING_ALERT_EMAIL", "alertEmails[0]", monitoring({ alertEmails: ["oncall"] })],
+  [
+    "SEAWALL_MONITORING_BROKER_COUNT",
+    "eventStream.brokerCount",
+    monitoring({ eventStream: { clusterName: "c" } }),
+  ],
+  [
+    "SEAWALL_MONITORING_MEMBER_CLUSTERS",
+    "featureStore.memberClusterIds",
+    monitoring({ featureStore: { replicationGroupId: "g", memberClusterIds: [] } }),
+  ],
+];
+
+/** The TypeScript sources under `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return sources(path);
+    return path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+describe("validation problem codes", () => {
+  it.each(TABLE)("%s: reported on %s", async (code, field, trigger) => {
+    expect(await reported(trigger)).toContainEqual(expect.objectContaining({ code, field }));
+  });
+
+  it("has a triggering input for every documented code, and documents every code in the table", () => {
+    const tabled = TABLE.map(([code]) => code);
+    expect(new Set(tabled).size).toBe(tabled.length);
+    expect([...tabled].sort()).toEqual(Object.keys(PROBLEM_CODES).sort());
+  });
+
+  it("uses every code somewhere in the components or the stack configuration", () => {
+    const root = join(__dirname, "..");
+    const text = [...sources(join(root, "components")), ...sources(join(root, "stacks"))]
+      .filter((path) => !path.endsWith("problemCodes.ts"))
+      .map((path) => readFileSync(path, "utf8"))
+      .join("\n");
+    const unused = Object.keys(PROBLEM_CODES).filter((code) => !text.includes(`"${code}"`));
+    expect(unused).toEqual([]);
+  });
+
+  it("names codes SEAWALL_ and upper snake case, each with a description", () => {
+    for (const [code, meaning] of Object.entries(PROBLEM_CODES)) {
+      expect(code).toMatch(/^SEAWALL_[A-Z0-9]+(_[A-Z0-9]+)+$/);
+      expect(meaning.length).toBeGreaterThan(10);
+    }
+  });
+
+  it("shows the code in the error message, after the fix", () => {
+    expect(() => validateNetworkArgs({ redis: { port: 80 } })).toThrow(
+      "  - redis.port = 80: must be a whole number from 1024 to 65535; ElastiCache accepts ports 1024 to 65535 [SEAWALL_NETWORK_REDIS_PORT]",
+    );
+    expect(() => parseStackConfig("dev-aws", { "seawall:colour": "blue" })).toThrow(
+      /seawall:colour = "blue": unknown key; .* \[SEAWALL_CONFIG_UNKNOWN_KEY\]/,
+    );
+  });
+});
