@@ -1,9 +1,14 @@
 import { LifecycleArgs } from "./contracts";
 
 /**
- * Environment profiles: availability, replication, backup retention, deletion protection and
- * sizes per environment. A user overrides any field. A profile never weakens encryption: there
- * is no encryption setting here to weaken.
+ * Environment profiles: availability, replication, backup retention, deletion protection, alarm
+ * thresholds and sizes per environment. A user overrides any field. A profile never weakens
+ * encryption: there is no encryption setting here to weaken.
+ *
+ * Everything whose meaning is the same on every cloud (zones, replication, retention, protection,
+ * thresholds) is cloud-neutral; what only one cloud's services understand (instance and node types,
+ * broker counts and volumes, a service's own metric levels) lives under `sizes.<cloud>`, so each
+ * cloud adds its own section instead of a copy of the profile.
  */
 
 export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
@@ -17,31 +22,25 @@ export interface Profile {
   deletionProtection: boolean;
   /** Let `pulumi destroy` empty and delete buckets. Only for throwaway environments. */
   forceDestroy: boolean;
-  /** Days a scheduled KMS key deletion waits (7 to 30). */
+  /** Days a scheduled deletion of a customer-managed key waits (7 to 30). */
   keyDeletionWindowDays: number;
   objectStore: {
     /** Replicate every object to the replica region. */
     replication: boolean;
-    /** S3 Replication Time Control (15-minute SLA) and replication metrics. */
+    /**
+     * Replication with a time objective and its metrics: S3 Replication Time Control (15-minute SLA)
+     * on AWS; the neutral name keeps its AWS origin.
+     */
     replicationTimeControl: boolean;
     lifecycle: Required<LifecycleArgs>;
   };
   eventStream: {
-    brokersPerZone: number;
-    instanceType: string;
-    /** Initial broker volume size, GiB; storage autoscaling grows it. */
-    volumeSizeGiB: number;
-    /** Ceiling for storage autoscaling, GiB. */
-    maxVolumeSizeGiB: number;
     defaultReplicationFactor: number;
     minInsyncReplicas: number;
-    enhancedMonitoring: "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
-    /** Prometheus JMX and node exporters on the brokers. */
-    openMonitoring: boolean;
+    /** Days the services' own logs are kept. */
     logRetentionDays: number;
   };
   featureStore: {
-    nodeType: string;
     shards: number;
     replicasPerShard: number;
     multiAz: boolean;
@@ -50,7 +49,7 @@ export interface Profile {
   backup: {
     dailyRetentionDays: number;
     weeklyRetentionDays: number;
-    /** AWS Backup Vault Lock (governance mode) against deletion of recovery points. */
+    /** Lock the backup vault against deletion of recovery points (AWS Backup Vault Lock, governance mode). */
     vaultLock: boolean;
     /** Copy recovery points to the replica region's vault. */
     crossRegionCopy: boolean;
@@ -67,6 +66,35 @@ export interface Profile {
     redisEvictions: number;
     /** Highest replication lag of a feature-store replica, seconds. */
     redisReplicationLagSeconds: number;
+  };
+  /** Sizes and service levels only one cloud understands, per cloud. */
+  sizes: ProfileSizes;
+}
+
+/**
+ * A profile's per-cloud section. Each cloud's platform reads only its own key; GCP and Azure add
+ * `gcp` and `azure` beside `aws` when they are built.
+ */
+export interface ProfileSizes {
+  aws: AwsSizes;
+}
+
+/** The AWS sizes of a profile: MSK brokers and ElastiCache nodes. */
+export interface AwsSizes {
+  eventStream: {
+    brokersPerZone: number;
+    instanceType: string;
+    /** Initial broker volume size, GiB; storage autoscaling grows it. */
+    volumeSizeGiB: number;
+    /** Ceiling for storage autoscaling, GiB. */
+    maxVolumeSizeGiB: number;
+    /** MSK's enhanced monitoring level. */
+    enhancedMonitoring: "DEFAULT" | "PER_BROKER" | "PER_TOPIC_PER_BROKER" | "PER_TOPIC_PER_PARTITION";
+    /** MSK open monitoring: Prometheus JMX and node exporters on the brokers. */
+    openMonitoring: boolean;
+  };
+  featureStore: {
+    nodeType: string;
   };
 }
 
@@ -90,18 +118,11 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       lifecycle: { ...lifecycle, expireNoncurrentAfterDays: 30 },
     },
     eventStream: {
-      brokersPerZone: 1,
-      instanceType: "kafka.t3.small",
-      volumeSizeGiB: 100,
-      maxVolumeSizeGiB: 500,
       defaultReplicationFactor: 2,
       minInsyncReplicas: 1,
-      enhancedMonitoring: "DEFAULT",
-      openMonitoring: false,
       logRetentionDays: 14,
     },
     featureStore: {
-      nodeType: "cache.t4g.small",
       shards: 1,
       replicasPerShard: 0,
       multiAz: false,
@@ -123,6 +144,19 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       redisEvictions: 10_000,
       redisReplicationLagSeconds: 60,
     },
+    sizes: {
+      aws: {
+        eventStream: {
+          brokersPerZone: 1,
+          instanceType: "kafka.t3.small",
+          volumeSizeGiB: 100,
+          maxVolumeSizeGiB: 500,
+          enhancedMonitoring: "DEFAULT",
+          openMonitoring: false,
+        },
+        featureStore: { nodeType: "cache.t4g.small" },
+      },
+    },
   },
   staging: {
     environment: "staging",
@@ -132,18 +166,11 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
     keyDeletionWindowDays: 30,
     objectStore: { replication: true, replicationTimeControl: false, lifecycle },
     eventStream: {
-      brokersPerZone: 1,
-      instanceType: "kafka.m7g.large",
-      volumeSizeGiB: 500,
-      maxVolumeSizeGiB: 2000,
       defaultReplicationFactor: 3,
       minInsyncReplicas: 2,
-      enhancedMonitoring: "PER_BROKER",
-      openMonitoring: true,
       logRetentionDays: 30,
     },
     featureStore: {
-      nodeType: "cache.m7g.large",
       shards: 1,
       replicasPerShard: 1,
       multiAz: true,
@@ -165,6 +192,19 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       redisEvictions: 1000,
       redisReplicationLagSeconds: 30,
     },
+    sizes: {
+      aws: {
+        eventStream: {
+          brokersPerZone: 1,
+          instanceType: "kafka.m7g.large",
+          volumeSizeGiB: 500,
+          maxVolumeSizeGiB: 2000,
+          enhancedMonitoring: "PER_BROKER",
+          openMonitoring: true,
+        },
+        featureStore: { nodeType: "cache.m7g.large" },
+      },
+    },
   },
   prod: {
     environment: "prod",
@@ -174,18 +214,11 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
     keyDeletionWindowDays: 30,
     objectStore: { replication: true, replicationTimeControl: true, lifecycle },
     eventStream: {
-      brokersPerZone: 1,
-      instanceType: "kafka.m7g.xlarge",
-      volumeSizeGiB: 1000,
-      maxVolumeSizeGiB: 8000,
       defaultReplicationFactor: 3,
       minInsyncReplicas: 2,
-      enhancedMonitoring: "PER_TOPIC_PER_BROKER",
-      openMonitoring: true,
       logRetentionDays: 90,
     },
     featureStore: {
-      nodeType: "cache.r7g.large",
       shards: 1,
       replicasPerShard: 2,
       multiAz: true,
@@ -206,6 +239,19 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       replicationLatencySeconds: 900,
       redisEvictions: 0,
       redisReplicationLagSeconds: 10,
+    },
+    sizes: {
+      aws: {
+        eventStream: {
+          brokersPerZone: 1,
+          instanceType: "kafka.m7g.xlarge",
+          volumeSizeGiB: 1000,
+          maxVolumeSizeGiB: 8000,
+          enhancedMonitoring: "PER_TOPIC_PER_BROKER",
+          openMonitoring: true,
+        },
+        featureStore: { nodeType: "cache.r7g.large" },
+      },
     },
   },
 };

@@ -36,3 +36,40 @@ describe("profiles", () => {
     expect(resolveProfile("dev", { environment: "prod" } as never).environment).toBe("dev");
   });
 });
+
+describe("profiles per cloud", () => {
+  it("keeps the AWS sizes under sizes.aws, per environment", () => {
+    expect(PROFILES.prod.sizes.aws).toEqual({
+      eventStream: {
+        brokersPerZone: 1,
+        instanceType: "kafka.m7g.xlarge",
+        volumeSizeGiB: 1000,
+        maxVolumeSizeGiB: 8000,
+        enhancedMonitoring: "PER_TOPIC_PER_BROKER",
+        openMonitoring: true,
+      },
+      featureStore: { nodeType: "cache.r7g.large" },
+    });
+    expect(PROFILES.dev.sizes.aws.eventStream.instanceType).toBe("kafka.t3.small");
+    expect(PROFILES.dev.sizes.aws.featureStore.nodeType).toBe("cache.t4g.small");
+    expect(PROFILES.staging.sizes.aws.eventStream.instanceType).toBe("kafka.m7g.large");
+    expect(PROFILES.staging.sizes.aws.featureStore.nodeType).toBe("cache.m7g.large");
+  });
+
+  it("has no cloud's sizes or service names outside sizes", () => {
+    for (const env of ENVIRONMENTS) {
+      const { sizes, ...neutral } = PROFILES[env];
+      expect(Object.keys(sizes)).toEqual(["aws"]);
+      expect(JSON.stringify(neutral)).not.toMatch(
+        /kafka\.|cache\.|instanceType|nodeType|broker|volume|enhanced/i,
+      );
+    }
+  });
+
+  it("overrides one size without touching the neutral settings or the other sizes", () => {
+    const p = resolveProfile("prod", { sizes: { aws: { featureStore: { nodeType: "cache.r7g.xlarge" } } } });
+    expect(p.sizes.aws.featureStore.nodeType).toBe("cache.r7g.xlarge");
+    expect(p.sizes.aws.eventStream).toEqual(PROFILES.prod.sizes.aws.eventStream);
+    expect(p.featureStore).toEqual(PROFILES.prod.featureStore);
+  });
+});

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
-import { Problem, SeawallValidationError } from "../validation";
+import { Problem, problemsUnder } from "../validation";
 import { EventStreamArgs, validateEventStreamArgs } from "./eventStream";
 import { FeatureStoreArgs, validateFeatureStoreArgs } from "./featureStore";
 import { NetworkArgs, validateNetworkArgs } from "./network";
@@ -40,7 +40,7 @@ export function networkArgs(
         },
     kafka: {
       clientAuthentication: [args.eventStream?.clientAuthentication ?? "iam"],
-      openMonitoring: profile.eventStream.openMonitoring,
+      openMonitoring: profile.sizes.aws.eventStream.openMonitoring,
     },
     redis: {},
     flowLogs: { args: { retentionInDays: profile.eventStream.logRetentionDays } },
@@ -62,21 +62,22 @@ export function eventStreamArgs(
   tags: Record<string, string>,
 ): EventStreamArgs {
   const e = profile.eventStream;
+  const size = profile.sizes.aws.eventStream;
   const s = args.eventStream ?? {};
   const subnetIds = placement.subnetIds.slice(0, MSK_MAX_ZONES);
   return {
     subnetIds,
     securityGroupIds: placement.kafkaSecurityGroupIds,
     kafkaVersion: s.kafkaVersion,
-    brokerCount: e.brokersPerZone * subnetIds.length,
-    instanceType: e.instanceType,
-    volumeSizeGiB: e.volumeSizeGiB,
-    maxVolumeSizeGiB: e.maxVolumeSizeGiB,
+    brokerCount: size.brokersPerZone * subnetIds.length,
+    instanceType: size.instanceType,
+    volumeSizeGiB: size.volumeSizeGiB,
+    maxVolumeSizeGiB: size.maxVolumeSizeGiB,
     clientAuthentication: s.clientAuthentication,
     defaultReplicationFactor: e.defaultReplicationFactor,
     minInsyncReplicas: e.minInsyncReplicas,
-    enhancedMonitoring: e.enhancedMonitoring,
-    openMonitoring: e.openMonitoring,
+    enhancedMonitoring: size.enhancedMonitoring,
+    openMonitoring: size.openMonitoring,
     logRetentionInDays: e.logRetentionDays,
     topics: s.topics,
     keyDeletionWindowInDays: profile.keyDeletionWindowDays,
@@ -97,7 +98,7 @@ export function featureStoreArgs(
     subnetIds: placement.subnetIds,
     securityGroupIds: placement.redisSecurityGroupIds,
     engineVersion: s.engineVersion,
-    nodeType: f.nodeType,
+    nodeType: profile.sizes.aws.featureStore.nodeType,
     shards: f.shards,
     replicasPerShard: f.replicasPerShard,
     multiAz: f.multiAz,
@@ -109,20 +110,6 @@ export function featureStoreArgs(
     protect: profile.deletionProtection,
     tags,
   };
-}
-
-function prefixed(prefix: string, error: unknown): Problem[] {
-  if (!(error instanceof SeawallValidationError)) throw error;
-  return error.problems.map((p) => ({ ...p, field: `${prefix}.${p.field}` }));
-}
-
-function problems(prefix: string, check: () => void): Problem[] {
-  try {
-    check();
-    return [];
-  } catch (error) {
-    return prefixed(prefix, error);
-  }
 }
 
 /**
@@ -139,11 +126,11 @@ export function validateServiceArgs(args: DataPlatformArgs, profile: Profile): P
     redisSecurityGroupIds: ["sg-placeholder-redis"],
   };
   return [
-    ...problems("network", () => validateNetworkArgs(networkArgs(args, profile, tags))),
-    ...problems("eventStream", () =>
+    ...problemsUnder("network", () => validateNetworkArgs(networkArgs(args, profile, tags))),
+    ...problemsUnder("eventStream", () =>
       validateEventStreamArgs(eventStreamArgs(args, profile, placement, tags)),
     ),
-    ...problems("featureStore", () =>
+    ...problemsUnder("featureStore", () =>
       validateFeatureStoreArgs(featureStoreArgs(args, profile, placement, tags)),
     ),
   ];
