@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { asList, known, matchesAny, Props } from "./rule";
+import { asList, known, matchesAny, Props, StackFinding } from "./rule";
 
 export { asList };
 
@@ -99,6 +99,45 @@ export function byBucket(
   property = "bucket",
 ): Map<string, PolicyResource[]> {
   return bucketIndex(resources).byBucket(tokens, property);
+}
+
+/** A protection S3 keeps in a separate resource since provider v4, which every bucket should have. */
+export interface Attachment {
+  /** What is missing, as the message names it: "versioning (aws.s3.BucketVersioning)". */
+  label: string;
+  /** The split resources that provide it. */
+  tokens: readonly string[];
+  /** The bucket's legacy inline property that provides it too, when there is one (the finding's path). */
+  inline?: keyof typeof INLINE | "policy";
+}
+
+/**
+ * Each bucket that has neither a split resource of `kind` tied to it nor the inline property: one
+ * finding on the bucket, with the inline property as path (unset). A bucket whose inline property is
+ * unknown is skipped.
+ */
+export function missingAttachments(resources: readonly PolicyResource[], kind: Attachment): StackFinding[] {
+  const index = bucketIndex(resources);
+  const linked = index.byBucket(kind.tokens);
+  const findings: StackFinding[] = [];
+  for (const bucket of index.buckets) {
+    if (linked.has(bucket.urn)) continue;
+    const setting = kind.inline;
+    if (setting !== undefined) {
+      const has = known(
+        () => (setting === "policy" ? bucket.props.policy !== undefined : hasInline(bucket.props, setting)),
+        true,
+      );
+      if (has) continue;
+    }
+    findings.push({
+      urn: bucket.urn,
+      message: `bucket ${bucket.name} is missing: ${kind.label}`,
+      path: setting === undefined ? undefined : setting === "policy" ? "policy" : INLINE[setting][0],
+      value: undefined,
+    });
+  }
+  return findings;
 }
 
 /** URNs of buckets that receive server access logs (SSE-KMS is not supported for them). */

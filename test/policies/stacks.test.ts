@@ -29,7 +29,7 @@ describe("the stack test catches an insecure ObjectStore", () => {
     expect(stripped.length).toBeLessThan(resources.length);
     const verdicts = await evaluateResources(stripped, { environment: "prod" });
     const rules = new Set(verdicts.filter((v) => v.level === "mandatory").map((v) => v.rule));
-    expect(rules).toEqual(new Set(["s3BucketEncryptedWithCmk", "s3BucketProtectionsAttached"]));
+    expect(rules).toEqual(new Set(["s3BucketEncryptedWithCmk", "s3BucketEncryptionAttached"]));
   });
 
   it("reports a bucket whose public access block leaves a flag off", async () => {

@@ -24,7 +24,10 @@ import { rdsStorageEncrypted } from "./rds/rdsStorageEncrypted";
 import { s3BucketEncryptedWithCmk } from "./s3/s3BucketEncryptedWithCmk";
 import { s3BucketNoPublicAcl } from "./s3/s3BucketNoPublicAcl";
 import { s3BucketOwnerEnforced } from "./s3/s3BucketOwnerEnforced";
-import { s3BucketProtectionsAttached } from "./s3/s3BucketProtectionsAttached";
+import { s3BucketEncryptionAttached } from "./s3/s3BucketEncryptionAttached";
+import { s3BucketPolicyAttached } from "./s3/s3BucketPolicyAttached";
+import { s3BucketPublicAccessBlockAttached } from "./s3/s3BucketPublicAccessBlockAttached";
+import { s3BucketVersioningAttached } from "./s3/s3BucketVersioningAttached";
 import { s3BucketPublicAccessBlocked } from "./s3/s3BucketPublicAccessBlocked";
 import { s3BucketReplicatesInProduction } from "./s3/s3BucketReplicatesInProduction";
 import { s3BucketTlsOnlyPolicy } from "./s3/s3BucketTlsOnlyPolicy";
@@ -42,7 +45,10 @@ export function awsPolicies(): SeawallPolicy[] {
     s3BucketNoPublicAcl(),
     s3BucketOwnerEnforced(),
     s3ReplicationRulesEnabled(),
-    s3BucketProtectionsAttached(),
+    s3BucketVersioningAttached(),
+    s3BucketEncryptionAttached(),
+    s3BucketPublicAccessBlockAttached(),
+    s3BucketPolicyAttached(),
     s3BucketReplicatesInProduction(),
     mskEncryptionAtRestCmk(),
     mskTlsInTransit(),

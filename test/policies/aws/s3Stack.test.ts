@@ -1,7 +1,11 @@
 import { ResourceDescriptor } from "../../../policies/lib/evaluate";
 import { s3BucketEncryptedWithCmk } from "../../../policies/rules/aws/s3/s3BucketEncryptedWithCmk";
-import { s3BucketProtectionsAttached } from "../../../policies/rules/aws/s3/s3BucketProtectionsAttached";
+import { s3BucketEncryptionAttached } from "../../../policies/rules/aws/s3/s3BucketEncryptionAttached";
+import { s3BucketPolicyAttached } from "../../../policies/rules/aws/s3/s3BucketPolicyAttached";
+import { s3BucketPublicAccessBlockAttached } from "../../../policies/rules/aws/s3/s3BucketPublicAccessBlockAttached";
+import { s3BucketVersioningAttached } from "../../../policies/rules/aws/s3/s3BucketVersioningAttached";
 import { s3BucketReplicatesInProduction } from "../../../policies/rules/aws/s3/s3BucketReplicatesInProduction";
+import { stackFindings } from "../awsFindings";
 import { runPolicy, unknown } from "../helpers";
 
 const urn = (type: string, name: string) => `urn:pulumi:test::p::${type}::${name}`;
@@ -207,51 +211,78 @@ describe("s3BucketEncryptedWithCmk", () => {
   });
 });
 
-describe("s3BucketProtectionsAttached", () => {
+describe("the four attached-protection rules", () => {
   const data = bucket("data");
-  const all = [
-    split("aws:s3/bucketVersioning:BucketVersioning", "v", data, {
-      versioningConfiguration: { status: "Enabled" },
-    }),
-    sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN }),
-    split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", data, {}),
-    split("aws:s3/bucketPolicy:BucketPolicy", "pol", data, { policy: "{}" }),
-  ];
-  it("passes a bucket with versioning, encryption, public access block and policy", async () => {
-    expect(await messages(s3BucketProtectionsAttached, [data, ...all])).toEqual([]);
+  const versioning = split("aws:s3/bucketVersioning:BucketVersioning", "v", data, {
+    versioningConfiguration: { status: "Enabled" },
   });
-  it("fails a bare bucket, naming every missing resource", async () => {
-    expect(await messages(s3BucketProtectionsAttached, [data])).toEqual([
-      "data: bucket data is missing: versioning (aws.s3.BucketVersioning), default encryption (aws.s3.BucketServerSideEncryptionConfiguration), public access block (aws.s3.BucketPublicAccessBlock), bucket policy (aws.s3.BucketPolicy)",
-    ]);
+  const encryption = sse(data, { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY_ARN });
+  const pab = split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab", data, {});
+  const policy = split("aws:s3/bucketPolicy:BucketPolicy", "pol", data, { policy: "{}" });
+  const all = [versioning, encryption, pab, policy];
+  const rules = [
+    [s3BucketVersioningAttached, versioning, "versioning (aws.s3.BucketVersioning)", "versioning"],
+    [
+      s3BucketEncryptionAttached,
+      encryption,
+      "default encryption (aws.s3.BucketServerSideEncryptionConfiguration)",
+      "serverSideEncryptionConfiguration",
+    ],
+    [
+      s3BucketPublicAccessBlockAttached,
+      pab,
+      "public access block (aws.s3.BucketPublicAccessBlock)",
+      undefined,
+    ],
+    [s3BucketPolicyAttached, policy, "bucket policy (aws.s3.BucketPolicy)", "policy"],
+  ] as const;
+
+  describe.each(rules)("%p", (make, own, label, path) => {
+    it("passes a bucket with its resource", async () => {
+      expect(await messages(make, [data, own])).toEqual([]);
+    });
+    it("fails a bare bucket, naming the missing resource, with the inline property as path", async () => {
+      expect(await messages(make, [data])).toEqual([`data: bucket data is missing: ${label}`]);
+      expect(stackFindings(make(), [data])).toEqual([
+        { urn: data.urn, message: `bucket data is missing: ${label}`, path, value: undefined },
+      ]);
+    });
+    it("judges only its own concern: the other three resources do not satisfy it", async () => {
+      expect(await messages(make, [data, ...all.filter((r) => r !== own)])).toEqual([
+        `data: bucket data is missing: ${label}`,
+      ]);
+    });
+    it("fails a second bucket whose resources belong to the first", async () => {
+      const other = bucket("other");
+      expect(await messages(make, [data, other, ...all])).toEqual([
+        `other: bucket other is missing: ${label}`,
+      ]);
+    });
   });
-  it("fails a bucket missing only its public access block", async () => {
-    const without = all.filter((r) => !r.type.includes("PublicAccessBlock"));
-    expect(await messages(s3BucketProtectionsAttached, [data, ...without])).toEqual([
-      "data: bucket data is missing: public access block (aws.s3.BucketPublicAccessBlock)",
-    ]);
-  });
-  it("fails a second bucket whose resources belong to the first", async () => {
-    const other = bucket("other");
-    expect(await messages(s3BucketProtectionsAttached, [data, other, ...all])).toHaveLength(1);
-  });
-  it("accepts a BucketV2's versionings and serverSideEncryptionConfigurations lists", async () => {
-    const v2 = bucket(
-      "v2",
-      { versionings: [{ enabled: true }], ...v2Encryption("aws:kms", KEY_ARN), policy: "{}" },
-      "aws:s3/bucketV2:BucketV2",
-    );
-    const pab = split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab3", v2, {});
-    expect(await messages(s3BucketProtectionsAttached, [v2, pab])).toEqual([]);
-  });
+
   it("accepts inline versioning, encryption and policy on a legacy bucket", async () => {
     const legacy = bucket("legacy", {
       versioning: { enabled: true },
       serverSideEncryptionConfiguration: { rule: {} },
       policy: "{}",
     });
-    const pab = split("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "pab2", legacy, {});
-    expect(await messages(s3BucketProtectionsAttached, [legacy, pab])).toEqual([]);
+    for (const make of [s3BucketVersioningAttached, s3BucketEncryptionAttached, s3BucketPolicyAttached]) {
+      expect(await messages(make, [legacy])).toEqual([]);
+    }
+  });
+  it("accepts a BucketV2's versionings and serverSideEncryptionConfigurations lists", async () => {
+    const v2 = bucket(
+      "v2",
+      { versionings: [{ enabled: true }], ...v2Encryption("aws:kms", KEY_ARN) },
+      "aws:s3/bucketV2:BucketV2",
+    );
+    expect(await messages(s3BucketVersioningAttached, [v2])).toEqual([]);
+    expect(await messages(s3BucketEncryptionAttached, [v2])).toEqual([]);
+  });
+  it("skips a bucket whose inline versioning is unknown", async () => {
+    expect(await messages(s3BucketVersioningAttached, [bucket("u", { versioning: unknown.object })])).toEqual(
+      [],
+    );
   });
 });
 

@@ -19,7 +19,7 @@ export const s3BucketVersioningEnabled = () =>
     check: (props, { type }) => {
       if (S3.bucket.includes(type as (typeof S3.bucket)[number])) {
         // Inline (legacy) versioning: only an explicit `enabled: false` is judged here; a bucket with
-        // no versioning at all is reported by s3BucketProtectionsAttached, which sees the split resources.
+        // no versioning at all is reported by s3BucketVersioningAttached, which sees the split resources.
         const off = inline(props, "versioning").find((v) => v.value.enabled === false);
         return off ? "inline versioning.enabled is false" : undefined;
       }
