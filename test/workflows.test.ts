@@ -233,6 +233,49 @@ describe("the policy-check action", () => {
   });
 });
 
+describe("the workflows the READMEs show", () => {
+  const blocks = ["README.md", "policies/README.md"].flatMap((f) =>
+    [...read(path.join(ROOT, f)).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i): [string, Doc] => [
+      `${f} example ${i + 1}`,
+      parse(m[1], { uniqueKeys: true }),
+    ]),
+  );
+  const inputs = reusable.on.workflow_call.inputs;
+
+  it("are there: a call of the reusable workflow in each README and the action in policies/README.md", () => {
+    expect(blocks.map(([name]) => name)).toEqual([
+      "README.md example 1",
+      "policies/README.md example 1",
+      "policies/README.md example 2",
+    ]);
+  });
+
+  it.each(blocks)(
+    "%s is a valid workflow that gives only inputs the workflow or action declares",
+    (_name, doc) => {
+      expect(problems(validateWorkflow, doc)).toEqual([]);
+      for (const job of Object.values<Doc>(doc.jobs)) {
+        if (typeof job.uses === "string") {
+          expect(job.uses).toMatch(/^OWNER\/seawall\/\.github\/workflows\/policy-check\.yml@main$/);
+          expect(Object.keys(job.with).filter((k) => !(k in inputs))).toEqual([]);
+          const required = Object.keys(inputs).filter((k) => inputs[k].required);
+          expect(required.filter((k) => !(k in job.with))).toEqual([]);
+          expect(
+            Object.keys(job.secrets ?? {}).filter((k) => !(k in reusable.on.workflow_call.secrets)),
+          ).toEqual([]);
+          expect(job.permissions.contents).toBe("read");
+        }
+        for (const step of job.steps ?? []) {
+          if (String(step.uses).includes("/seawall/")) {
+            expect(step.uses).toBe("OWNER/seawall/.github/actions/policy-check@main");
+            expect(Object.keys(step.with).filter((k) => !(k in action.inputs))).toEqual([]);
+          }
+        }
+      }
+    },
+  );
+});
+
 /** A temporary directory with stub commands that log their arguments. */
 function sandbox(): { dir: string; log: () => string[][] } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "seawall-wf-"));
