@@ -346,8 +346,22 @@ describeRule(gcpKmsKeyRotation, {
     },
     { name: "fails a malformed period", props: { rotationPeriod: "90d" }, message: "not a duration" },
   ],
-  notApplicable: [{ name: "does not judge asymmetric signing keys", props: { purpose: "ASYMMETRIC_SIGN" } }],
-  unknown: [{ name: "skips when the period is unknown", props: { rotationPeriod: unknown.string } }],
+  notApplicable: [
+    { name: "does not judge asymmetric signing keys", props: { purpose: "ASYMMETRIC_SIGN" } },
+    {
+      name: "does not judge an external (Cloud EKM over the internet) key, which Cloud KMS cannot rotate",
+      props: { versionTemplate: { algorithm: "EXTERNAL_SYMMETRIC_ENCRYPTION", protectionLevel: "EXTERNAL" } },
+    },
+  ],
+  unknown: [
+    { name: "skips when the period is unknown", props: { rotationPeriod: unknown.string } },
+    {
+      name: "skips when the protection level is unknown",
+      props: {
+        versionTemplate: { algorithm: "GOOGLE_SYMMETRIC_ENCRYPTION", protectionLevel: unknown.string },
+      },
+    },
+  ],
 });
 
 describe("durationSeconds", () => {

@@ -20,7 +20,8 @@ export const gcpKmsKeyRotation = () =>
     description:
       "The symmetric Cloud KMS key has no rotationPeriod (no automatic rotation, the default) or a period longer " +
       "than allowed. The same key version then protects all new data indefinitely, widening the impact of a " +
-      "leaked or weakened version.",
+      "leaked or weakened version. Keys of protection level EXTERNAL, whose material the external key manager " +
+      "holds and rotates, are not judged.",
     remediation: 'Set rotationPeriod to at most the configured maximum, e.g. "7776000s" (90 days).',
     enforcementLevel: "mandatory",
     severity: "medium",
@@ -36,6 +37,9 @@ export const gcpKmsKeyRotation = () =>
       const purpose = props.purpose ?? "ENCRYPT_DECRYPT";
       if (purpose !== "ENCRYPT_DECRYPT")
         args.notApplicable(`Cloud KMS does not rotate ${purpose} keys automatically`);
+      // Key material of EXTERNAL keys lives in the external key manager and is rotated there.
+      if (props.versionTemplate?.protectionLevel === "EXTERNAL")
+        args.notApplicable("Cloud KMS does not rotate EXTERNAL (Cloud EKM) keys automatically");
       const value: unknown = props.rotationPeriod;
       const at = (message: string) => ({ message, path: "rotationPeriod", value });
       if (!value) return at("rotationPeriod is not set: the key is never rotated");
