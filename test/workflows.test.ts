@@ -296,7 +296,7 @@ function stub(dir: string, name: string, body: string): string {
   const file = path.join(dir, name);
   fs.writeFileSync(
     file,
-    `#!/usr/bin/env bash\nnode -e 'console.log(JSON.stringify(process.argv.slice(1)))' -- "$@" >> "${dir}/calls.log"\n${body}\n`,
+    `#!/usr/bin/env bash\njq -nc '$ARGS.positional' --args -- "$@" >> "${dir}/calls.log"\n${body}\n`,
     { mode: 0o755 },
   );
   return file;
