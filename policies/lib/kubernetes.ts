@@ -76,3 +76,11 @@ export function containersOf(type: string, props: Props): ContainerView[] {
       : [],
   );
 }
+
+/**
+ * Whether the workload's pods run Windows (`spec.os.name: windows`): the API then rejects
+ * securityContext.privileged, allowPrivilegeEscalation, readOnlyRootFilesystem and runAsUser.
+ */
+export function isWindowsWorkload(type: string, props: Props): boolean {
+  return String(podSpecOf(type, props)?.os?.name ?? "").toLowerCase() === "windows";
+}

@@ -37,6 +37,21 @@ const notWorkload = [
   },
 ];
 
+/** The API rejects allowPrivilegeEscalation, readOnlyRootFilesystem and privileged on Windows pods. */
+const windowsPod = {
+  name: "does not judge a Windows pod, where the API forbids the field",
+  props: {
+    spec: {
+      template: {
+        spec: {
+          os: { name: "windows" },
+          containers: [{ name: "iis", image: "mcr.microsoft.com/windows/servercore/iis:20240612" }],
+        },
+      },
+    },
+  },
+};
+
 describeRule(k8sRunAsNonRoot, {
   type: DEPLOYMENT,
   compliant: [
@@ -139,7 +154,7 @@ describeRule(k8sNoPrivilegeEscalation, {
       props: deployment({ name: "j", securityContext: {} }),
     },
   ],
-  notApplicable: notWorkload,
+  notApplicable: [...notWorkload, windowsPod],
   unknown: [
     {
       name: "skips when the flag is unknown",
@@ -162,7 +177,7 @@ describeRule(k8sReadOnlyRootFilesystem, {
       props: deployment({ name: "w", securityContext: { readOnlyRootFilesystem: false } }),
     },
   ],
-  notApplicable: notWorkload,
+  notApplicable: [...notWorkload, windowsPod],
   unknown: [
     {
       name: "skips when the flag is unknown",

@@ -1,4 +1,4 @@
-import { containersOf, WORKLOAD_TYPES } from "../../../lib/kubernetes";
+import { containersOf, isWindowsWorkload, WORKLOAD_TYPES } from "../../../lib/kubernetes";
 import { resourceRule } from "../../../lib/rule";
 
 export const k8sReadOnlyRootFilesystem = () =>
@@ -10,17 +10,22 @@ export const k8sReadOnlyRootFilesystem = () =>
     description:
       "A container does not set securityContext.readOnlyRootFilesystem: true (the default is false). An " +
       "attacker or a bug can then modify binaries and configuration or stage tools in the container, and " +
-      "writes escape the volumes you size and monitor.",
+      "writes escape the volumes you size and monitor. Windows pods (spec.os.name windows), where the API " +
+      "forbids the field, are not judged.",
     remediation:
       "Set securityContext.readOnlyRootFilesystem: true and mount an emptyDir for the paths the process writes (e.g. /tmp).",
     enforcementLevel: "mandatory",
     severity: "medium",
-    check: (props, { type }) =>
-      containersOf(type, props)
+    check: (props, { type, args }) => {
+      if (isWindowsWorkload(type, props)) {
+        args.notApplicable("a Windows pod: the API forbids securityContext.readOnlyRootFilesystem");
+      }
+      return containersOf(type, props)
         .filter(({ container }) => container.securityContext?.readOnlyRootFilesystem !== true)
         .map(({ label, container, path }) => ({
           message: `${label} does not set readOnlyRootFilesystem: true`,
           path: `${path}.securityContext.readOnlyRootFilesystem`,
           value: container.securityContext?.readOnlyRootFilesystem as unknown,
-        })),
+        }));
+    },
   });
