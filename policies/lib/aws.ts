@@ -268,24 +268,33 @@ export function encryptionDefaults(config: Props, base: string): At<EncryptionDe
 export interface ReplicationRule {
   id?: string;
   status?: string;
-  /** Whether KMS-encrypted objects are replicated: true, false, or undefined when unset; with its path. */
-  sseKms: At<boolean | undefined>;
+  /**
+   * Whether KMS-encrypted objects are replicated: true, false, or undefined when unset; with its path
+   * and the value observed there (a status string or a boolean).
+   */
+  sseKms: At<boolean | undefined> & { observed: unknown };
   /** The replica key of the first destination that has one; with its path. */
   replicaKmsKeyId: At<string | undefined>;
 }
 
-function kmsSelection(rule: At): At<boolean | undefined> {
+function kmsSelection(rule: At): At<boolean | undefined> & { observed: unknown } {
   const criteria = blocks(rule.value, rule.path, "sourceSelectionCriteria", "sourceSelectionCriterias");
   for (const c of criteria) {
     for (const o of blocks(c.value, c.path, "sseKmsEncryptedObjects")) {
       // The split resource says status "Enabled"/"Disabled"; the inline shapes say enabled: boolean.
-      if (o.value.status !== undefined)
-        return { value: o.value.status === "Enabled", path: joinPath(o.path, "status") };
-      if (o.value.enabled !== undefined)
-        return { value: o.value.enabled === true, path: joinPath(o.path, "enabled") };
+      const status: unknown = o.value.status;
+      if (status !== undefined)
+        return { value: status === "Enabled", path: joinPath(o.path, "status"), observed: status };
+      const enabled: unknown = o.value.enabled;
+      if (enabled !== undefined)
+        return { value: enabled === true, path: joinPath(o.path, "enabled"), observed: enabled };
     }
   }
-  return { value: undefined, path: joinPath(rule.path, "sourceSelectionCriteria.sseKmsEncryptedObjects") };
+  return {
+    value: undefined,
+    path: joinPath(rule.path, "sourceSelectionCriteria.sseKmsEncryptedObjects"),
+    observed: undefined,
+  };
 }
 
 function replicaKey(rule: At): At<string | undefined> {

@@ -123,6 +123,9 @@ export const awsBackupCoversStatefulResources = () =>
         findings.push({
           urn: r.urn,
           message: `${r.type.split(":").pop()} ${r.name} is not selected by any AWS Backup selection`,
+          // What a tag-based selection would match: the tags, the provider's defaultTags under them.
+          path: "tags",
+          value: tags,
         });
       }
       return findings;

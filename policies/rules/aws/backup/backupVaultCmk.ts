@@ -15,5 +15,11 @@ export const backupVaultCmk = () =>
     enforcementLevel: "mandatory",
     severity: "high",
     check: (props) =>
-      props.kmsKeyArn ? undefined : "kmsKeyArn is not set (the default is the AWS-managed aws/backup key)",
+      props.kmsKeyArn
+        ? undefined
+        : {
+            message: "kmsKeyArn is not set (the default is the AWS-managed aws/backup key)",
+            path: "kmsKeyArn",
+            value: props.kmsKeyArn,
+          },
   });

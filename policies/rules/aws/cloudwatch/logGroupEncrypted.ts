@@ -15,5 +15,8 @@ export const logGroupEncrypted = () =>
       "Set kmsKeyId to a customer-managed key whose policy allows the logs.<region>.amazonaws.com principal.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    check: (props) => (props.kmsKeyId ? undefined : "kmsKeyId is not set"),
+    check: (props) =>
+      props.kmsKeyId
+        ? undefined
+        : { message: "kmsKeyId is not set", path: "kmsKeyId", value: props.kmsKeyId },
   });

@@ -18,10 +18,15 @@ export const logGroupRetention = () =>
     severity: "low",
     config: minimumDaysSetting("Fewest days logs must be kept.", { minimum: 1, default: 30 }),
     check: (props, { config }) => {
-      const days = props.retentionInDays ?? 0;
-      if (days === 0) return "retentionInDays is unset or 0: logs never expire";
+      const value = props.retentionInDays;
+      const days = value ?? 0;
+      const at = { path: "retentionInDays", value };
+      if (days === 0) return { message: "retentionInDays is unset or 0: logs never expire", ...at };
       if (typeof days === "number" && days < config.minimumRetentionDays) {
-        return `retentionInDays is ${days}; at least ${config.minimumRetentionDays} required`;
+        return {
+          message: `retentionInDays is ${days}; at least ${config.minimumRetentionDays} required`,
+          ...at,
+        };
       }
       return undefined;
     },

@@ -24,9 +24,15 @@ export const ebsVolumeEncrypted = () =>
       if (type === ENCRYPTION_BY_DEFAULT) {
         // The provider's default for `enabled` is true.
         return props.enabled === false
-          ? "enabled is false: new EBS volumes in this region are not encrypted by default"
+          ? {
+              message: "enabled is false: new EBS volumes in this region are not encrypted by default",
+              path: "enabled",
+              value: false,
+            }
           : undefined;
       }
-      return props.encrypted === true ? undefined : "encrypted is not true";
+      return props.encrypted === true
+        ? undefined
+        : { message: "encrypted is not true", path: "encrypted", value: props.encrypted };
     },
   });

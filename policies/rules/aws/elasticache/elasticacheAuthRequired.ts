@@ -24,12 +24,17 @@ export const elasticacheAuthRequired = () =>
           args.notApplicable("a member of a replication group; the group is judged");
         if (props.engine === "memcached")
           args.notApplicable("memcached has no AUTH; it is judged by network rules");
-        return "a standalone cache cluster cannot require AUTH or RBAC; use a replication group";
+        return {
+          message: "a standalone cache cluster cannot require AUTH or RBAC; use a replication group",
+          path: "replicationGroupId",
+          value: props.replicationGroupId,
+        };
       }
       const token = props.authToken;
       const groups = asList(props.userGroupIds as string[] | undefined);
       if ((typeof token !== "string" || token === "") && groups.length === 0) {
-        return "neither authToken nor userGroupIds is set";
+        // The value is never the token itself: only an unset or empty one is reported.
+        return { message: "neither authToken nor userGroupIds is set", path: "authToken", value: token };
       }
       return undefined;
     },

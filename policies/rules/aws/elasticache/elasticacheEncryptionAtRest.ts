@@ -22,13 +22,22 @@ export const elasticacheEncryptionAtRest = () =>
       if (type === ELASTICACHE.cluster) {
         if (isGroupMember(type, props))
           args.notApplicable("a member of a replication group; the group is judged");
-        return "a standalone cache cluster cannot encrypt at rest; use a replication group";
+        return {
+          message: "a standalone cache cluster cannot encrypt at rest; use a replication group",
+          path: "replicationGroupId",
+          value: props.replicationGroupId,
+        };
       }
       const enabled = props.atRestEncryptionEnabled ?? encryptionDefault(props);
       if (enabled !== true) {
-        return props.atRestEncryptionEnabled === undefined
-          ? `atRestEncryptionEnabled is unset and engine "${props.engine ?? "redis"}" defaults to false`
-          : "atRestEncryptionEnabled is false";
+        return {
+          message:
+            props.atRestEncryptionEnabled === undefined
+              ? `atRestEncryptionEnabled is unset and engine "${props.engine ?? "redis"}" defaults to false`
+              : "atRestEncryptionEnabled is false",
+          path: "atRestEncryptionEnabled",
+          value: props.atRestEncryptionEnabled,
+        };
       }
       return undefined;
     },

@@ -20,12 +20,21 @@ export const elasticacheEncryptionInTransit = () =>
         args.notApplicable("a member of a replication group; the group is judged");
       const enabled = props.transitEncryptionEnabled ?? encryptionDefault(props);
       if (enabled !== true) {
-        return props.transitEncryptionEnabled === undefined
-          ? `transitEncryptionEnabled is unset and engine "${props.engine ?? "redis"}" defaults to false`
-          : "transitEncryptionEnabled is false";
+        return {
+          message:
+            props.transitEncryptionEnabled === undefined
+              ? `transitEncryptionEnabled is unset and engine "${props.engine ?? "redis"}" defaults to false`
+              : "transitEncryptionEnabled is false",
+          path: "transitEncryptionEnabled",
+          value: props.transitEncryptionEnabled,
+        };
       }
       if (props.transitEncryptionMode === "preferred") {
-        return 'transitEncryptionMode is "preferred", which still accepts plaintext clients';
+        return {
+          message: 'transitEncryptionMode is "preferred", which still accepts plaintext clients',
+          path: "transitEncryptionMode",
+          value: "preferred",
+        };
       }
       return undefined;
     },

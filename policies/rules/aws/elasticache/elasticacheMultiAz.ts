@@ -1,5 +1,5 @@
 import { ELASTICACHE } from "../../../lib/elasticache";
-import { resourceRule } from "../../../lib/rule";
+import { Finding, resourceRule } from "../../../lib/rule";
 
 export const elasticacheMultiAz = () =>
   resourceRule({
@@ -17,9 +17,10 @@ export const elasticacheMultiAz = () =>
     enforcementLevel: "advisory",
     severity: "medium",
     check: (props) => {
-      const problems: string[] = [];
-      if (props.multiAzEnabled !== true) problems.push("multiAzEnabled is not true");
-      if (props.automaticFailoverEnabled !== true) problems.push("automaticFailoverEnabled is not true");
+      const problems: Finding[] = [];
+      for (const path of ["multiAzEnabled", "automaticFailoverEnabled"]) {
+        if (props[path] !== true) problems.push({ message: `${path} is not true`, path, value: props[path] });
+      }
       return problems;
     },
   });

@@ -31,7 +31,11 @@ export const elasticacheSnapshotRetention = () =>
       if (props.engine === "memcached") args.notApplicable("memcached has no snapshots");
       const days = props.snapshotRetentionLimit ?? 0;
       if (typeof days !== "number" || days < config.minimumRetentionDays) {
-        return `snapshotRetentionLimit is ${days} day(s); at least ${config.minimumRetentionDays} required`;
+        return {
+          message: `snapshotRetentionLimit is ${days} day(s); at least ${config.minimumRetentionDays} required`,
+          path: "snapshotRetentionLimit",
+          value: props.snapshotRetentionLimit,
+        };
       }
       return undefined;
     },

@@ -29,10 +29,16 @@ export const awsAllowedRegions = () =>
     },
     check: (props, { type, config, args }) => {
       if (config.allowedRegions.length === 0) args.notApplicable("no allowedRegions configured");
-      const region = props.region ?? (type.startsWith("aws:") ? args.provider?.props.region : undefined);
+      const own = props.region;
+      const region = own ?? (type.startsWith("aws:") ? args.provider?.props.region : undefined);
       if (typeof region !== "string") return undefined;
       return config.allowedRegions.includes(region)
         ? undefined
-        : `region "${region}" is not one of ${config.allowedRegions.join(", ")}`;
+        : {
+            message: `region "${region}" is not one of ${config.allowedRegions.join(", ")}`,
+            // A region inherited from the resource's provider is fixed there.
+            path: own === undefined ? "provider.region" : "region",
+            value: region,
+          };
     },
   });

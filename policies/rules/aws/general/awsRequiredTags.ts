@@ -22,6 +22,10 @@ const TAGGED = [
   "aws:cloudwatch/logGroup:LogGroup",
 ];
 
+/** `tags.owner`, or `tags["seawall:owner"]` for a key that is not an identifier. */
+const tagPath = (key: string) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? `tags.${key}` : `tags[${JSON.stringify(key)}]`;
+
 export const awsRequiredTags = () =>
   resourceRule<Config>({
     file: __filename,
@@ -52,6 +56,12 @@ export const awsRequiredTags = () =>
         ...(props.tags as Props | undefined),
       };
       const missing = config.requiredTags.filter((key) => typeof tags[key] !== "string" || tags[key] === "");
-      return missing.length > 0 ? `missing tag(s): ${missing.join(", ")}` : undefined;
+      return missing.length > 0
+        ? {
+            message: `missing tag(s): ${missing.join(", ")}`,
+            path: tagPath(missing[0]),
+            value: tags[missing[0]],
+          }
+        : undefined;
     },
   });

@@ -38,10 +38,20 @@ export const kmsKeyRotationEnabled = () =>
       if (spec !== "SYMMETRIC_DEFAULT") args.notApplicable(`KMS cannot rotate ${spec} keys automatically`);
       if (props.customKeyStoreId)
         args.notApplicable("keys in a custom key store cannot be rotated automatically");
-      if (props.enableKeyRotation !== true) return "enableKeyRotation is not true";
+      if (props.enableKeyRotation !== true) {
+        return {
+          message: "enableKeyRotation is not true",
+          path: "enableKeyRotation",
+          value: props.enableKeyRotation,
+        };
+      }
       const period = props.rotationPeriodInDays ?? 365;
       if (typeof period === "number" && period > config.maximumRotationPeriodDays) {
-        return `rotationPeriodInDays is ${period}; at most ${config.maximumRotationPeriodDays} allowed`;
+        return {
+          message: `rotationPeriodInDays is ${period}; at most ${config.maximumRotationPeriodDays} allowed`,
+          path: "rotationPeriodInDays",
+          value: props.rotationPeriodInDays,
+        };
       }
       return undefined;
     },

@@ -16,6 +16,12 @@ export const mskBrokerLogsEnabled = () =>
     check: (props) => {
       const logs = props.loggingInfo?.brokerLogs;
       const enabled = [logs?.cloudwatchLogs, logs?.firehose, logs?.s3].some((d) => d?.enabled === true);
-      return enabled ? undefined : "loggingInfo.brokerLogs has no enabled destination";
+      return enabled
+        ? undefined
+        : {
+            message: "loggingInfo.brokerLogs has no enabled destination",
+            path: "loggingInfo.brokerLogs",
+            value: logs,
+          };
     },
   });

@@ -19,11 +19,22 @@ export const mskClientAuthentication = () =>
     severity: "critical",
     check: (props) => {
       const auth = props.clientAuthentication;
-      if (auth?.unauthenticated === true) return "clientAuthentication.unauthenticated is true";
+      if (auth?.unauthenticated === true) {
+        return {
+          message: "clientAuthentication.unauthenticated is true",
+          path: "clientAuthentication.unauthenticated",
+          value: true,
+        };
+      }
       const sasl = auth?.sasl?.iam === true || auth?.sasl?.scram === true;
       const mtls = asList(auth?.tls?.certificateAuthorityArns as string[] | undefined).length > 0;
       if (!sasl && !mtls) {
-        return "no SASL/IAM, SASL/SCRAM or mutual-TLS client authentication is configured (MSK then allows unauthenticated access)";
+        return {
+          message:
+            "no SASL/IAM, SASL/SCRAM or mutual-TLS client authentication is configured (MSK then allows unauthenticated access)",
+          path: "clientAuthentication",
+          value: auth,
+        };
       }
       return undefined;
     },

@@ -14,8 +14,15 @@ export const mskEncryptionAtRestCmk = () =>
     remediation: "Set encryptionInfo.encryptionAtRestKmsKeyArn to the ARN of a customer-managed aws.kms.Key.",
     enforcementLevel: "mandatory",
     severity: "high",
-    check: (props) =>
-      props.encryptionInfo?.encryptionAtRestKmsKeyArn
+    check: (props) => {
+      const key = props.encryptionInfo?.encryptionAtRestKmsKeyArn;
+      return key
         ? undefined
-        : "encryptionInfo.encryptionAtRestKmsKeyArn is not set (the default is the AWS-managed aws/kafka key)",
+        : {
+            message:
+              "encryptionInfo.encryptionAtRestKmsKeyArn is not set (the default is the AWS-managed aws/kafka key)",
+            path: "encryptionInfo.encryptionAtRestKmsKeyArn",
+            value: key,
+          };
+    },
   });

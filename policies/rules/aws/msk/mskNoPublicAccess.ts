@@ -17,6 +17,12 @@ export const mskNoPublicAccess = () =>
     severity: "critical",
     check: (props) => {
       const type = props.brokerNodeGroupInfo?.connectivityInfo?.publicAccess?.type ?? "DISABLED";
-      return type === "DISABLED" ? undefined : `connectivityInfo.publicAccess.type is "${type}"`;
+      return type === "DISABLED"
+        ? undefined
+        : {
+            message: `connectivityInfo.publicAccess.type is "${type}"`,
+            path: "brokerNodeGroupInfo.connectivityInfo.publicAccess.type",
+            value: type,
+          };
     },
   });

@@ -1,4 +1,4 @@
-import { resourceRule } from "../../../lib/rule";
+import { Finding, resourceRule } from "../../../lib/rule";
 
 export const mskTlsInTransit = () =>
   resourceRule({
@@ -17,11 +17,24 @@ export const mskTlsInTransit = () =>
     severity: "high",
     check: (props) => {
       const transit = props.encryptionInfo?.encryptionInTransit;
-      const problems: string[] = [];
+      const problems: Finding[] = [];
+      const at = "encryptionInfo.encryptionInTransit";
       // Provider defaults: clientBroker "TLS", inCluster true.
       const clientBroker = transit?.clientBroker ?? "TLS";
-      if (clientBroker !== "TLS") problems.push(`encryptionInTransit.clientBroker is "${clientBroker}"`);
-      if (transit?.inCluster === false) problems.push("encryptionInTransit.inCluster is false");
+      if (clientBroker !== "TLS") {
+        problems.push({
+          message: `encryptionInTransit.clientBroker is "${clientBroker}"`,
+          path: `${at}.clientBroker`,
+          value: clientBroker,
+        });
+      }
+      if (transit?.inCluster === false) {
+        problems.push({
+          message: "encryptionInTransit.inCluster is false",
+          path: `${at}.inCluster`,
+          value: false,
+        });
+      }
       return problems;
     },
   });

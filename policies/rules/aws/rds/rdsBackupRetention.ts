@@ -32,7 +32,11 @@ export const rdsBackupRetention = () =>
         args.notApplicable("a read replica; its source is judged");
       const days = props.backupRetentionPeriod ?? 1;
       if (typeof days !== "number" || days < config.minimumRetentionDays) {
-        return `backupRetentionPeriod is ${days} day(s)${props.backupRetentionPeriod === undefined ? " (the AWS default)" : ""}; at least ${config.minimumRetentionDays} required`;
+        return {
+          message: `backupRetentionPeriod is ${days} day(s)${props.backupRetentionPeriod === undefined ? " (the AWS default)" : ""}; at least ${config.minimumRetentionDays} required`,
+          path: "backupRetentionPeriod",
+          value: props.backupRetentionPeriod,
+        };
       }
       return undefined;
     },

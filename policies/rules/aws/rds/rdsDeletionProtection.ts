@@ -17,6 +17,12 @@ export const rdsDeletionProtection = () =>
     check: (props, { type, args }) => {
       if (type === RDS.instance && inCluster(props))
         args.notApplicable("an instance of a DB cluster; the cluster is judged");
-      return props.deletionProtection === true ? undefined : "deletionProtection is not true";
+      return props.deletionProtection === true
+        ? undefined
+        : {
+            message: "deletionProtection is not true",
+            path: "deletionProtection",
+            value: props.deletionProtection,
+          };
     },
   });

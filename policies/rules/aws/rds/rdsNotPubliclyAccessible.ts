@@ -13,5 +13,8 @@ export const rdsNotPubliclyAccessible = () =>
     remediation: "Set publiclyAccessible: false (the default) and reach the database from inside the VPC.",
     enforcementLevel: "mandatory",
     severity: "critical",
-    check: (props) => (props.publiclyAccessible === true ? "publiclyAccessible is true" : undefined),
+    check: (props) =>
+      props.publiclyAccessible === true
+        ? { message: "publiclyAccessible is true", path: "publiclyAccessible", value: true }
+        : undefined,
   });

@@ -19,6 +19,12 @@ export const rdsStorageEncrypted = () =>
       if (type === RDS.instance && inCluster(props))
         args.notApplicable("an instance of a DB cluster; the cluster is judged");
       if (type === RDS.cluster && props.engineMode === "serverless") return undefined;
-      return props.storageEncrypted === true ? undefined : "storageEncrypted is not true";
+      return props.storageEncrypted === true
+        ? undefined
+        : {
+            message: "storageEncrypted is not true",
+            path: "storageEncrypted",
+            value: props.storageEncrypted,
+          };
     },
   });

@@ -1,5 +1,5 @@
-import { asList, S3 } from "../../../lib/aws";
-import { Props, resourceRule } from "../../../lib/rule";
+import { At, blocks, S3 } from "../../../lib/aws";
+import { Finding, Props, resourceRule } from "../../../lib/rule";
 
 const PUBLIC_CANNED = ["public-read", "public-read-write", "authenticated-read"];
 const PUBLIC_GROUPS = [
@@ -7,11 +7,17 @@ const PUBLIC_GROUPS = [
   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 ];
 
-function publicGrants(grants: Props[]): string[] {
-  return grants
-    .map((g) => (g.grantee ?? g) as Props)
-    .map((grantee) => (grantee.uri ?? grantee.URI) as string | undefined)
-    .filter((uri): uri is string => uri !== undefined && PUBLIC_GROUPS.includes(uri));
+/** The grants to a public group, each with the path of its grantee's URI. */
+function publicGrants(grants: At[]): At<string>[] {
+  return grants.flatMap((g) => {
+    const grantee =
+      g.value.grantee === undefined ? g : { value: g.value.grantee as Props, path: `${g.path}.grantee` };
+    const key = grantee.value.uri !== undefined ? "uri" : "URI";
+    const uri = grantee.value[key] as string | undefined;
+    return uri !== undefined && PUBLIC_GROUPS.includes(uri)
+      ? [{ value: uri, path: `${grantee.path}.${key}` }]
+      : [];
+  });
 }
 
 /** No canned ACL or grant may open a bucket to everyone or to every AWS account. */
@@ -31,15 +37,15 @@ export const s3BucketNoPublicAcl = () =>
     enforcementLevel: "mandatory",
     severity: "critical",
     check: (props) => {
-      const problems: string[] = [];
+      const problems: Finding[] = [];
       if (typeof props.acl === "string" && PUBLIC_CANNED.includes(props.acl))
-        problems.push(`canned ACL "${props.acl}"`);
-      const policy = props.accessControlPolicy as Props | undefined;
+        problems.push({ message: `canned ACL "${props.acl}"`, path: "acl", value: props.acl });
       const grants = [
-        ...asList(props.grants as Props[] | undefined),
-        ...asList(policy?.grants as Props[] | undefined),
+        ...blocks(props, "", "grants"),
+        ...blocks(props, "", "accessControlPolicy").flatMap((p) => blocks(p.value, p.path, "grants")),
       ];
-      for (const uri of publicGrants(grants)) problems.push(`a grant to ${uri}`);
+      for (const uri of publicGrants(grants))
+        problems.push({ message: `a grant to ${uri.value}`, path: uri.path, value: uri.value });
       return problems;
     },
   });

@@ -18,7 +18,13 @@ export const s3BucketOwnerEnforced = () =>
     severity: "medium",
     check: (props) => {
       const ownership = props.rule?.objectOwnership;
-      if (ownership !== "BucketOwnerEnforced") return `rule.objectOwnership is ${JSON.stringify(ownership)}`;
+      if (ownership !== "BucketOwnerEnforced") {
+        return {
+          message: `rule.objectOwnership is ${JSON.stringify(ownership)}`,
+          path: "rule.objectOwnership",
+          value: ownership,
+        };
+      }
       return undefined;
     },
   });

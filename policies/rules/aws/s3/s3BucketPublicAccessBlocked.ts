@@ -21,6 +21,9 @@ export const s3BucketPublicAccessBlocked = () =>
     check: (props) => {
       // The provider defaults every flag to false.
       const off = FLAGS.filter((f) => props[f] !== true);
-      return off.length > 0 ? `not true: ${off.join(", ")}` : undefined;
+      // One finding, as one message names every flag; its path is the first flag that is off.
+      return off.length > 0
+        ? { message: `not true: ${off.join(", ")}`, path: off[0], value: props[off[0]] }
+        : undefined;
     },
   });

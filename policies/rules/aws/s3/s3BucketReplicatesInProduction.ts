@@ -42,6 +42,8 @@ export const s3BucketReplicatesInProduction = () =>
           findings.push({
             urn: bucket.urn,
             message: `bucket ${bucket.name} has no replication configuration`,
+            path: "replicationConfiguration",
+            value: undefined,
           });
         }
       }

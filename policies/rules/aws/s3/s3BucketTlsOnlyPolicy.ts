@@ -41,9 +41,10 @@ export const s3BucketTlsOnlyPolicy = () =>
       // A bucket without an inline policy is judged through its aws.s3.BucketPolicy instead.
       if (onBucket && props.policy === undefined) return undefined;
       const doc = parsePolicyDocument(props.policy);
-      if (!doc) return "the policy is not a JSON policy document";
+      const at = { path: "policy", value: props.policy as unknown };
+      if (!doc) return { message: "the policy is not a JSON policy document", ...at };
       if (!statements(doc).some(deniesInsecureTransport)) {
-        return 'no statement denies s3:* to "*" when aws:SecureTransport is false';
+        return { message: 'no statement denies s3:* to "*" when aws:SecureTransport is false', ...at };
       }
       return undefined;
     },

@@ -21,11 +21,18 @@ export const s3BucketVersioningEnabled = () =>
         // Inline (legacy) versioning: only an explicit `enabled: false` is judged here; a bucket with
         // no versioning at all is reported by s3BucketVersioningAttached, which sees the split resources.
         const off = inline(props, "versioning").find((v) => v.value.enabled === false);
-        return off ? "inline versioning.enabled is false" : undefined;
+        return off
+          ? { message: "inline versioning.enabled is false", path: `${off.path}.enabled`, value: false }
+          : undefined;
       }
       const status = props.versioningConfiguration?.status;
-      if (status !== "Enabled")
-        return `versioningConfiguration.status is ${JSON.stringify(status)}, not "Enabled"`;
+      if (status !== "Enabled") {
+        return {
+          message: `versioningConfiguration.status is ${JSON.stringify(status)}, not "Enabled"`,
+          path: "versioningConfiguration.status",
+          value: status,
+        };
+      }
       return undefined;
     },
   });

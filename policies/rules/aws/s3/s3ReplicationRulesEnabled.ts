@@ -1,5 +1,5 @@
-import { inline, replicationRules, S3 } from "../../../lib/aws";
-import { resourceRule } from "../../../lib/rule";
+import { inline, joinPath, replicationRules, S3 } from "../../../lib/aws";
+import { Finding, resourceRule } from "../../../lib/rule";
 
 /** A replication configuration must have enabled rules, and replicate KMS-encrypted objects encrypted. */
 export const s3ReplicationRulesEnabled = () =>
@@ -23,20 +23,38 @@ export const s3ReplicationRulesEnabled = () =>
       const configs = S3.bucket.includes(type as (typeof S3.bucket)[number])
         ? inline(props, "replication")
         : [{ value: props, path: "" }];
-      const problems: string[] = [];
+      const problems: Finding[] = [];
       for (const config of configs) {
         const rules = replicationRules(config.value, config.path);
-        if (rules.length === 0) problems.push("no replication rules");
-        rules.forEach(({ value: rule }, i) => {
+        if (rules.length === 0) {
+          problems.push({
+            message: "no replication rules",
+            path: joinPath(config.path, "rules"),
+            value: config.value.rules,
+          });
+        }
+        rules.forEach(({ value: rule, path }, i) => {
           const id = rule.id ?? `#${i}`;
-          if (rule.status !== "Enabled") problems.push(`rule ${id} status is ${JSON.stringify(rule.status)}`);
+          if (rule.status !== "Enabled") {
+            problems.push({
+              message: `rule ${id} status is ${JSON.stringify(rule.status)}`,
+              path: `${path}.status`,
+              value: rule.status,
+            });
+          }
           if (rule.sseKms.value === false) {
-            problems.push(`rule ${id} skips KMS-encrypted objects (sseKmsEncryptedObjects Disabled)`);
+            problems.push({
+              message: `rule ${id} skips KMS-encrypted objects (sseKmsEncryptedObjects Disabled)`,
+              path: rule.sseKms.path,
+              value: rule.sseKms.observed,
+            });
           }
           if (rule.sseKms.value === true && !rule.replicaKmsKeyId.value) {
-            problems.push(
-              `rule ${id} replicates KMS-encrypted objects without destination.encryptionConfiguration.replicaKmsKeyId`,
-            );
+            problems.push({
+              message: `rule ${id} replicates KMS-encrypted objects without destination.encryptionConfiguration.replicaKmsKeyId`,
+              path: rule.replicaKmsKeyId.path,
+              value: rule.replicaKmsKeyId.value,
+            });
           }
         });
       }

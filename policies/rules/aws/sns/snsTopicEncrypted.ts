@@ -13,5 +13,8 @@ export const snsTopicEncrypted = () =>
       "Set kmsMasterKeyId to a customer-managed key whose policy lets the publishing services use it.",
     enforcementLevel: "mandatory",
     severity: "medium",
-    check: (props) => (props.kmsMasterKeyId ? undefined : "kmsMasterKeyId is not set"),
+    check: (props) =>
+      props.kmsMasterKeyId
+        ? undefined
+        : { message: "kmsMasterKeyId is not set", path: "kmsMasterKeyId", value: props.kmsMasterKeyId },
   });

@@ -17,7 +17,11 @@ export const sqsQueueEncrypted = () =>
     check: (props) => {
       if (props.kmsMasterKeyId) return undefined;
       return props.sqsManagedSseEnabled === false
-        ? "sqsManagedSseEnabled is false and no kmsMasterKeyId is set"
+        ? {
+            message: "sqsManagedSseEnabled is false and no kmsMasterKeyId is set",
+            path: "sqsManagedSseEnabled",
+            value: false,
+          }
         : undefined;
     },
   });
