@@ -170,6 +170,15 @@ describe("gcsNoPublicIamGrant findings", () => {
       },
     ]);
   });
+  it("reports a public canned ACL while the role entities are unknown until deploy", () => {
+    expect(
+      resourceFindings(rule, BUCKET_ACL, {
+        bucket: "b",
+        predefinedAcl: "publicRead",
+        roleEntities: [unknown.string],
+      }),
+    ).toEqual([{ message: 'predefinedAcl is "publicRead"', path: "predefinedAcl", value: "publicRead" }]);
+  });
   it("names each public ACL setting", () => {
     expect(
       resourceFindings(rule, BUCKET_ACL, {

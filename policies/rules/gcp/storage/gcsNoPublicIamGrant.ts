@@ -118,7 +118,7 @@ export const gcsNoPublicIamGrant = () =>
           found.push({ message: `${field} is "${String(props[field])}"`, path: field, value: props[field] });
         }
       }
-      return found.concat(
+      const entities = () =>
         publicItems(
           () => asList(props.roleEntities as unknown[]),
           (e) => isPublicPrincipal(String(e).split(":").slice(1).join(":")),
@@ -127,7 +127,8 @@ export const gcsNoPublicIamGrant = () =>
             path: `roleEntities[${i}]`,
             value: e,
           }),
-        ),
-      );
+        );
+      // A public canned ACL is reported even while the role entities are unknown until deploy.
+      return found.concat(found.length > 0 ? known(entities, []) : entities());
     },
   });
