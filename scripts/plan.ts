@@ -12,7 +12,9 @@
  */
 import * as path from "node:path";
 import { PolicyPackConfig } from "@pulumi/policy";
-import { environmentOfStack, evaluatePolicies, MalformedResourceError, Verdict } from "../policies/check";
+import { environmentOfStack, evaluatePolicies, MalformedResourceError } from "../policies/check";
+import { Evaluation } from "../policies/lib/evaluate";
+import { buildReport, renderText } from "../policies/lib/report";
 import { allPolicies } from "../policies/policies";
 import {
   isBuiltInConfig,
@@ -144,13 +146,9 @@ export function toJson(resources: RecordedResource[]): object[] {
   }));
 }
 
-export function renderVerdicts(verdicts: Verdict[], environment: string): string {
-  const mandatory = verdicts.filter((v) => v.level === "mandatory").length;
-  const lines = [
-    `Policy pack (config ${environment}): ${verdicts.length} violation${verdicts.length === 1 ? "" : "s"}, ${mandatory} mandatory`,
-  ];
-  for (const v of verdicts) lines.push(`  [${v.level}] ${v.rule}: ${v.type} ${v.resource}: ${v.message}`);
-  return lines.join("\n");
+/** The pack's verdicts as `policy:check` prints them: each with its URN, property path, value and fix. */
+export function renderVerdicts(evaluation: Evaluation, resources: number, config: string): string {
+  return renderText(buildReport(evaluation, { resources, config, policies: allPolicies() })).trimEnd();
 }
 
 const readerGone = (err: unknown) => (err as NodeJS.ErrnoException | null)?.code === "EPIPE";
@@ -201,13 +199,14 @@ async function main(): Promise<number> {
     await writeOut(`${JSON.stringify(toJson(resources), null, 2)}\n`);
     return 0;
   }
-  const { violations } = await evaluatePolicies(allPolicies(), resources, packConfig);
+  const evaluation = await evaluatePolicies(allPolicies(), resources, packConfig);
+  const violations = evaluation.violations;
   const out: string[] = [`${title} (offline synthesis under Pulumi mocks)`, ""];
   out.push(renderTree(resources), "", "Resources by type:");
   for (const [type, n] of countByType(resources)) out.push(`  ${String(n).padStart(4)}  ${type}`);
   out.push(`  ${String(resources.length).padStart(4)}  total`, "", "Stack outputs:");
   for (const [key, o] of Object.entries(outputs)) out.push(`  ${key}: ${renderOutput(o)}`);
-  out.push("", renderVerdicts(violations, configName));
+  out.push("", renderVerdicts(evaluation, resources.length, configName));
   await writeOut(`${out.join("\n")}\n`);
   return violations.some((v) => v.level === "mandatory") ? 1 : 0;
 }

@@ -129,9 +129,10 @@ describe("a team's program through the whole route", () => {
 
   it("plan runs the pack with the team config by default and exits 1 on its mandatory violations", () => {
     expect(textPlan.code).toBe(1);
-    expect(textPlan.stdout).toContain("Policy pack (config team): 7 violations, 5 mandatory");
+    expect(textPlan.stdout).toContain("Policy check (team config): ");
+    expect(textPlan.stdout).toContain("7 violation(s): 5 mandatory, 2 advisory");
     expect(textPlan.stdout).toContain(
-      "[mandatory] gcsNoPublicIamGrant: gcp:storage/bucketIAMMember:BucketIAMMember exports-public-read:",
+      "MANDATORY gcsNoPublicIamGrant  gcp:storage/bucketIAMMember:BucketIAMMember exports-public-read\n",
     );
     expect(textPlan.stdout).toContain("  alertWebhook: [secret]\n");
     expect(textPlan.stderr).toContain(

@@ -164,23 +164,37 @@ describe("npm run plan", () => {
     expect(list.some((x) => x.type === "aws:s3/bucket:Bucket")).toBe(true);
   });
 
-  it("renders the policy pack's verdicts with their level", () => {
+  it("renders each verdict with its level, URN, property path, observed value and fix", () => {
     const verdict = {
-      rule: "s3-bucket-versioning",
+      rule: "s3BucketVersioningEnabled",
       resource: "lake",
-      urn: "urn:lake",
-      type: "aws:s3/bucket:Bucket",
+      urn: "urn:pulumi:dev::p::aws:s3/bucketVersioning:BucketVersioning::lake",
+      type: "aws:s3/bucketVersioning:BucketVersioning",
       level: "mandatory" as const,
       message: "versioning is off",
-      fix: "Add an aws.s3.BucketVersioning",
+      path: "versioningConfiguration.status",
+      value: "Suspended",
+      fix: "Set versioningConfiguration.status to Enabled",
     };
-    expect(renderVerdicts([verdict, { ...verdict, level: "advisory" as const }], "prod")).toBe(
-      [
-        "Policy pack (config prod): 2 violations, 1 mandatory",
-        "  [mandatory] s3-bucket-versioning: aws:s3/bucket:Bucket lake: versioning is off",
-        "  [advisory] s3-bucket-versioning: aws:s3/bucket:Bucket lake: versioning is off",
-      ].join("\n"),
-    );
+    const evaluation = {
+      violations: [verdict, { ...verdict, level: "advisory" as const, path: undefined, value: undefined }],
+      skipped: [],
+      notApplicable: [],
+    };
+    const pad = " ".repeat(10);
+    expect(renderVerdicts(evaluation as never, 3, "prod").split("\n")).toEqual([
+      "MANDATORY s3BucketVersioningEnabled  aws:s3/bucketVersioning:BucketVersioning lake",
+      `${pad}versioning is off`,
+      `${pad}at:  versioningConfiguration.status = "Suspended"`,
+      `${pad}urn: ${verdict.urn}`,
+      `${pad}fix: ${verdict.fix}`,
+      "ADVISORY  s3BucketVersioningEnabled  aws:s3/bucketVersioning:BucketVersioning lake",
+      `${pad}versioning is off`,
+      `${pad}urn: ${verdict.urn}`,
+      `${pad}fix: ${verdict.fix}`,
+      "",
+      "Policy check (prod config): 3 resources, 2 violation(s): 1 mandatory, 1 advisory",
+    ]);
   });
 
   it("prints the tree, the counts and the pack's verdicts of a stack", async () => {
@@ -191,9 +205,9 @@ describe("npm run plan", () => {
     expect(stdout).toContain("└─ seawall:index:DataPlatform seawall-dev");
     expect(stdout).toMatch(/Resources by type:\n(.|\n)*\s+1\s+seawall:aws:ObjectStore\n/);
     // dev does not replicate: the pack advises, and nothing mandatory fails.
-    expect(stdout).toMatch(/Policy pack \(config dev\): \d+ violations?, 0 mandatory/);
-    expect(stdout).toMatch(
-      /\[advisory\] s3BucketReplicatesInProduction: aws:s3\/bucket:Bucket seawall-dev-lake:/,
+    expect(stdout).toMatch(/Policy check \(dev config\): \d+ resources, \d+ violation\(s\): 0 mandatory/);
+    expect(stdout).toContain(
+      "ADVISORY  s3BucketReplicatesInProduction  aws:s3/bucket:Bucket seawall-dev-lake\n",
     );
   });
 
