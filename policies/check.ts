@@ -7,13 +7,22 @@ import {
 } from "./lib/evaluate";
 import { allPolicies } from "./policies";
 
-export type { Environment, ResourceDescriptor, Verdict } from "./lib/evaluate";
+export type {
+  CheckNote,
+  Environment,
+  Evaluation,
+  EvaluationSummary,
+  ResourceDescriptor,
+  Verdict,
+} from "./lib/evaluate";
 export {
   evaluatePolicies,
   loadEnvironmentConfig,
   parseResources,
   MalformedResourceError,
+  RuleError,
 } from "./lib/evaluate";
+export { enforcementLevelOf, policyProperties } from "./lib/enforcement";
 
 /** The environment whose policy config a stack uses: `prod` for `prod-*` stacks, `dev` otherwise. */
 export function environmentOfStack(stack: string): Environment {

@@ -1,22 +1,24 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
-  EnforcementLevel,
   PolicyPackConfig,
   PolicyResource,
   PolicyResourceOptions,
   ResourceValidationArgs,
-  StackValidationArgs,
 } from "@pulumi/policy";
-import { configWithDefaults, SeawallPolicy } from "./rule";
-import { isUnknownValueError, unknownCheckingProxy } from "./sdk";
+import { enforcementLevelOf, policyProperties, reportedLevel } from "./enforcement";
+import { Finding, matchesAny, SeawallPolicy, SeawallResourcePolicy, StackFinding } from "./rule";
+import { getSpecialProxyTarget, isSpecialProxy, isUnknownValueError, unknownCheckingProxy } from "./sdk";
+import { unwrapSecrets } from "./unwrap";
 
 /**
  * Runs the pack's policies without the Pulumi engine, over resources described as JSON (the
  * `npm run plan -- --json` shape, or `{ type, name, props }`). It builds the same arguments the
  * SDK's analyzer builds (props behind the unknown-checking proxy, `notApplicable`, `getConfig`,
  * `isType`/`asType`, stack resources linked through `propertyDependencies`) and resolves each
- * policy's enforcement level the way `--policy-pack-config` does.
+ * policy's enforcement level the way the Pulumi CLI applies `--policy-pack-config` (./enforcement.ts).
+ * It calls each rule's structured `findings`, so a verdict carries the property path, the observed
+ * value and the rule's remediation beside the message.
  */
 
 /** A resource to judge. `props` or `inputs` (the plan's name) hold its input properties. */
@@ -39,22 +41,58 @@ export type ReportedLevel = "advisory" | "mandatory";
 
 export interface Verdict {
   rule: string;
-  /** The resource's name (its URN is in `urn`). */
+  /** The resource's name (its URN is in `urn`); "(stack)" for a stack finding on no resource. */
   resource: string;
   urn: string;
   type: string;
   level: ReportedLevel;
   message: string;
+  /**
+   * The input property path the finding is about, dotted with `[i]` for list items, when the rule
+   * gave one (e.g. `encryptionInfo.encryptionInTransit.clientBroker`).
+   */
+  path?: string;
+  /** The value observed at `path`; `undefined` when the property is unset. */
+  value?: unknown;
+  /** What to do about it: the rule's remediation steps. */
+  fix: string;
+}
+
+/** A check that ran no judgement, with why. */
+export interface CheckNote {
+  rule: string;
+  /** The resource's URN; "" for a stack rule. */
+  urn: string;
+  reason: string;
+}
+
+/** Counts over one evaluation. */
+export interface EvaluationSummary {
+  resources: number;
+  /** Rules that ran (not disabled by the config). */
+  rulesRun: number;
+  /** Rule invocations: each resource rule on each resource of its types, each stack rule once. */
+  checks: number;
+  /** Distinct resource types seen (each resolved to its rules once). */
+  resourceTypes: number;
+  violations: { mandatory: number; advisory: number; total: number };
+  /** Checks that could not run on a value unknown until deploy. */
+  skipped: number;
 }
 
 export interface Evaluation {
   violations: Verdict[];
   /** Checks that could not run because a value they read is unknown until deploy. */
-  skipped: { rule: string; urn: string; reason: string }[];
-  notApplicable: { rule: string; urn: string; reason: string }[];
+  skipped: CheckNote[];
+  /** How many checks were skipped (`skipped.length`). */
+  skippedCount: number;
+  /**
+   * Rules that apply to a resource's type and chose not to judge it (`notApplicable`). Resources of
+   * types a rule does not declare are not listed: the rule is never called on them.
+   */
+  notApplicable: CheckNote[];
+  summary: EvaluationSummary;
 }
-
-const PACK_DEFAULT_LEVEL: EnforcementLevel = "advisory";
 
 export class MalformedResourceError extends Error {
   constructor(message: string) {
@@ -105,63 +143,44 @@ export function parseResources(doc: unknown): ResourceDescriptor[] {
   });
 }
 
-/**
- * Unwraps secrets to their plain values, as the analyzer does: the SDK's secret signature
- * (`{ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value }`) and any
- * object that carries a `value` and serializes as "[secret]" (the synthesis harness's `Secret`).
- */
-function unwrap(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrap);
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown> & { toJSON?: () => unknown };
-    if (o["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270") return unwrap(o.value);
-    if ("value" in o && typeof o.toJSON === "function" && o.toJSON() === "[secret]") return unwrap(o.value);
-    const out: Record<string, unknown> = {};
-    // The analyzer treats properties with undefined values as absent.
-    for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = unwrap(v);
-    return out;
-  }
-  return value;
-}
-
 function urnOf(r: ResourceDescriptor): string {
   return r.urn ?? `urn:pulumi:offline::offline::${r.type}::${r.name}`;
 }
 
-function levelOf(
-  policyName: string,
-  policyLevel: EnforcementLevel,
-  config: PolicyPackConfig,
-): EnforcementLevel {
-  const c = config[policyName] ?? config.all;
-  if (typeof c === "string") return c;
-  return c?.enforcementLevel ?? policyLevel ?? PACK_DEFAULT_LEVEL;
-}
-
-function policyConfig(policy: SeawallPolicy, config: PolicyPackConfig): object {
-  const c = config[policy.name];
-  const given: Record<string, unknown> = c && typeof c === "object" ? { ...c } : {};
-  delete given.enforcementLevel;
-  return configWithDefaults(policy.configSchema?.properties, given);
-}
-
-class NotApplicable extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
+/** A rule threw something other than `notApplicable` or an unknown-value error. */
+export class RuleError extends Error {
+  constructor(
+    readonly rule: string,
+    readonly urn: string,
+    cause: unknown,
+  ) {
+    super(
+      `rule ${rule} failed on ${urn || "the stack"}: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`,
+      { cause },
+    );
+    this.name = "RuleError";
   }
+}
+
+/**
+ * What `notApplicable` throws. Not an Error: a rule may decline every resource of its types (e.g.
+ * a region rule with no regions configured), and capturing a stack trace for each costs seconds.
+ */
+class NotApplicable {
+  constructor(readonly reason: string) {}
 }
 const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason ?? "Policy does not apply");
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- isType/asType take any resource class */
-function typeHelpers(type: string, props: Record<string, unknown>) {
+function typeHelpers(type: string, props: () => Record<string, unknown>) {
   const isType = (cls: any): boolean => {
     const token = cls?.__pulumiType;
     if (typeof token === "string") return token === type;
     return typeof cls?.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
   };
-  return { isType, asType: (cls: any) => (isType(cls) ? (props as any) : undefined) };
+  return { isType, asType: (cls: any) => (isType(cls) ? (props() as any) : undefined) };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -176,143 +195,258 @@ function optionsOf(r: ResourceDescriptor): PolicyResourceOptions {
   };
 }
 
-/** Runs `policies` over `resources` with a `--policy-pack-config`-shaped `config`. */
+const STACK_TAGS: ReadonlyMap<string, string> = new Map();
+
+/**
+ * One resource under evaluation. Its props are revealed and proxied on first use, once, and only
+ * if a rule or a stack rule reads them.
+ */
+class Entry {
+  readonly urn: string;
+  private proxied?: Record<string, unknown>;
+  private base?: ResourceValidationArgs;
+
+  constructor(
+    readonly r: ResourceDescriptor,
+    private readonly byUrn: ReadonlyMap<string, Entry>,
+    private readonly getConfig: ResourceValidationArgs["getConfig"],
+  ) {
+    this.urn = urnOf(r);
+  }
+
+  props(): Record<string, unknown> {
+    this.proxied ??= unknownCheckingProxy(
+      (unwrapSecrets(this.r.props ?? this.r.inputs ?? {}) ?? {}) as Record<string, unknown>,
+    );
+    return this.proxied;
+  }
+
+  /**
+   * The resource rules' arguments, built once: `getConfig` gives the config of the rule being run
+   * (rules run one at a time and synchronously).
+   */
+  args(): ResourceValidationArgs {
+    if (this.base) return this.base;
+    const { r } = this;
+    const p = r.provider ? this.byUrn.get(r.provider) : undefined;
+    const props = this.props();
+    this.base = {
+      type: r.type,
+      name: r.name,
+      urn: this.urn,
+      props,
+      opts: optionsOf(r),
+      provider: p
+        ? {
+            type: p.r.type,
+            name: p.r.name,
+            urn: p.urn,
+            get props() {
+              return p.props();
+            },
+          }
+        : undefined,
+      stackTags: STACK_TAGS,
+      getConfig: this.getConfig,
+      notApplicable,
+      ...typeHelpers(r.type, () => props),
+    };
+    return this.base;
+  }
+}
+
+/** A value a rule reported, without the SDK's proxy around it (so it prints and serializes as data). */
+function observed(value: unknown): unknown {
+  if (value && typeof value === "object" && (value as Record<string, unknown>)[isSpecialProxy] === true) {
+    return (value as Record<string, unknown>)[getSpecialProxyTarget];
+  }
+  return value;
+}
+
+/** Adds the finding's path and observed value to a verdict, when the rule gave them. */
+function located(verdict: Verdict, f: Finding): Verdict {
+  if (f.path !== undefined) verdict.path = f.path;
+  if (f.path !== undefined || f.value !== undefined) verdict.value = observed(f.value);
+  return verdict;
+}
+
+/**
+ * For each resource type, the enabled resource rules that judge it (`matchesType` over each
+ * rule's `resourceTypes`: exact tokens, API-versioned azure-native aliases, `pkg:*`), resolved
+ * once per distinct type.
+ */
+class TypeIndex {
+  private readonly byType = new Map<string, number[]>();
+  constructor(private readonly rules: readonly SeawallResourcePolicy[]) {}
+
+  rulesFor(type: string): number[] {
+    let found = this.byType.get(type);
+    if (!found) {
+      found = [];
+      for (let i = 0; i < this.rules.length; i++) {
+        if (matchesAny(this.rules[i].resourceTypes, type)) found.push(i);
+      }
+      this.byType.set(type, found);
+    }
+    return found;
+  }
+
+  /** How many distinct types were resolved. */
+  get size(): number {
+    return this.byType.size;
+  }
+}
+
+/**
+ * Runs `policies` over `resources` with a `--policy-pack-config`-shaped `config`. A resource rule
+ * runs only on resources of the types it declares; stack rules run once over one shared view of
+ * every resource. Cost is linear in resources (and in what the stack rules themselves do).
+ * Throws a {@link RuleError} naming the rule and resource when a rule fails.
+ */
 export async function evaluatePolicies(
   policies: readonly SeawallPolicy[],
   resources: readonly ResourceDescriptor[],
   config: PolicyPackConfig = {},
 ): Promise<Evaluation> {
-  const result: Evaluation = { violations: [], skipped: [], notApplicable: [] };
-  const byUrn = new Map(resources.map((r) => [urnOf(r), r]));
-  const plainProps = new Map(
-    resources.map((r) => [urnOf(r), unwrap(r.props ?? r.inputs ?? {}) as Record<string, unknown>]),
-  );
-  const stackTags: ReadonlyMap<string, string> = new Map();
+  const violations: Verdict[] = [];
+  const skipped: CheckNote[] = [];
+  const notApplicableNotes: CheckNote[] = [];
+  const byUrn = new Map<string, Entry>();
+  // The config of the rule being run; rules run one at a time, synchronously.
+  let properties: Record<string, unknown> = {};
+  const getConfig = <T extends object>(): T => properties as T;
+  const entries = resources.map((r) => {
+    const e = new Entry(r, byUrn, getConfig);
+    byUrn.set(e.urn, e);
+    return e;
+  });
 
-  const providerOf = (r: ResourceDescriptor) => {
-    const p = r.provider ? byUrn.get(r.provider) : undefined;
-    if (!p) return undefined;
-    return {
-      type: p.type,
-      name: p.name,
-      urn: urnOf(p),
-      props: unknownCheckingProxy(plainProps.get(urnOf(p)) ?? {}),
+  const enabled = policies.flatMap((policy) => {
+    const level = reportedLevel(enforcementLevelOf(policy, config));
+    return level ? [{ policy, level }] : [];
+  });
+  const resourceRules = enabled.flatMap(({ policy }) => (policy.kind === "resource" ? [policy] : []));
+  const index = new TypeIndex(resourceRules);
+  const applicable: Entry[][] = resourceRules.map(() => []);
+  for (const e of entries) for (const i of index.rulesFor(e.r.type)) applicable[i].push(e);
+
+  let checks = 0;
+  let resourceRule = 0;
+  let view: PolicyResource[] | undefined;
+  for (const { policy, level } of enabled) {
+    properties = policyProperties(policy, config);
+    const fix = policy.remediationSteps;
+    const verdict = (e: Entry | undefined, urn: string, f: Finding): Verdict =>
+      located(
+        {
+          rule: policy.name,
+          resource: e?.r.name ?? "(stack)",
+          urn,
+          type: e?.r.type ?? "pulumi:pulumi:Stack",
+          level,
+          message: f.message,
+          fix,
+        },
+        f,
+      );
+    const note = (urn: string, e: unknown): void => {
+      if (e instanceof NotApplicable) notApplicableNotes.push({ rule: policy.name, urn, reason: e.reason });
+      else if (isUnknownValueError(e)) skipped.push({ rule: policy.name, urn, reason: e.message });
+      else throw new RuleError(policy.name, urn, e);
     };
-  };
-
-  for (const policy of policies) {
-    let level = levelOf(policy.name, policy.enforcementLevel, config);
-    if (level === "disabled") continue;
-    if (level === "remediate") level = "mandatory";
-    const reported = level as ReportedLevel;
-    const getConfig = <T extends object>(): T => policyConfig(policy, config) as T;
 
     if (policy.kind === "resource") {
-      const validations = Array.isArray(policy.validateResource)
-        ? policy.validateResource
-        : policy.validateResource
-          ? [policy.validateResource]
-          : [];
-      for (const r of resources) {
-        const urn = urnOf(r);
-        const props = unknownCheckingProxy(plainProps.get(urn) ?? {});
-        const args: ResourceValidationArgs = {
-          type: r.type,
-          name: r.name,
-          urn,
-          props,
-          opts: optionsOf(r),
-          provider: providerOf(r),
-          stackTags,
-          getConfig,
-          notApplicable,
-          ...typeHelpers(r.type, props),
-        };
-        for (const validate of validations) {
-          try {
-            await validate(args, (message) =>
-              result.violations.push({
-                rule: policy.name,
-                resource: r.name,
-                urn,
-                type: r.type,
-                level: reported,
-                message,
-              }),
-            );
-          } catch (e) {
-            if (e instanceof NotApplicable)
-              result.notApplicable.push({ rule: policy.name, urn, reason: e.reason });
-            else if (isUnknownValueError(e))
-              result.skipped.push({ rule: policy.name, urn, reason: e.message });
-            else throw e;
-          }
+      for (const e of applicable[resourceRule++]) {
+        checks++;
+        let found: Finding[];
+        try {
+          found = policy.findings(e.args());
+        } catch (err) {
+          note(e.urn, err);
+          continue;
         }
+        for (const f of found) violations.push(verdict(e, e.urn, f));
       }
     } else {
-      const args: StackValidationArgs = {
-        resources: linkResources(resources, plainProps),
-        stackTags,
-        getConfig,
-        notApplicable,
-      };
+      view ??= linkResources(entries, byUrn);
+      checks++;
+      let found: StackFinding[];
       try {
-        await policy.validateStack(args, (message, urn) => {
-          const r = urn ? byUrn.get(urn) : undefined;
-          result.violations.push({
-            rule: policy.name,
-            resource: r?.name ?? "(stack)",
-            urn: urn ?? "",
-            type: r?.type ?? "pulumi:pulumi:Stack",
-            level: reported,
-            message,
-          });
-        });
-      } catch (e) {
-        if (e instanceof NotApplicable)
-          result.notApplicable.push({ rule: policy.name, urn: "", reason: e.reason });
-        else if (isUnknownValueError(e))
-          result.skipped.push({ rule: policy.name, urn: "", reason: e.message });
-        else throw e;
+        found = policy.findings({ resources: view, stackTags: STACK_TAGS, getConfig, notApplicable });
+      } catch (err) {
+        note("", err);
+        continue;
       }
+      for (const f of found) violations.push(verdict(f.urn ? byUrn.get(f.urn) : undefined, f.urn ?? "", f));
     }
   }
-  return result;
+
+  const mandatory = violations.filter((v) => v.level === "mandatory").length;
+  return {
+    violations,
+    skipped,
+    skippedCount: skipped.length,
+    notApplicable: notApplicableNotes,
+    summary: {
+      resources: resources.length,
+      rulesRun: enabled.length,
+      checks,
+      resourceTypes: index.size,
+      violations: { mandatory, advisory: violations.length - mandatory, total: violations.length },
+      skipped: skipped.length,
+    },
+  };
 }
 
-/** The stack policies' view: every resource, with parent, dependencies and property dependencies as objects. */
-function linkResources(
-  resources: readonly ResourceDescriptor[],
-  plainProps: Map<string, Record<string, unknown>>,
-): PolicyResource[] {
+/**
+ * The stack rules' view, built once: every resource with its parent, provider, dependencies and
+ * property dependencies as objects, props read on first use.
+ */
+function linkResources(entries: readonly Entry[], byUrn: ReadonlyMap<string, Entry>): PolicyResource[] {
   const built = new Map<string, PolicyResource>();
-  for (const r of resources) {
-    const urn = urnOf(r);
-    const props = unknownCheckingProxy(plainProps.get(urn) ?? {});
-    built.set(urn, {
-      type: r.type,
-      name: r.name,
-      urn,
-      props,
-      opts: optionsOf(r),
+  const view = entries.map((e) => {
+    const resource: PolicyResource = {
+      type: e.r.type,
+      name: e.r.name,
+      urn: e.urn,
+      get props() {
+        return e.props();
+      },
+      opts: optionsOf(e.r),
       dependencies: [],
       propertyDependencies: {},
-      ...typeHelpers(r.type, props),
+      ...typeHelpers(e.r.type, () => e.props()),
+    };
+    built.set(e.urn, resource);
+    return resource;
+  });
+  const linked = (urns: readonly string[] | undefined) =>
+    (urns ?? []).flatMap((u) => {
+      const b = built.get(u);
+      return b ? [b] : [];
     });
-  }
-  for (const r of resources) {
-    const pr = built.get(urnOf(r))!;
-    if (r.parent && built.has(r.parent)) pr.parent = built.get(r.parent);
-    if (r.provider && built.has(r.provider)) {
-      const p = built.get(r.provider)!;
-      pr.provider = { type: p.type, name: p.name, urn: p.urn, props: p.props };
+  entries.forEach((e, i) => {
+    const pr = view[i];
+    const { r } = e;
+    const parent = r.parent ? built.get(r.parent) : undefined;
+    if (parent) pr.parent = parent;
+    const provider = r.provider ? byUrn.get(r.provider) : undefined;
+    if (provider) {
+      pr.provider = {
+        type: provider.r.type,
+        name: provider.r.name,
+        urn: provider.urn,
+        get props() {
+          return provider.props();
+        },
+      };
     }
-    pr.dependencies = (r.dependsOn ?? []).flatMap((u) => (built.has(u) ? [built.get(u)!] : []));
+    pr.dependencies = linked(r.dependsOn);
     for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-      pr.propertyDependencies[key] = urns.flatMap((u) => (built.has(u) ? [built.get(u)!] : []));
+      pr.propertyDependencies[key] = linked(urns);
     }
-  }
-  return [...built.values()];
+  });
+  return view;
 }
 
 /** `policies/config/<environment>.json`: the `--policy-pack-config` for that environment. */

@@ -10,6 +10,8 @@ export interface UnknownValueErrorInstance extends Error {
 
 interface PolicyProxyModule {
   unknownCheckingProxy<T>(value: T): T;
+  isSpecialProxy: string;
+  getSpecialProxyTarget: string;
   UnknownValueError: new (sentinel: string, props: string[]) => UnknownValueErrorInstance;
   unknownBooleanValue: string;
   unknownNumberValue: string;
@@ -23,6 +25,10 @@ const proxy = require("@pulumi/policy/proxy") as PolicyProxyModule;
 
 export const unknownCheckingProxy = proxy.unknownCheckingProxy;
 export const UnknownValueError = proxy.UnknownValueError;
+/** Reading this key through the proxy gives `true`; on anything else, `undefined`. */
+export const isSpecialProxy = proxy.isSpecialProxy;
+/** Reading this key through the proxy gives the object it wraps. */
+export const getSpecialProxyTarget = proxy.getSpecialProxyTarget;
 
 export function isUnknownValueError(e: unknown): e is UnknownValueErrorInstance {
   return e instanceof proxy.UnknownValueError;

@@ -1,9 +1,17 @@
-import { evaluatePolicies, parseResources, MalformedResourceError } from "../../policies/lib/evaluate";
+import { isProxy } from "node:util/types";
+import {
+  evaluatePolicies,
+  parseResources,
+  MalformedResourceError,
+  RuleError,
+} from "../../policies/lib/evaluate";
+import { resourceRule, stackRule } from "../../policies/lib/rule";
 import { evaluateResources, environmentOfStack } from "../../policies/check";
 import { ebsVolumeEncrypted } from "../../policies/rules/aws/ebs/ebsVolumeEncrypted";
 import { elasticacheAuthRequired } from "../../policies/rules/aws/elasticache/elasticacheAuthRequired";
 import { elasticacheMultiAz } from "../../policies/rules/aws/elasticache/elasticacheMultiAz";
 import { logGroupRetention } from "../../policies/rules/aws/cloudwatch/logGroupRetention";
+import { awsAllowedRegions } from "../../policies/rules/aws/general/awsAllowedRegions";
 import { unknown } from "./helpers";
 
 const volume = { type: "aws:ebs/volume:Volume", name: "vol", props: { size: 10 } };
@@ -11,7 +19,8 @@ const volume = { type: "aws:ebs/volume:Volume", name: "vol", props: { size: 10 }
 describe("the offline evaluator", () => {
   it("reports a violation at the rule's default level", async () => {
     const { violations } = await evaluatePolicies([ebsVolumeEncrypted()], [volume]);
-    expect(violations).toEqual([
+    // The rule's own path and value are its tests' concern; see "verdicts a person can act on".
+    expect(violations.map(({ path: _path, value: _value, ...v }) => v)).toEqual([
       {
         rule: "ebsVolumeEncrypted",
         resource: "vol",
@@ -19,6 +28,7 @@ describe("the offline evaluator", () => {
         type: "aws:ebs/volume:Volume",
         level: "mandatory",
         message: "encrypted is not true",
+        fix: ebsVolumeEncrypted().remediationSteps,
       },
     ]);
   });
@@ -74,12 +84,24 @@ describe("the offline evaluator", () => {
     ]);
   });
 
-  it("records other types as not applicable", async () => {
-    const result = await evaluatePolicies(
-      [ebsVolumeEncrypted()],
-      [{ type: "aws:sns/topic:Topic", name: "t", props: {} }],
-    );
-    expect(result.notApplicable).toEqual([expect.objectContaining({ rule: "ebsVolumeEncrypted" })]);
+  it("never calls a rule on types it does not declare, and records only rules that apply and decline", async () => {
+    const topic = { type: "aws:sns/topic:Topic", name: "t", props: {} };
+    const result = await evaluatePolicies([ebsVolumeEncrypted(), awsAllowedRegions()], [topic, volume]);
+    // awsAllowedRegions judges every aws:* resource and declines without allowedRegions configured.
+    expect(result.notApplicable).toEqual([
+      {
+        rule: "awsAllowedRegions",
+        urn: "urn:pulumi:offline::offline::aws:sns/topic:Topic::t",
+        reason: "no allowedRegions configured",
+      },
+      {
+        rule: "awsAllowedRegions",
+        urn: "urn:pulumi:offline::offline::aws:ebs/volume:Volume::vol",
+        reason: "no allowedRegions configured",
+      },
+    ]);
+    // ebsVolumeEncrypted ran on the volume only; awsAllowedRegions on both.
+    expect(result.summary.checks).toBe(3);
   });
 
   it("evaluateResources applies the environment's config", async () => {
@@ -123,5 +145,139 @@ describe("parseResources", () => {
   ])("rejects %j with a clear message", (doc, message) => {
     expect(() => parseResources(doc)).toThrow(MalformedResourceError);
     expect(() => parseResources(doc)).toThrow(message);
+  });
+});
+
+/** A resource rule that reports the property it judged, with the value it saw there. */
+const encryptionRule = () =>
+  resourceRule({
+    file: "/rules/queueEncryption.ts",
+    clouds: ["aws"],
+    resourceTypes: ["aws:sqs/queue:Queue"],
+    summary: "s",
+    description: "d",
+    remediation: "Set kmsMasterKeyId to a customer-managed key.",
+    enforcementLevel: "mandatory",
+    check: (props) =>
+      props.kmsMasterKeyId
+        ? undefined
+        : [
+            { message: "no key", path: "kmsMasterKeyId", value: props.kmsMasterKeyId },
+            { message: "settings", path: "settings", value: props.settings },
+            "a plain message",
+          ],
+  });
+
+/** A stack rule that reports every queue, with a path and value. */
+const everyQueueRule = () =>
+  stackRule({
+    file: "/rules/everyQueue.ts",
+    clouds: ["aws"],
+    resourceTypes: ["aws:sqs/queue:Queue"],
+    summary: "s",
+    description: "d",
+    remediation: "Delete the queue.",
+    enforcementLevel: "advisory",
+    check: (resources) =>
+      resources
+        .filter((r) => r.type === "aws:sqs/queue:Queue")
+        .map((r) => ({ urn: r.urn, message: `queue ${r.name}`, path: "name", value: r.props.name })),
+  });
+
+describe("verdicts a person can act on", () => {
+  const queue = {
+    type: "aws:sqs/queue:Queue",
+    name: "q",
+    props: { name: "orders", settings: { visibility: { seconds: 30 } } },
+  };
+  const urn = "urn:pulumi:offline::offline::aws:sqs/queue:Queue::q";
+
+  it("carry the property path, the observed value (plain data, not a proxy) and the rule's remediation", async () => {
+    const { violations } = await evaluatePolicies([encryptionRule(), everyQueueRule()], [queue]);
+    const base = { resource: "q", urn, type: "aws:sqs/queue:Queue" };
+    expect(violations).toEqual([
+      {
+        ...base,
+        rule: "queueEncryption",
+        level: "mandatory",
+        message: "no key",
+        path: "kmsMasterKeyId",
+        value: undefined,
+        fix: "Set kmsMasterKeyId to a customer-managed key.",
+      },
+      {
+        ...base,
+        rule: "queueEncryption",
+        level: "mandatory",
+        message: "settings",
+        path: "settings",
+        value: { visibility: { seconds: 30 } },
+        fix: "Set kmsMasterKeyId to a customer-managed key.",
+      },
+      {
+        ...base,
+        rule: "queueEncryption",
+        level: "mandatory",
+        message: "a plain message",
+        fix: "Set kmsMasterKeyId to a customer-managed key.",
+      },
+      {
+        ...base,
+        rule: "everyQueue",
+        level: "advisory",
+        message: "queue q",
+        path: "name",
+        value: "orders",
+        fix: "Delete the queue.",
+      },
+    ]);
+    expect(Object.keys(violations[0])).toContain("path");
+    expect(Object.keys(violations[2])).not.toContain("path");
+    expect(isProxy(violations[1].value)).toBe(false);
+    expect(JSON.stringify(violations[1].value)).toBe('{"visibility":{"seconds":30}}');
+  });
+
+  it("come with the skipped-check count and a summary", async () => {
+    const resources = [
+      queue,
+      { type: "aws:sqs/queue:Queue", name: "later", props: { kmsMasterKeyId: unknown.string } },
+      volume,
+      { type: "aws:ebs/volume:Volume", name: "v2", props: { encrypted: unknown.boolean } },
+      { type: "aws:iam/role:Role", name: "role", props: {} },
+    ];
+    const result = await evaluatePolicies(
+      [encryptionRule(), everyQueueRule(), ebsVolumeEncrypted(), logGroupRetention()],
+      resources,
+      { logGroupRetention: "disabled" },
+    );
+    expect(result.skippedCount).toBe(2);
+    expect(result.skipped.map((s) => s.rule)).toEqual(["queueEncryption", "ebsVolumeEncrypted"]);
+    expect(result.summary).toEqual({
+      resources: 5,
+      rulesRun: 3,
+      // queueEncryption on 2 queues, ebsVolumeEncrypted on 2 volumes, everyQueue once.
+      checks: 5,
+      resourceTypes: 3,
+      violations: { mandatory: 4, advisory: 2, total: 6 },
+      skipped: 2,
+    });
+  });
+
+  it("name the rule and the resource when a rule fails, instead of a bare stack trace", async () => {
+    const broken = resourceRule({
+      file: "/rules/broken.ts",
+      clouds: ["aws"],
+      resourceTypes: ["aws:sqs/queue:Queue"],
+      summary: "s",
+      description: "d",
+      remediation: "r",
+      enforcementLevel: "mandatory",
+      check: (props) => (props.settings.missing.deeper ? "x" : undefined),
+    });
+    const run = evaluatePolicies([broken], [queue]);
+    await expect(run).rejects.toThrow(RuleError);
+    await expect(evaluatePolicies([broken], [queue])).rejects.toThrow(
+      `rule broken failed on ${urn}: TypeError: Cannot read properties of undefined (reading 'deeper')`,
+    );
   });
 });

@@ -41,7 +41,9 @@ export async function outcomeOf(
   const messages = result.violations.map((v) => v.message);
   if (messages.length > 0) return { outcome: "violation", messages };
   if (result.skipped.length > 0) return { outcome: "skipped", messages };
-  if (result.notApplicable.length > 0) return { outcome: "notApplicable", messages };
+  // Not applicable: the rule declined the resource, or (a type it does not declare) was never called on it.
+  if (result.notApplicable.length > 0 || result.summary.checks === 0)
+    return { outcome: "notApplicable", messages };
   return { outcome: "compliant", messages };
 }
 
