@@ -345,3 +345,21 @@ export function statements(doc: { Statement?: unknown }): Record<string, unknown
   if (Array.isArray(s)) return s as Record<string, unknown>[];
   return s && typeof s === "object" ? [s as Record<string, unknown>] : [];
 }
+
+/**
+ * The tags of an AWS provider's `defaultTags`. Provider inputs reach the engine (and so a policy,
+ * a preview or a stack export) as strings: @pulumi/aws registers `defaultTags` as JSON text
+ * (`{"tags":{...}}`), while a hand-written resource list may hold the object. Both are read.
+ */
+export function providerDefaultTags(providerProps: Props | undefined): Props | undefined {
+  let value: unknown = providerProps?.defaultTags;
+  if (typeof value === "string") {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const tags = value && typeof value === "object" ? (value as Props).tags : undefined;
+  return tags && typeof tags === "object" && !Array.isArray(tags) ? (tags as Props) : undefined;
+}

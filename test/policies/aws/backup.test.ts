@@ -52,6 +52,15 @@ describe("awsBackupCoversStatefulResources", () => {
     });
     expect(await findings([provider, withProvider, plan, s])).toEqual([]);
   });
+  it("passes tags from defaultTags held as JSON text, as the engine holds provider inputs", async () => {
+    const provider = res("pulumi:providers:aws", "p", {
+      defaultTags: JSON.stringify({ tags: { backup: "daily" } }),
+    });
+    const s = selection({
+      condition: [{ stringEquals: [{ key: "aws:ResourceTag/backup", value: "daily" }] }],
+    });
+    expect(await findings([provider, { ...db, provider: provider.urn }, plan, s])).toEqual([]);
+  });
   it("passes a service wildcard and a full wildcard", async () => {
     expect(await findings([table, plan, selection({ resources: ["arn:aws:dynamodb:*:*:table/*"] })])).toEqual(
       [],

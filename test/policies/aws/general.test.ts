@@ -118,4 +118,26 @@ describe("awsRequiredTags and the provider's defaultTags", () => {
     );
     expect(without.violations.map((v) => v.message)).toEqual(["missing tag(s): owner"]);
   });
+
+  it("reads defaultTags as the engine holds them: the JSON text @pulumi/aws registers", async () => {
+    const provider = {
+      type: "pulumi:providers:aws",
+      name: "p",
+      urn: "urn:p",
+      props: { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { owner: "data" } }) },
+    };
+    const bucket = {
+      type: "aws:s3/bucket:Bucket",
+      name: "b",
+      props: { tags: { "data-classification": "internal" } },
+      provider: "urn:p",
+    };
+    const result = await evaluatePolicies([awsRequiredTags()], [provider, bucket], { awsRequiredTags: tags });
+    expect(result.violations).toEqual([]);
+    const unparseable = { ...provider, props: { defaultTags: "{not json" } };
+    const broken = await evaluatePolicies([awsRequiredTags()], [unparseable, bucket], {
+      awsRequiredTags: tags,
+    });
+    expect(broken.violations.map((v) => v.message)).toEqual(["missing tag(s): owner"]);
+  });
 });

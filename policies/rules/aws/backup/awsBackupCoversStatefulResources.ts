@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { accessLogTargets, asList, replicationDestinations } from "../../../lib/aws";
+import { accessLogTargets, asList, providerDefaultTags, replicationDestinations } from "../../../lib/aws";
 import { inCluster, isReadReplica, RDS } from "../../../lib/rds";
 import { known, matchesType, Props, stackRule, StackFinding, UNKNOWN } from "../../../lib/rule";
 
@@ -32,7 +32,7 @@ function glob(pattern: string, value: string): boolean {
 function tagsOf(r: PolicyResource): Record<string, string> | typeof UNKNOWN {
   return known(
     () => ({
-      ...(r.provider?.props.defaultTags?.tags as Props | undefined),
+      ...providerDefaultTags(r.provider?.props),
       ...(r.props.tags as Props | undefined),
     }),
     UNKNOWN,

@@ -1,3 +1,4 @@
+import { providerDefaultTags } from "../../../lib/aws";
 import { Props, resourceRule } from "../../../lib/rule";
 
 interface Config {
@@ -52,7 +53,7 @@ export const awsRequiredTags = () =>
     check: (props, { config, args }) => {
       if (config.requiredTags.length === 0) args.notApplicable("no requiredTags configured");
       const tags: Props = {
-        ...(args.provider?.props.defaultTags?.tags as Props | undefined),
+        ...providerDefaultTags(args.provider?.props),
         ...(props.tags as Props | undefined),
       };
       const missing = config.requiredTags.filter((key) => typeof tags[key] !== "string" || tags[key] === "");
