@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import {
   PolicyPackConfig,
+  PolicyProviderResource,
   PolicyResource,
   PolicyResourceOptions,
   ResourceValidationArgs,
@@ -174,12 +175,15 @@ const notApplicable = (reason?: string): never => {
 };
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- isType/asType take any resource class */
+/** The SDK's `isType`: whether `cls` is the resource class of `type`. */
+function isTypeOf(type: string, cls: any): boolean {
+  const token = cls?.__pulumiType;
+  if (typeof token === "string") return token === type;
+  return typeof cls?.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
+}
+
 function typeHelpers(type: string, props: () => Record<string, unknown>) {
-  const isType = (cls: any): boolean => {
-    const token = cls?.__pulumiType;
-    if (typeof token === "string") return token === type;
-    return typeof cls?.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
-  };
+  const isType = (cls: any): boolean => isTypeOf(type, cls);
   return { isType, asType: (cls: any) => (isType(cls) ? (props() as any) : undefined) };
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -197,61 +201,63 @@ function optionsOf(r: ResourceDescriptor): PolicyResourceOptions {
 
 const STACK_TAGS: ReadonlyMap<string, string> = new Map();
 
-/**
- * One resource under evaluation. Its props are revealed and proxied on first use, once, and only
- * if a rule or a stack rule reads them.
- */
+/** Props as the analyzer hands them to a rule: secrets revealed, behind the unknown-checking proxy. */
+function proxiedProps(r: ResourceDescriptor): Record<string, unknown> {
+  return unknownCheckingProxy((unwrapSecrets(r.props ?? r.inputs ?? {}) ?? {}) as Record<string, unknown>);
+}
+
+/** One resource under evaluation. */
 class Entry {
   readonly urn: string;
+  /** Kept for providers and the stack view, which many reads share; resource rules use `args`. */
   private proxied?: Record<string, unknown>;
-  private base?: ResourceValidationArgs;
 
-  constructor(
-    readonly r: ResourceDescriptor,
-    private readonly byUrn: ReadonlyMap<string, Entry>,
-    private readonly getConfig: ResourceValidationArgs["getConfig"],
-  ) {
+  constructor(readonly r: ResourceDescriptor) {
     this.urn = urnOf(r);
   }
 
+  /** Props, revealed and proxied on first read and kept. */
   props(): Record<string, unknown> {
-    this.proxied ??= unknownCheckingProxy(
-      (unwrapSecrets(this.r.props ?? this.r.inputs ?? {}) ?? {}) as Record<string, unknown>,
-    );
+    this.proxied ??= proxiedProps(this.r);
     return this.proxied;
   }
 
+  /** The provider as the analyzer passes it: its props read on first use. */
+  providerResource(): PolicyProviderResource {
+    const props = () => this.props();
+    return {
+      type: this.r.type,
+      name: this.r.name,
+      urn: this.urn,
+      get props() {
+        return props();
+      },
+    };
+  }
+
   /**
-   * The resource rules' arguments, built once: `getConfig` gives the config of the rule being run
-   * (rules run one at a time and synchronously).
+   * The resource rules' arguments, for the rules of this resource's type, which run one after
+   * the other (`getConfig` gives the config of the rule being run). Not kept: resources are
+   * judged one at a time, so only one resource's arguments are alive.
    */
-  args(): ResourceValidationArgs {
-    if (this.base) return this.base;
+  args(
+    byUrn: ReadonlyMap<string, Entry>,
+    getConfig: ResourceValidationArgs["getConfig"],
+  ): ResourceValidationArgs {
     const { r } = this;
-    const p = r.provider ? this.byUrn.get(r.provider) : undefined;
-    const props = this.props();
-    this.base = {
+    const props = proxiedProps(r);
+    return {
       type: r.type,
       name: r.name,
       urn: this.urn,
       props,
       opts: optionsOf(r),
-      provider: p
-        ? {
-            type: p.r.type,
-            name: p.r.name,
-            urn: p.urn,
-            get props() {
-              return p.props();
-            },
-          }
-        : undefined,
+      provider: r.provider ? byUrn.get(r.provider)?.providerResource() : undefined,
       stackTags: STACK_TAGS,
-      getConfig: this.getConfig,
+      getConfig,
       notApplicable,
       ...typeHelpers(r.type, () => props),
     };
-    return this.base;
   }
 }
 
@@ -297,10 +303,46 @@ class TypeIndex {
   }
 }
 
+/** One enabled rule: its level, its config and what it found, in resource order. */
+interface Run {
+  policy: SeawallPolicy;
+  level: ReportedLevel;
+  properties: Record<string, unknown>;
+  violations: Verdict[];
+  skipped: CheckNote[];
+  notApplicable: CheckNote[];
+}
+
+/** Records a finding of `run`'s rule on `e` (undefined: a stack finding on no known resource). */
+function record(run: Run, e: Entry | undefined, urn: string, f: Finding): void {
+  run.violations.push(
+    located(
+      {
+        rule: run.policy.name,
+        resource: e?.r.name ?? "(stack)",
+        urn,
+        type: e?.r.type ?? "pulumi:pulumi:Stack",
+        level: run.level,
+        message: f.message,
+        fix: run.policy.remediationSteps,
+      },
+      f,
+    ),
+  );
+}
+
+/** Records why `run`'s rule did not judge `urn`, or throws a RuleError when the rule failed. */
+function recordNoVerdict(run: Run, urn: string, e: unknown): void {
+  if (e instanceof NotApplicable) run.notApplicable.push({ rule: run.policy.name, urn, reason: e.reason });
+  else if (isUnknownValueError(e)) run.skipped.push({ rule: run.policy.name, urn, reason: e.message });
+  else throw new RuleError(run.policy.name, urn, e);
+}
+
 /**
- * Runs `policies` over `resources` with a `--policy-pack-config`-shaped `config`. A resource rule
- * runs only on resources of the types it declares; stack rules run once over one shared view of
- * every resource. Cost is linear in resources (and in what the stack rules themselves do).
+ * Runs `policies` over `resources` with a `--policy-pack-config`-shaped `config`. Resources are
+ * judged one at a time by the resource rules of their type (resolved once per distinct type);
+ * stack rules run once each over one shared view of every resource. Verdicts come in policy order,
+ * then resource order. Cost is linear in resources (and in what the stack rules themselves do).
  * Throws a {@link RuleError} naming the rule and resource when a rule fails.
  */
 export async function evaluatePolicies(
@@ -308,88 +350,68 @@ export async function evaluatePolicies(
   resources: readonly ResourceDescriptor[],
   config: PolicyPackConfig = {},
 ): Promise<Evaluation> {
-  const violations: Verdict[] = [];
-  const skipped: CheckNote[] = [];
-  const notApplicableNotes: CheckNote[] = [];
-  const byUrn = new Map<string, Entry>();
+  const entries = resources.map((r) => new Entry(r));
+  const byUrn = new Map(entries.map((e) => [e.urn, e]));
+
+  const runs: Run[] = policies.flatMap((policy) => {
+    const level = reportedLevel(enforcementLevelOf(policy, config));
+    if (!level) return [];
+    const properties = policyProperties(policy, config);
+    return [{ policy, level, properties, violations: [], skipped: [], notApplicable: [] }];
+  });
+  const resourceRuns = runs.filter((run) => run.policy.kind === "resource");
+  const index = new TypeIndex(resourceRuns.map((run) => run.policy as SeawallResourcePolicy));
   // The config of the rule being run; rules run one at a time, synchronously.
   let properties: Record<string, unknown> = {};
   const getConfig = <T extends object>(): T => properties as T;
-  const entries = resources.map((r) => {
-    const e = new Entry(r, byUrn, getConfig);
-    byUrn.set(e.urn, e);
-    return e;
-  });
-
-  const enabled = policies.flatMap((policy) => {
-    const level = reportedLevel(enforcementLevelOf(policy, config));
-    return level ? [{ policy, level }] : [];
-  });
-  const resourceRules = enabled.flatMap(({ policy }) => (policy.kind === "resource" ? [policy] : []));
-  const index = new TypeIndex(resourceRules);
-  const applicable: Entry[][] = resourceRules.map(() => []);
-  for (const e of entries) for (const i of index.rulesFor(e.r.type)) applicable[i].push(e);
 
   let checks = 0;
-  let resourceRule = 0;
-  let view: PolicyResource[] | undefined;
-  for (const { policy, level } of enabled) {
-    properties = policyProperties(policy, config);
-    const fix = policy.remediationSteps;
-    const verdict = (e: Entry | undefined, urn: string, f: Finding): Verdict =>
-      located(
-        {
-          rule: policy.name,
-          resource: e?.r.name ?? "(stack)",
-          urn,
-          type: e?.r.type ?? "pulumi:pulumi:Stack",
-          level,
-          message: f.message,
-          fix,
-        },
-        f,
-      );
-    const note = (urn: string, e: unknown): void => {
-      if (e instanceof NotApplicable) notApplicableNotes.push({ rule: policy.name, urn, reason: e.reason });
-      else if (isUnknownValueError(e)) skipped.push({ rule: policy.name, urn, reason: e.message });
-      else throw new RuleError(policy.name, urn, e);
-    };
-
-    if (policy.kind === "resource") {
-      for (const e of applicable[resourceRule++]) {
-        checks++;
-        let found: Finding[];
-        try {
-          found = policy.findings(e.args());
-        } catch (err) {
-          note(e.urn, err);
-          continue;
-        }
-        for (const f of found) violations.push(verdict(e, e.urn, f));
-      }
-    } else {
-      view ??= linkResources(entries, byUrn);
+  for (const e of entries) {
+    const rules = index.rulesFor(e.r.type);
+    if (rules.length === 0) continue;
+    const args = e.args(byUrn, getConfig);
+    for (const i of rules) {
+      const run = resourceRuns[i];
+      properties = run.properties;
       checks++;
-      let found: StackFinding[];
+      let found: Finding[];
       try {
-        found = policy.findings({ resources: view, stackTags: STACK_TAGS, getConfig, notApplicable });
+        found = (run.policy as SeawallResourcePolicy).findings(args);
       } catch (err) {
-        note("", err);
+        recordNoVerdict(run, e.urn, err);
         continue;
       }
-      for (const f of found) violations.push(verdict(f.urn ? byUrn.get(f.urn) : undefined, f.urn ?? "", f));
+      for (const f of found) record(run, e, e.urn, f);
     }
   }
 
+  let view: PolicyResource[] | undefined;
+  for (const run of runs) {
+    if (run.policy.kind !== "stack") continue;
+    view ??= stackView(entries, byUrn);
+    properties = run.properties;
+    checks++;
+    let found: StackFinding[];
+    try {
+      found = run.policy.findings({ resources: view, stackTags: STACK_TAGS, getConfig, notApplicable });
+    } catch (err) {
+      recordNoVerdict(run, "", err);
+      continue;
+    }
+    for (const f of found) record(run, f.urn ? byUrn.get(f.urn) : undefined, f.urn ?? "", f);
+  }
+
+  const violations = runs.flatMap((run) => run.violations);
+  const skipped = runs.flatMap((run) => run.skipped);
   const mandatory = violations.filter((v) => v.level === "mandatory").length;
   return {
     violations,
     skipped,
     skippedCount: skipped.length,
-    notApplicable: notApplicableNotes,
+    notApplicable: runs.flatMap((run) => run.notApplicable),
     summary: {
       resources: resources.length,
-      rulesRun: enabled.length,
+      rulesRun: runs.length,
       checks,
       resourceTypes: index.size,
       violations: { mandatory, advisory: violations.length - mandatory, total: violations.length },
@@ -399,54 +421,91 @@ export async function evaluatePolicies(
 }
 
 /**
- * The stack rules' view, built once: every resource with its parent, provider, dependencies and
- * property dependencies as objects, props read on first use.
+ * A resource in the stack rules' view. Props, options, parent, provider and dependencies are
+ * resolved on first read (a stack rule reads few of the resources it is handed) and kept.
  */
-function linkResources(entries: readonly Entry[], byUrn: ReadonlyMap<string, Entry>): PolicyResource[] {
-  const built = new Map<string, PolicyResource>();
-  const view = entries.map((e) => {
-    const resource: PolicyResource = {
-      type: e.r.type,
-      name: e.r.name,
-      urn: e.urn,
-      get props() {
-        return e.props();
-      },
-      opts: optionsOf(e.r),
-      dependencies: [],
-      propertyDependencies: {},
-      ...typeHelpers(e.r.type, () => e.props()),
-    };
-    built.set(e.urn, resource);
+class ViewResource implements PolicyResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  #opts?: PolicyResourceOptions;
+  #dependencies?: PolicyResource[];
+  #propertyDependencies?: Record<string, PolicyResource[]>;
+
+  constructor(
+    private readonly entry: Entry,
+    private readonly view: ReadonlyMap<string, ViewResource>,
+    private readonly byUrn: ReadonlyMap<string, Entry>,
+  ) {
+    this.type = entry.r.type;
+    this.name = entry.r.name;
+    this.urn = entry.urn;
+  }
+
+  get props(): Record<string, unknown> {
+    return this.entry.props();
+  }
+
+  get opts(): PolicyResourceOptions {
+    this.#opts ??= optionsOf(this.entry.r);
+    return this.#opts;
+  }
+
+  get parent(): PolicyResource | undefined {
+    const { parent } = this.entry.r;
+    return parent ? this.view.get(parent) : undefined;
+  }
+
+  get provider(): PolicyProviderResource | undefined {
+    const { provider } = this.entry.r;
+    return provider ? this.byUrn.get(provider)?.providerResource() : undefined;
+  }
+
+  get dependencies(): PolicyResource[] {
+    this.#dependencies ??= this.linked(this.entry.r.dependsOn);
+    return this.#dependencies;
+  }
+
+  get propertyDependencies(): Record<string, PolicyResource[]> {
+    if (!this.#propertyDependencies) {
+      const deps: Record<string, PolicyResource[]> = {};
+      for (const [key, urns] of Object.entries(this.entry.r.propertyDependencies ?? {})) {
+        deps[key] = this.linked(urns);
+      }
+      this.#propertyDependencies = deps;
+    }
+    return this.#propertyDependencies;
+  }
+
+  /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK's signatures take any resource class */
+  isType(cls: any): boolean {
+    return isTypeOf(this.type, cls);
+  }
+
+  asType(cls: any): any {
+    return this.isType(cls) ? this.props : undefined;
+  }
+  /* eslint-enable @typescript-eslint/no-explicit-any */
+
+  private linked(urns: readonly string[] | undefined): PolicyResource[] {
+    const out: PolicyResource[] = [];
+    for (const u of urns ?? []) {
+      const b = this.view.get(u);
+      if (b) out.push(b);
+    }
+    return out;
+  }
+}
+
+/** The stack rules' view of every resource, built once. */
+function stackView(entries: readonly Entry[], byUrn: ReadonlyMap<string, Entry>): PolicyResource[] {
+  const view = new Map<string, ViewResource>();
+  const list = entries.map((e) => {
+    const resource = new ViewResource(e, view, byUrn);
+    view.set(e.urn, resource);
     return resource;
   });
-  const linked = (urns: readonly string[] | undefined) =>
-    (urns ?? []).flatMap((u) => {
-      const b = built.get(u);
-      return b ? [b] : [];
-    });
-  entries.forEach((e, i) => {
-    const pr = view[i];
-    const { r } = e;
-    const parent = r.parent ? built.get(r.parent) : undefined;
-    if (parent) pr.parent = parent;
-    const provider = r.provider ? byUrn.get(r.provider) : undefined;
-    if (provider) {
-      pr.provider = {
-        type: provider.r.type,
-        name: provider.r.name,
-        urn: provider.urn,
-        get props() {
-          return provider.props();
-        },
-      };
-    }
-    pr.dependencies = linked(r.dependsOn);
-    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-      pr.propertyDependencies[key] = linked(urns);
-    }
-  });
-  return view;
+  return list;
 }
 
 /** `policies/config/<environment>.json`: the `--policy-pack-config` for that environment. */
