@@ -41,6 +41,7 @@ describe("npm run policy:check", () => {
     expect(exitCode).toBe(1);
     expect(output).toContain(
       "MANDATORY snsTopicEncrypted  aws:sns/topic:Topic alerts\n          kmsMasterKeyId is not set\n" +
+        "          at:  kmsMasterKeyId (unset)\n" +
         "          urn: urn:pulumi:offline::offline::aws:sns/topic:Topic::alerts\n" +
         "          fix: Set kmsMasterKeyId to a customer-managed key whose policy lets the publishing services use it.\n",
     );
