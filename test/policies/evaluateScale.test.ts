@@ -155,9 +155,7 @@ describe("the evaluator's work", () => {
   });
 
   it("grows linearly: 4x the resources, 4x the rule invocations and property reads", async () => {
-    // awsBackupCoversStatefulResources matches every backup selection against every stateful
-    // resource (selections x resources reads); it is left out until that rule indexes its selections.
-    const policies = allPolicies().filter((p) => p.name !== "awsBackupCoversStatefulResources");
+    const policies = allPolicies();
     const small = await work(base.length * 16, policies);
     const large = await work(base.length * 64, policies);
     // Each stack rule runs once, whatever the count.

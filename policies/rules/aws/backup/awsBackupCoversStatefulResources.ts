@@ -23,9 +23,9 @@ function serviceOf(type: string): string | undefined {
   return STATEFUL.find(([token]) => matchesType(token, type))?.[1];
 }
 
-function glob(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
-  return re.test(value);
+/** A glob of `*` wildcards as an anchored regular expression, compiled once per selection. */
+function globRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
 }
 
 /** The resource's tags, the provider's defaultTags under them. */
@@ -39,44 +39,54 @@ function tagsOf(r: PolicyResource): Record<string, string> | typeof UNKNOWN {
   );
 }
 
-function selects(
-  selection: PolicyResource,
-  r: PolicyResource,
-  tags: Record<string, string>,
-): boolean | typeof UNKNOWN {
-  return known(() => {
+type Selects = (r: PolicyResource, tags: Record<string, string>) => boolean | typeof UNKNOWN;
+
+/**
+ * A selection compiled once: its selected and excluded URNs as sets, its wildcard services, its tag
+ * pairs and its conditions with their patterns compiled, so judging a resource costs no scan of the
+ * selection's lists (a selection may list thousands of resources). A selection whose settings are
+ * unknown until deploy selects UNKNOWN.
+ */
+function compileSelection(selection: PolicyResource): Selects {
+  const compiled = known(() => {
     const p = selection.props;
-    const byDependency = (selection.propertyDependencies.resources ?? []).some((d) => d.urn === r.urn);
-    const service = serviceOf(r.type);
-    const byWildcard = asList(p.resources as string[] | undefined).some(
-      (arn) => arn === "*" || (service !== undefined && arn.endsWith("*") && arn.split(":")[2] === service),
-    );
-    const byTag = asList(p.selectionTags as Props[] | undefined).some(
-      (t) => String(t.type ?? "STRINGEQUALS").toUpperCase() === "STRINGEQUALS" && tags[t.key] === t.value,
-    );
+    const byDependency = new Set((selection.propertyDependencies.resources ?? []).map((d) => d.urn));
+    const excluded = new Set((selection.propertyDependencies.notResources ?? []).map((d) => d.urn));
+    const arns = asList(p.resources as string[] | undefined);
+    const everything = arns.includes("*");
+    const services = new Set(arns.filter((arn) => arn.endsWith("*")).map((arn) => arn.split(":")[2]));
+    const tagPairs = asList(p.selectionTags as Props[] | undefined)
+      .filter((t) => String(t.type ?? "STRINGEQUALS").toUpperCase() === "STRINGEQUALS")
+      .map((t) => [String(t.key), t.value] as const);
     const conditions = asList(p.condition as Props | Props[] | undefined);
-    const condition = (kind: string, test: (want: string, have: string | undefined) => boolean) =>
+    const entries = (kind: string) =>
       conditions
         .flatMap((c) => asList(c[kind] as Props[] | undefined))
-        .every((e) => {
-          const key = String(e.key).replace(/^aws:ResourceTag\//, "");
-          return test(String(e.value), tags[key]);
-        });
-    const conditionsHold =
-      condition("stringEquals", (w, h) => h === w) &&
-      condition("stringLike", (w, h) => h !== undefined && glob(w, h)) &&
-      condition("stringNotEquals", (w, h) => h !== w) &&
-      condition("stringNotLike", (w, h) => h === undefined || !glob(w, h));
-    const hasConditions = conditions.some((c) =>
-      ["stringEquals", "stringLike"].some((k) => asList(c[k]).length > 0),
-    );
-    const excluded = (selection.propertyDependencies.notResources ?? []).some((d) => d.urn === r.urn);
-    return (
-      !excluded &&
-      conditionsHold &&
-      (byDependency || byWildcard || byTag || (hasConditions && asList(p.resources).length === 0))
-    );
+        .map((e) => ({ key: String(e.key).replace(/^aws:ResourceTag\//, ""), value: String(e.value) }));
+    const equals = entries("stringEquals");
+    const like = entries("stringLike").map((e) => ({ key: e.key, re: globRegExp(e.value) }));
+    const notEquals = entries("stringNotEquals");
+    const notLike = entries("stringNotLike").map((e) => ({ key: e.key, re: globRegExp(e.value) }));
+    const byConditionsAlone = (equals.length > 0 || like.length > 0) && arns.length === 0;
+    return (r: PolicyResource, tags: Record<string, string>): boolean => {
+      if (excluded.has(r.urn)) return false;
+      const conditionsHold =
+        equals.every((e) => tags[e.key] === e.value) &&
+        like.every((e) => tags[e.key] !== undefined && e.re.test(tags[e.key])) &&
+        notEquals.every((e) => tags[e.key] !== e.value) &&
+        notLike.every((e) => tags[e.key] === undefined || !e.re.test(tags[e.key]));
+      if (!conditionsHold) return false;
+      const service = serviceOf(r.type);
+      return (
+        byDependency.has(r.urn) ||
+        everything ||
+        (service !== undefined && services.has(service)) ||
+        tagPairs.some(([key, value]) => tags[key] === value) ||
+        byConditionsAlone
+      );
+    };
   }, UNKNOWN);
+  return compiled === UNKNOWN ? () => UNKNOWN : compiled;
 }
 
 /** Every stateful AWS resource is selected by an AWS Backup plan. */
@@ -105,7 +115,7 @@ export const awsBackupCoversStatefulResources = () =>
       },
     },
     check: (resources, config) => {
-      const selections = resources.filter((r) => matchesType(SELECTION, r.type));
+      const selections = resources.filter((r) => matchesType(SELECTION, r.type)).map(compileSelection);
       const exempt = config.exemptReplicaAndLogBuckets
         ? new Set([...replicationDestinations(resources), ...accessLogTargets(resources)])
         : new Set<string>();
@@ -118,7 +128,7 @@ export const awsBackupCoversStatefulResources = () =>
         }
         const tags = tagsOf(r);
         if (tags === UNKNOWN) continue;
-        const verdicts = selections.map((s) => selects(s, r, tags));
+        const verdicts = selections.map((selects) => selects(r, tags));
         if (verdicts.includes(true) || verdicts.includes(UNKNOWN)) continue;
         findings.push({
           urn: r.urn,
