@@ -114,7 +114,10 @@ export function storageAccountsByName(resources: PolicyResource[]): Map<string, 
   for (const a of resources) {
     if (!matchesType(AZURE.storageAccount, a.type)) continue;
     const name = known(() => a.props.accountName as unknown, undefined);
-    if (typeof name === "string") byName.set(name, [...(byName.get(name) ?? []), a]);
+    if (typeof name !== "string") continue;
+    const list = byName.get(name);
+    if (list) list.push(a);
+    else byName.set(name, [a]);
   }
   return byName;
 }
