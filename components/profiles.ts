@@ -77,6 +77,7 @@ export interface Profile {
  */
 export interface ProfileSizes {
   aws: AwsSizes;
+  gcp: GcpSizes;
 }
 
 /** The AWS sizes of a profile: MSK brokers and ElastiCache nodes. */
@@ -94,6 +95,24 @@ export interface AwsSizes {
     openMonitoring: boolean;
   };
   featureStore: {
+    nodeType: string;
+  };
+}
+
+/**
+ * The GCP sizes of a profile: Managed Service for Apache Kafka capacity and Memorystore for Valkey
+ * nodes. See https://cloud.google.com/managed-service-for-apache-kafka/docs/plan-cluster-size and
+ * https://cloud.google.com/memorystore/docs/valkey/instance-node-specification
+ */
+export interface GcpSizes {
+  eventStream: {
+    /** vCPUs of the whole cluster (3 or more); Managed Kafka spreads them over its brokers. */
+    vcpuCount: number;
+    /** Memory of the whole cluster, GiB: 1 to 8 GiB per vCPU, 3 GiB or more. */
+    memoryGiB: number;
+  };
+  featureStore: {
+    /** Memorystore for Valkey node type, e.g. `HIGHMEM_MEDIUM`. */
     nodeType: string;
   };
 }
@@ -156,6 +175,10 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
         },
         featureStore: { nodeType: "cache.t4g.small" },
       },
+      gcp: {
+        eventStream: { vcpuCount: 3, memoryGiB: 3 },
+        featureStore: { nodeType: "SHARED_CORE_NANO" },
+      },
     },
   },
   staging: {
@@ -204,6 +227,10 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
         },
         featureStore: { nodeType: "cache.m7g.large" },
       },
+      gcp: {
+        eventStream: { vcpuCount: 3, memoryGiB: 12 },
+        featureStore: { nodeType: "STANDARD_SMALL" },
+      },
     },
   },
   prod: {
@@ -251,6 +278,10 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
           openMonitoring: true,
         },
         featureStore: { nodeType: "cache.r7g.large" },
+      },
+      gcp: {
+        eventStream: { vcpuCount: 6, memoryGiB: 24 },
+        featureStore: { nodeType: "HIGHMEM_MEDIUM" },
       },
     },
   },
