@@ -28,6 +28,8 @@ export interface KafkaConnection {
   credentialsSecret?: string;
   /** PEM CA bundle, when brokers use a private CA. */
   caCert?: string;
+  /** Who issues the `OAUTHBEARER` tokens: `gcp`, Google access tokens (Managed Service for Apache Kafka). */
+  oauthProvider?: "gcp";
 }
 
 /** A topic a platform team declares; the event stream creates it. */
@@ -58,8 +60,17 @@ export interface RedisConnection {
   host: string;
   port: number;
   tls: boolean;
-  /** The auth token or password (a Pulumi secret), or a reference to where it is kept. */
-  authSecret: string;
+  /**
+   * The auth token or password (a Pulumi secret), or a reference to where it is kept; unset when
+   * `authMode` is `gcp-iam`, which has no static secret.
+   */
+  authSecret?: string;
+  /**
+   * How clients authenticate: `password` (AUTH with `authSecret`) or `gcp-iam` (AUTH with a Google
+   * access token, Memorystore IAM authentication).
+   * @defaultValue "password"
+   */
+  authMode?: "password" | "gcp-iam";
 }
 
 /** Object lifecycle: when objects move to cheaper classes and when old versions go. */
