@@ -123,6 +123,14 @@ export const PROBLEM_CODES = {
   SEAWALL_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
   SEAWALL_MONITORING_BROKER_COUNT: "eventStream.brokerCount is not set, or not from 1 to 30.",
   SEAWALL_MONITORING_MEMBER_CLUSTERS: "featureStore.memberClusterIds is empty.",
+
+  // Google Cloud: the customer-managed key helper shared by the GCP components (gcp/kmsKey.ts).
+  SEAWALL_GCP_KMS_ROTATION: "A Cloud KMS key's rotationPeriodDays is not a whole number from 2 to 90.",
+  SEAWALL_GCP_KMS_PROTECTION_LEVEL: "A Cloud KMS key's protectionLevel is not SOFTWARE or HSM.",
+  SEAWALL_GCP_KMS_DESTROY_DELAY:
+    "A Cloud KMS key's destroyScheduledDays is not a whole number from 1 to 120.",
+  SEAWALL_GCP_KMS_KEY_ID: "A brought Cloud KMS key is not a full key id (projects/.../cryptoKeys/...).",
+  SEAWALL_GCP_KMS_LOCATION: "A brought Cloud KMS key is in another location than the resource it encrypts.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -6,9 +6,10 @@ import { validateFeatureStoreArgs } from "../components/aws/featureStore";
 import { validateMonitoringArgs } from "../components/aws/monitoring";
 import { validateNetworkArgs } from "../components/aws/network";
 import { validateObjectStoreArgs } from "../components/aws/objectStore";
+import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
-import { Problem, SeawallValidationError } from "../components/validation";
+import { Problem, Problems, SeawallValidationError } from "../components/validation";
 import { parseStackConfig, StackConfigError } from "../stacks/config";
 import { plan } from "./helpers";
 
@@ -35,6 +36,11 @@ const network = (args: object) => () => validateNetworkArgs(args as never);
 const store = (args: object, region?: string) => () => validateObjectStoreArgs(args as never, region);
 const backups = (args: object) => () => validateBackupsArgs(args as never);
 const monitoring = (args: object) => () => validateMonitoringArgs(args as never);
+const gcpKey = (option: object, location?: string) => () => {
+  const p = new Problems();
+  checkGcpKmsKeyOption(p, "kmsKey", option, { location });
+  p.throwIfAny("kmsKey");
+};
 const platform: DataPlatformArgs = {
   cloud: "aws",
   environment: "prod",
@@ -347,6 +353,28 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_MONITORING_MEMBER_CLUSTERS",
     "featureStore.memberClusterIds",
     monitoring({ featureStore: { replicationGroupId: "g", memberClusterIds: [] } }),
+  ],
+
+  [
+    "SEAWALL_GCP_KMS_ROTATION",
+    "kmsKey.args.rotationPeriodDays",
+    gcpKey({ args: { rotationPeriodDays: 365 } }),
+  ],
+  [
+    "SEAWALL_GCP_KMS_PROTECTION_LEVEL",
+    "kmsKey.args.protectionLevel",
+    gcpKey({ args: { protectionLevel: "X" } }),
+  ],
+  [
+    "SEAWALL_GCP_KMS_DESTROY_DELAY",
+    "kmsKey.args.destroyScheduledDays",
+    gcpKey({ args: { destroyScheduledDays: 0 } }),
+  ],
+  ["SEAWALL_GCP_KMS_KEY_ID", "kmsKey.existing.keyId", gcpKey({ existing: { keyId: "k" } })],
+  [
+    "SEAWALL_GCP_KMS_LOCATION",
+    "kmsKey.existing.keyId",
+    gcpKey({ existing: { keyId: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/k" } }, "europe-west1"),
   ],
 ];
 

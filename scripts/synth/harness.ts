@@ -200,7 +200,7 @@ async function runProgram(
   options: SynthOptions,
 ): Promise<Omit<SynthResult, "warnings">> {
   const { pulumi } = sdk;
-  const mockState = newMockState(options.config?.["aws:region"]);
+  const mockState = newMockState(options.config?.["aws:region"], options.config);
   const monitor = newRecordingMonitor(sdk, seawallMocks(mockState), mockState);
   sdk.settings.setMockOptions(
     monitor,

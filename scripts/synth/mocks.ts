@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { gcpCall, gcpMockConfig, GcpMockConfig, gcpResource } from "./gcpMocks";
 
 /**
  * Realistic provider behaviour for offline synthesis: ids, ARNs, names and generated values that
@@ -32,11 +33,13 @@ export interface MockState {
   providerRegions: Map<string, string>;
   /** The stack's `aws:region`, the default provider's region. */
   defaultRegion?: string;
+  /** The stack's `gcp:project` and `gcp:region`. */
+  gcp: GcpMockConfig;
 }
 
 /** A fresh state for one synthesis; `defaultRegion` is the stack's `aws:region` config. */
-export function newMockState(defaultRegion?: string): MockState {
-  return { providerRegions: new Map(), defaultRegion };
+export function newMockState(defaultRegion?: string, config?: Record<string, string>): MockState {
+  return { providerRegions: new Map(), defaultRegion, gcp: gcpMockConfig(config) };
 }
 
 function regionOf(
@@ -299,6 +302,7 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
         };
       }
       if (args.type.startsWith("aws:")) return awsResource(args, state);
+      if (args.type.startsWith("gcp:")) return gcpResource(args, state.gcp);
       const id = `${args.name}-${digest(`${args.type}::${args.name}`, 8)}`;
       return { id, state: { ...args.inputs, name: args.inputs.name ?? args.name } };
     },
@@ -333,10 +337,13 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
             state: "available",
           };
         }
-        default:
+        default: {
+          const gcp = args.token.startsWith("gcp:") ? gcpCall(args, state.gcp) : undefined;
+          if (gcp) return gcp;
           throw new Error(
             `offline synthesis has no mock for the provider function ${args.token}; add one to scripts/synth/mocks.ts`,
           );
+        }
       }
     },
   };

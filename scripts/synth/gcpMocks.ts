@@ -1,0 +1,133 @@
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Realistic Google Cloud provider behaviour for offline synthesis: resource ids, self links, emails
+ * and the provider functions the GCP components call, derived deterministically from the resource's
+ * URN and the stack's `gcp:project` / `gcp:region` config, so what flows between resources (a key's
+ * id into a bucket's encryption, a service agent's email into a key grant) is real data.
+ * Add a case here for each GCP resource whose outputs a component reads.
+ */
+
+/** The project and region the default GCP provider uses, from the stack's config. */
+export interface GcpMockConfig {
+  project: string;
+  region: string;
+}
+
+/** The project id the mocks use when the stack sets no `gcp:project`. */
+export const MOCK_GCP_PROJECT = "seawall-mock";
+
+export function gcpMockConfig(config: Record<string, string> | undefined): GcpMockConfig {
+  return {
+    project: config?.["gcp:project"] ?? MOCK_GCP_PROJECT,
+    region: config?.["gcp:region"] ?? "us-central1",
+  };
+}
+
+function digest(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** A project's number: twelve digits, stable per project id. */
+export function mockProjectNumber(project: string): string {
+  return String(100000000000 + (parseInt(digest(project, 10), 16) % 899999999999));
+}
+
+const COMPUTE = "https://www.googleapis.com/compute/v1";
+
+/** Compute collections by resource type, and whether they are regional. */
+const COMPUTE_COLLECTIONS: Record<string, [collection: string, regional: boolean]> = {
+  "gcp:compute/network:Network": ["networks", false],
+  "gcp:compute/subnetwork:Subnetwork": ["subnetworks", true],
+  "gcp:compute/firewall:Firewall": ["firewalls", false],
+  "gcp:compute/router:Router": ["routers", true],
+  "gcp:compute/globalAddress:GlobalAddress": ["addresses", false],
+};
+
+export function gcpResource(
+  args: pulumi.runtime.MockResourceArgs,
+  config: GcpMockConfig,
+): { id: string; state: Record<string, unknown> } {
+  const inputs = args.inputs as Record<string, unknown>;
+  const seed = `${args.type}::${args.name}`;
+  const project = (inputs.project as string | undefined) ?? config.project;
+  // Pulumi auto-names GCP resources with the logical name and a random-looking suffix.
+  const name = (inputs.name as string | undefined) ?? `${args.name}-${digest(seed, 7)}`;
+  const compute = COMPUTE_COLLECTIONS[args.type];
+  if (compute) {
+    const [collection, regional] = compute;
+    const region = (inputs.region as string | undefined) ?? config.region;
+    const id = `projects/${project}/${regional ? `regions/${region}` : "global"}/${collection}/${name}`;
+    return {
+      id,
+      state: {
+        ...inputs,
+        name,
+        project,
+        ...(regional ? { region } : {}),
+        selfLink: `${COMPUTE}/${id}`,
+        ...(args.type === "gcp:compute/network:Network" ? { numericId: digest(seed, 12) } : {}),
+      },
+    };
+  }
+  switch (args.type) {
+    case "gcp:kms/keyRing:KeyRing": {
+      const id = `projects/${project}/locations/${inputs.location as string}/keyRings/${name}`;
+      return { id, state: { ...inputs, name, project } };
+    }
+    case "gcp:kms/cryptoKey:CryptoKey":
+      return {
+        id: `${inputs.keyRing as string}/cryptoKeys/${name}`,
+        state: { ...inputs, name, purpose: inputs.purpose ?? "ENCRYPT_DECRYPT" },
+      };
+    case "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember":
+      return {
+        id: `${inputs.cryptoKeyId as string}/${inputs.role as string}/${inputs.member as string}`,
+        state: { ...inputs, etag: `BwY${digest(seed, 9)}=` },
+      };
+    case "gcp:projects/serviceIdentity:ServiceIdentity": {
+      const service = String(inputs.service).split(".")[0];
+      const email = `service-${mockProjectNumber(project)}@gcp-sa-${service}.iam.gserviceaccount.com`;
+      return {
+        id: `projects/${project}/services/${inputs.service as string}`,
+        state: { ...inputs, project, email, member: `serviceAccount:${email}` },
+      };
+    }
+    case "gcp:storage/bucket:Bucket":
+      return {
+        id: name,
+        state: {
+          ...inputs,
+          name,
+          project,
+          url: `gs://${name}`,
+          selfLink: `https://www.googleapis.com/storage/v1/b/${name}`,
+          projectNumber: mockProjectNumber(project),
+        },
+      };
+    default: {
+      const id = `projects/${project}/locations/${(inputs.location ?? inputs.region ?? config.region) as string}/${args.name}`;
+      return { id, state: { ...inputs, name, project } };
+    }
+  }
+}
+
+/** The GCP provider functions the components call; `undefined` for one not mocked here. */
+export function gcpCall(
+  args: pulumi.runtime.MockCallArgs,
+  config: GcpMockConfig,
+): Record<string, unknown> | undefined {
+  const inputs = args.inputs as Record<string, unknown>;
+  const project = (inputs.project as string | undefined) ?? config.project;
+  switch (args.token) {
+    case "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": {
+      const email = `service-${mockProjectNumber(project)}@gs-project-accounts.iam.gserviceaccount.com`;
+      return { id: email, project, emailAddress: email, member: `serviceAccount:${email}` };
+    }
+    case "gcp:organizations/getProject:getProject":
+      return { id: `projects/${project}`, projectId: project, number: mockProjectNumber(project) };
+    default:
+      return undefined;
+  }
+}
