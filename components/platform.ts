@@ -5,6 +5,16 @@ import { DataPlatformArgs } from "./platformArgs";
 import { Profile, resolveProfile } from "./profiles";
 import { Problem, SeawallValidationError } from "./validation";
 
+/**
+ * The GCP platform, loaded only when a platform is built on GCP: `@pulumi/gcp` is an optional peer
+ * dependency, and an AWS-only program must load this module (and type-check against its
+ * declarations) without it. Without the SDK this throws Node's "Cannot find module '@pulumi/gcp'".
+ */
+function gcpPlatform(): typeof import("./gcp/platform") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./gcp/platform") as typeof import("./gcp/platform");
+}
+
 export * from "./platformArgs";
 
 /** What every cloud's platform exports, in the cloud-neutral shapes of `contracts.ts`. */
@@ -61,6 +71,8 @@ export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
   switch (args.cloud) {
     case "aws":
       return [...problems, ...validateAwsPlatformArgs(args, profile)];
+    case "gcp":
+      return [...problems, ...gcpPlatform().validateGcpPlatformArgs(args, profile)];
     default:
       return [
         ...problems,
@@ -68,7 +80,7 @@ export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
           code: "SEAWALL_PLATFORM_CLOUD_UNSUPPORTED",
           field: "cloud",
           value: args.cloud,
-          fix: `Seawall does not build a ${args.cloud} platform yet; use "aws"`,
+          fix: `Seawall does not build a ${args.cloud} platform yet; use "aws" or "gcp"`,
         },
       ];
   }
@@ -90,6 +102,9 @@ export class DataPlatform extends pulumi.ComponentResource {
     switch (args.cloud) {
       case "aws":
         this.outputs = buildAwsPlatform(this, name, args, this.profile);
+        break;
+      case "gcp":
+        this.outputs = gcpPlatform().buildGcpPlatform(this, name, args, this.profile);
         break;
       default:
         throw new Error(`unreachable: ${args.cloud} was rejected by validateDataPlatformArgs`);

@@ -93,6 +93,11 @@ const REGION_KEY: Record<string, string> = {
   kubernetes: "seawall:region",
 };
 
+/** Where a cloud that places resources in a project keeps it in config. */
+const PROJECT_KEY: Record<string, string> = {
+  gcp: "gcp:project",
+};
+
 export class StackConfigError extends Error {
   constructor(
     readonly stack: string,
@@ -201,6 +206,15 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
       field: regionKey,
       value: undefined,
       fix: `required: the primary region of the ${cloud} platform`,
+    });
+  }
+  const projectKey = PROJECT_KEY[cloud];
+  if (projectKey && !all[projectKey]) {
+    problems.push({
+      code: "SEAWALL_CONFIG_PROJECT_REQUIRED",
+      field: projectKey,
+      value: undefined,
+      fix: `required: the ${cloud} project the platform is created in`,
     });
   }
   if (problems.length > 0 || !parsed.success || !region) throw new StackConfigError(stack, problems);
