@@ -24,6 +24,11 @@ export const PROBLEM_CODES = {
   SEAWALL_CONFIG_UNKNOWN_KEY: "A stack configuration key Seawall does not know.",
   SEAWALL_CONFIG_INVALID: "A stack configuration value of the wrong type, or outside what is allowed.",
   SEAWALL_CONFIG_REGION_REQUIRED: "The cloud's region key is not set in the stack configuration.",
+  SEAWALL_CONFIG_PROJECT_REQUIRED:
+    "The cloud's project key (gcp:project) is not set in the stack configuration.",
+  SEAWALL_PLATFORM_GCP_UNSUPPORTED:
+    "A platform setting has no equivalent on GCP (the fix says what to do instead).",
+  SEAWALL_PLATFORM_GCP_LABEL: "A tag or the owner is not a valid GCP label key or value.",
 
   // Network.
   SEAWALL_NETWORK_SUBNETS_TOO_FEW: "A brought VPC has fewer than two private subnets.",

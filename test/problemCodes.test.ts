@@ -6,6 +6,7 @@ import { validateFeatureStoreArgs } from "../components/aws/featureStore";
 import { validateMonitoringArgs } from "../components/aws/monitoring";
 import { validateNetworkArgs } from "../components/aws/network";
 import { validateObjectStoreArgs } from "../components/aws/objectStore";
+import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
@@ -97,6 +98,17 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_CONFIG_UNKNOWN_KEY", "seawall:colour", config({ "seawall:colour": "blue" })],
   ["SEAWALL_CONFIG_INVALID", "seawall:environment", config({ "seawall:environment": "qa" })],
   ["SEAWALL_CONFIG_REGION_REQUIRED", "aws:region", config({ "aws:region": undefined })],
+  [
+    "SEAWALL_CONFIG_PROJECT_REQUIRED",
+    "gcp:project",
+    config({ "seawall:cloud": "gcp", "gcp:region": "us-central1" }),
+  ],
+  [
+    "SEAWALL_PLATFORM_GCP_UNSUPPORTED",
+    "eventStream.clientAuthentication",
+    () => gcpSettingProblems({ ...platform, cloud: "gcp", eventStream: { clientAuthentication: "scram" } }),
+  ],
+  ["SEAWALL_PLATFORM_GCP_LABEL", "tags.Team", () => gcpSettingProblems({ ...platform, tags: { Team: "x" } })],
 
   [
     "SEAWALL_NETWORK_SUBNETS_TOO_FEW",
