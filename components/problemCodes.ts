@@ -136,6 +136,16 @@ export const PROBLEM_CODES = {
     "A Cloud KMS key's destroyScheduledDays is not a whole number from 1 to 120.",
   SEAWALL_GCP_KMS_KEY_ID: "A brought Cloud KMS key is not a full key id (projects/.../cryptoKeys/...).",
   SEAWALL_GCP_KMS_LOCATION: "A brought Cloud KMS key is in another location than the resource it encrypts.",
+
+  // GCP Monitoring.
+  SEAWALL_GCP_MONITORING_THRESHOLD_RANGE: "An alert threshold is not a whole number in its range.",
+  SEAWALL_GCP_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
+  SEAWALL_GCP_MONITORING_PUBSUB_TOPIC: "pubsub.topicId is not a full Pub/Sub topic id.",
+  SEAWALL_GCP_MONITORING_DASHBOARD_NAME: "dashboardName is empty or longer than 255 characters.",
+  SEAWALL_GCP_MONITORING_PROJECT:
+    "project is not a project id, or is unset while the backup-failure alert needs it for its log filter.",
+  SEAWALL_GCP_MONITORING_IDENTIFIER: "A watched resource's id is empty (or backups.enabled is not true).",
+  SEAWALL_GCP_MONITORING_ENGINE: 'featureStore.engine is not "valkey" or "redis".',
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

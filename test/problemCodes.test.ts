@@ -8,6 +8,7 @@ import { validateNetworkArgs } from "../components/aws/network";
 import { validateObjectStoreArgs } from "../components/aws/objectStore";
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
+import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -37,6 +38,7 @@ const network = (args: object) => () => validateNetworkArgs(args as never);
 const store = (args: object, region?: string) => () => validateObjectStoreArgs(args as never, region);
 const backups = (args: object) => () => validateBackupsArgs(args as never);
 const monitoring = (args: object) => () => validateMonitoringArgs(args as never);
+const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
 const gcpKey = (option: object, location?: string) => () => {
   const p = new Problems();
   checkGcpKmsKeyOption(p, "kmsKey", option, { location });
@@ -387,6 +389,21 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_GCP_KMS_LOCATION",
     "kmsKey.existing.keyId",
     gcpKey({ existing: { keyId: "projects/p/locations/us-east1/keyRings/r/cryptoKeys/k" } }, "europe-west1"),
+  ],
+  [
+    "SEAWALL_GCP_MONITORING_THRESHOLD_RANGE",
+    "thresholds.cacheCpuPercent",
+    gcpMonitoring({ thresholds: { cacheCpuPercent: 0 } }),
+  ],
+  ["SEAWALL_GCP_MONITORING_ALERT_EMAIL", "alertEmails[0]", gcpMonitoring({ alertEmails: ["oncall"] })],
+  ["SEAWALL_GCP_MONITORING_PUBSUB_TOPIC", "pubsub.topicId", gcpMonitoring({ pubsub: { topicId: "alerts" } })],
+  ["SEAWALL_GCP_MONITORING_DASHBOARD_NAME", "dashboardName", gcpMonitoring({ dashboardName: "" })],
+  ["SEAWALL_GCP_MONITORING_PROJECT", "project", gcpMonitoring({ backups: { enabled: true } })],
+  ["SEAWALL_GCP_MONITORING_IDENTIFIER", "objectStore.bucket", gcpMonitoring({ objectStore: { bucket: "" } })],
+  [
+    "SEAWALL_GCP_MONITORING_ENGINE",
+    "featureStore.engine",
+    gcpMonitoring({ featureStore: { engine: "x", instanceId: "i" } }),
   ],
 ];
 
