@@ -146,6 +146,18 @@ export const PROBLEM_CODES = {
     "project is not a project id, or is unset while the backup-failure alert needs it for its log filter.",
   SEAWALL_GCP_MONITORING_IDENTIFIER: "A watched resource's id is empty (or backups.enabled is not true).",
   SEAWALL_GCP_MONITORING_ENGINE: 'featureStore.engine is not "valkey" or "redis".',
+
+  // GCP EventStream (Managed Service for Apache Kafka).
+  SEAWALL_GCP_EVENTSTREAM_REGION:
+    "The event stream's region (or gcp:region) is not set or not a region code.",
+  SEAWALL_GCP_EVENTSTREAM_SUBNETS: "subnetIds is not 1 to 10 subnets.",
+  SEAWALL_GCP_EVENTSTREAM_SUBNET_ID: "A subnet is not projects/PROJECT/regions/REGION/subnetworks/SUBNET.",
+  SEAWALL_GCP_EVENTSTREAM_SUBNET_REGION: "A subnet is in another region than the Managed Kafka cluster.",
+  SEAWALL_GCP_EVENTSTREAM_CLUSTER_ID: "clusterId is not 1-63 lower-case letters, digits and hyphens.",
+  SEAWALL_GCP_EVENTSTREAM_VCPU: "vcpuCount is not a whole number of 3 or more.",
+  SEAWALL_GCP_EVENTSTREAM_MEMORY: "memoryGiB is not 1 to 8 GiB per vCPU, or is below 3 GiB.",
+  SEAWALL_GCP_EVENTSTREAM_REBALANCE: "rebalanceMode is not AUTO_REBALANCE_ON_SCALE_UP or NO_REBALANCE.",
+  SEAWALL_GCP_EVENTSTREAM_CLIENT_ACCOUNT: "A client service account is not a service account email.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

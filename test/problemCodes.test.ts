@@ -6,6 +6,7 @@ import { validateFeatureStoreArgs } from "../components/aws/featureStore";
 import { validateMonitoringArgs } from "../components/aws/monitoring";
 import { validateNetworkArgs } from "../components/aws/network";
 import { validateObjectStoreArgs } from "../components/aws/objectStore";
+import { validateEventStreamArgs as validateGcpEventStreamArgs } from "../components/gcp/eventStream";
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
@@ -38,6 +39,12 @@ const network = (args: object) => () => validateNetworkArgs(args as never);
 const store = (args: object, region?: string) => () => validateObjectStoreArgs(args as never, region);
 const backups = (args: object) => () => validateBackupsArgs(args as never);
 const monitoring = (args: object) => () => validateMonitoringArgs(args as never);
+const gcpStream = (args: object) => () =>
+  validateGcpEventStreamArgs({
+    region: "europe-west1",
+    subnetIds: ["projects/p/regions/europe-west1/subnetworks/data"],
+    ...args,
+  } as never);
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
 const gcpKey = (option: object, location?: string) => () => {
   const p = new Problems();
@@ -404,6 +411,23 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_GCP_MONITORING_ENGINE",
     "featureStore.engine",
     gcpMonitoring({ featureStore: { engine: "x", instanceId: "i" } }),
+  ],
+  ["SEAWALL_GCP_EVENTSTREAM_REGION", "region", gcpStream({ region: "Europe" })],
+  ["SEAWALL_GCP_EVENTSTREAM_SUBNETS", "subnetIds", gcpStream({ subnetIds: [] })],
+  ["SEAWALL_GCP_EVENTSTREAM_SUBNET_ID", "subnetIds[0]", gcpStream({ subnetIds: ["subnet-a"] })],
+  [
+    "SEAWALL_GCP_EVENTSTREAM_SUBNET_REGION",
+    "subnetIds[0]",
+    gcpStream({ subnetIds: ["projects/p/regions/us-east1/subnetworks/data"] }),
+  ],
+  ["SEAWALL_GCP_EVENTSTREAM_CLUSTER_ID", "clusterId", gcpStream({ clusterId: "Events" })],
+  ["SEAWALL_GCP_EVENTSTREAM_VCPU", "vcpuCount", gcpStream({ vcpuCount: 2 })],
+  ["SEAWALL_GCP_EVENTSTREAM_MEMORY", "memoryGiB", gcpStream({ vcpuCount: 3, memoryGiB: 25 })],
+  ["SEAWALL_GCP_EVENTSTREAM_REBALANCE", "rebalanceMode", gcpStream({ rebalanceMode: "ALWAYS" })],
+  [
+    "SEAWALL_GCP_EVENTSTREAM_CLIENT_ACCOUNT",
+    "clientServiceAccounts[0]",
+    gcpStream({ clientServiceAccounts: ["workers"] }),
   ],
 ];
 
