@@ -11,6 +11,8 @@ export const kafkaConnectionSchema = z.object({
   saslMechanism: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "AWS_MSK_IAM", "OAUTHBEARER"]).optional(),
   credentialsSecret: z.string().min(1).optional(),
   caCert: z.string().min(1).optional(),
+  /** Who makes the `OAUTHBEARER` tokens: `gcp`, Google access tokens for Managed Service for Apache Kafka. */
+  oauthProvider: z.enum(["gcp"]).optional(),
 });
 export type KafkaConnection = z.infer<typeof kafkaConnectionSchema>;
 
@@ -20,6 +22,8 @@ export const redisConnectionSchema = z.object({
   port: z.number().int().min(1).max(65535),
   tls: z.boolean(),
   authSecret: z.string().optional(),
+  /** `password` (AUTH with `authSecret`, the default) or `gcp-iam` (AUTH with a Google access token: Memorystore IAM auth). */
+  authMode: z.enum(["password", "gcp-iam"]).optional(),
 });
 export type RedisConnection = z.infer<typeof redisConnectionSchema>;
 
@@ -62,6 +66,8 @@ export const workerEnvSchema = z.object({
     .optional(),
   KAFKA_CA_CERT: z.string().min(1).optional(),
   KAFKA_CLIENT_REGION: z.string().optional(),
+  /** `gcp`: OAUTHBEARER tokens from Application Default Credentials (Managed Service for Apache Kafka). */
+  KAFKA_OAUTH_PROVIDER: kafkaConnectionSchema.shape.oauthProvider,
   KAFKA_GROUP_PREFIX: z.string().min(1).default("seawall"),
   /** How long the group waits for a silent (crashed) worker before moving its partitions. */
   KAFKA_SESSION_TIMEOUT_MS: int(1000, 300000).default(10000),
@@ -70,6 +76,8 @@ export const workerEnvSchema = z.object({
   REDIS_PORT: int(1, 65535).default(6379),
   REDIS_TLS: bool.default(true),
   REDIS_AUTH: z.string().optional(),
+  /** `gcp-iam`: AUTH with a Google access token from Application Default Credentials, fetched at every connect. */
+  REDIS_AUTH_MODE: z.enum(["password", "gcp-iam"]).default("password"),
 
   LAKE_SCHEME: objectStoreLocationSchema.shape.scheme.default("file"),
   LAKE_BUCKET: objectStoreLocationSchema.shape.bucket,
@@ -179,6 +187,27 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   if (sasl && cfg.KAFKA_SASL_MECHANISM?.match(/^(PLAIN|SCRAM)/) && !cfg.KAFKA_CREDENTIALS) {
     problems.push(`KAFKA_CREDENTIALS: missing; ${cfg.KAFKA_SASL_MECHANISM} needs user:password`);
   }
+  if (cfg.KAFKA_SASL_MECHANISM === "OAUTHBEARER" && !cfg.KAFKA_OAUTH_PROVIDER) {
+    problems.push(
+      `KAFKA_OAUTH_PROVIDER: missing; OAUTHBEARER needs a token provider: use "gcp" (Managed Kafka)`,
+    );
+  }
+  if (cfg.KAFKA_OAUTH_PROVIDER === "gcp" && cfg.KAFKA_SASL_MECHANISM !== "OAUTHBEARER") {
+    problems.push(
+      `KAFKA_SASL_MECHANISM: got ${JSON.stringify(cfg.KAFKA_SASL_MECHANISM ?? "")}; KAFKA_OAUTH_PROVIDER=gcp needs OAUTHBEARER`,
+    );
+  }
+  if (cfg.KAFKA_OAUTH_PROVIDER === "gcp" && cfg.KAFKA_SECURITY_PROTOCOL !== "SASL_SSL") {
+    problems.push(
+      `KAFKA_SECURITY_PROTOCOL: got "${cfg.KAFKA_SECURITY_PROTOCOL}"; Managed Kafka accepts only SASL_SSL`,
+    );
+  }
+  if (cfg.REDIS_AUTH_MODE === "gcp-iam" && cfg.REDIS_AUTH !== undefined) {
+    problems.push(`REDIS_AUTH: set with REDIS_AUTH_MODE=gcp-iam; remove it: IAM auth sends an access token`);
+  }
+  if (cfg.REDIS_AUTH_MODE === "gcp-iam" && !cfg.REDIS_TLS) {
+    problems.push(`REDIS_TLS: got false; REDIS_AUTH_MODE=gcp-iam sends an access token, which needs TLS`);
+  }
   if (cfg.EVENT_SCHEMA !== undefined) {
     try {
       JSON.parse(cfg.EVENT_SCHEMA);
@@ -191,7 +220,7 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
 }
 
 function redact(name: string, value: string): string {
-  return /AUTH|CREDENTIALS|SECRET|PASSWORD/.test(name) ? "***" : value;
+  return /(^|_)AUTH$|CREDENTIALS|SECRET|PASSWORD/.test(name) ? "***" : value;
 }
 
 /**
@@ -216,6 +245,8 @@ export function workerEnvFromContracts(c: {
   };
   if (c.kafka.saslMechanism) env.KAFKA_SASL_MECHANISM = c.kafka.saslMechanism;
   if (c.kafka.caCert) env.KAFKA_CA_CERT = c.kafka.caCert;
+  if (c.kafka.oauthProvider) env.KAFKA_OAUTH_PROVIDER = c.kafka.oauthProvider;
+  if (c.redis.authMode) env.REDIS_AUTH_MODE = c.redis.authMode;
   if (c.lake.replica) {
     env.LAKE_REPLICA = c.lake.replica.bucket;
     env.LAKE_REPLICA_REGION = c.lake.replica.region;

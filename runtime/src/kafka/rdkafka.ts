@@ -6,6 +6,7 @@ import { CODES, KafkaConsumer, Producer } from "@confluentinc/kafka-javascript";
 import type { LibrdKafkaError, Message } from "@confluentinc/kafka-javascript";
 import { TransientError, PermanentError } from "../errors";
 import type { WorkerConfig } from "../config";
+import { managedKafkaTokenProvider } from "../gcp/tokens";
 import type {
   ConsumerTransport,
   InRecord,
@@ -22,7 +23,8 @@ type Conn = Pick<
   | "KAFKA_CREDENTIALS"
   | "KAFKA_CA_CERT"
   | "KAFKA_CLIENT_REGION"
->;
+> &
+  Partial<Pick<WorkerConfig, "KAFKA_OAUTH_PROVIDER">>;
 
 /** An OAUTHBEARER token for librdkafka. */
 export interface OAuthToken {
@@ -40,8 +42,16 @@ export const mskIamToken: MskTokenProvider = async (region) => {
   return { tokenValue: token, lifetime: expiryTime, principal: "seawall" };
 };
 
-/** librdkafka settings for the `KafkaConnection` contract. */
-export function securityConfig(c: Conn, msk: MskTokenProvider = mskIamToken): Record<string, unknown> {
+/**
+ * librdkafka settings for the `KafkaConnection` contract. `gcp` makes the tokens for
+ * `OAUTHBEARER` with the `gcp` provider (Managed Service for Apache Kafka).
+ * @defaultValue gcp - `managedKafkaTokenProvider()`: Application Default Credentials
+ */
+export function securityConfig(
+  c: Conn,
+  msk: MskTokenProvider = mskIamToken,
+  gcp?: () => Promise<OAuthToken>,
+): Record<string, unknown> {
   const conf: Record<string, unknown> = {
     "bootstrap.servers": c.KAFKA_BOOTSTRAP_SERVERS,
     "security.protocol": c.KAFKA_SECURITY_PROTOCOL.toLowerCase(),
@@ -58,6 +68,11 @@ export function securityConfig(c: Conn, msk: MskTokenProvider = mskIamToken): Re
     }
     conf["sasl.mechanisms"] = "OAUTHBEARER";
     conf.oauthbearer_token_refresh_cb = () => msk(region);
+  } else if (c.KAFKA_SASL_MECHANISM === "OAUTHBEARER" && c.KAFKA_OAUTH_PROVIDER === "gcp") {
+    // Managed Kafka: a Google access token wrapped as the service expects, refreshed by librdkafka
+    // at 80% of its life (src/gcp/tokens.ts).
+    conf["sasl.mechanisms"] = "OAUTHBEARER";
+    conf.oauthbearer_token_refresh_cb = gcp ?? managedKafkaTokenProvider();
   } else if (c.KAFKA_SASL_MECHANISM) {
     conf["sasl.mechanisms"] = c.KAFKA_SASL_MECHANISM;
     if (c.KAFKA_CREDENTIALS) {
@@ -67,6 +82,11 @@ export function securityConfig(c: Conn, msk: MskTokenProvider = mskIamToken): Re
     }
   }
   return conf;
+}
+
+/** One Managed Kafka token provider per client, reporting failed refreshes to the client's `onError`. */
+function gcpTokens(conn: Conn, onError?: (err: Error) => void) {
+  return conn.KAFKA_OAUTH_PROVIDER === "gcp" ? managedKafkaTokenProvider({ onError }) : undefined;
 }
 
 /**
@@ -153,7 +173,7 @@ export async function createConsumer(
   const listeners: Array<() => void> = [];
   const consumer = new KafkaConsumer(
     {
-      ...securityConfig(conn),
+      ...securityConfig(conn, mskIamToken, gcpTokens(conn, opts.onError)),
       "group.id": opts.groupId,
       "client.id": opts.clientId ?? opts.groupId,
       "enable.auto.commit": false,
@@ -173,6 +193,8 @@ export async function createConsumer(
     for (const l of listeners) l();
   });
   consumer.on("event.error", (err) => opts.onError?.(err as unknown as Error));
+  // A failed token refresh is emitted as "error": unheard, it would crash the worker.
+  (consumer as unknown as NodeJS.EventEmitter).on("error", (err: Error) => opts.onError?.(err));
   await new Promise<void>((resolve, reject) => {
     consumer.connect({ timeout: 30000 }, (err) =>
       err ? reject(kafkaError(err, "consumer connect")) : resolve(),
@@ -261,7 +283,7 @@ export async function createProducer(
   } = {},
 ): Promise<ProducerTransport> {
   const producer = new Producer({
-    ...securityConfig(conn),
+    ...securityConfig(conn, mskIamToken, gcpTokens(conn, opts.onError)),
     "client.id": opts.clientId ?? "seawall",
     dr_cb: true,
     "linger.ms": 5,
@@ -278,6 +300,7 @@ export async function createProducer(
     if (--p.left === 0) p.done(p.error);
   });
   producer.on("event.error", (err) => opts.onError?.(err as unknown as Error));
+  (producer as unknown as NodeJS.EventEmitter).on("error", (err: Error) => opts.onError?.(err));
   await new Promise<void>((resolve, reject) => {
     producer.connect({ timeout: 30000 }, (err) =>
       err ? reject(kafkaError(err, "producer connect")) : resolve(),
