@@ -137,6 +137,18 @@ export const PROBLEM_CODES = {
   SEAWALL_GCP_KMS_KEY_ID: "A brought Cloud KMS key is not a full key id (projects/.../cryptoKeys/...).",
   SEAWALL_GCP_KMS_LOCATION: "A brought Cloud KMS key is in another location than the resource it encrypts.",
 
+  // Google Cloud Network (gcp/network.ts).
+  SEAWALL_GCP_NETWORK_REGION: "The network's region is not set (nor gcp:region) or not a region name.",
+  SEAWALL_GCP_NETWORK_CIDR: "A network range is not an RFC 1918 network of an allowed prefix length.",
+  SEAWALL_GCP_NETWORK_CIDR_OVERLAP: "Two of the network's ranges overlap.",
+  SEAWALL_GCP_NETWORK_SUBNETS: "A brought network has no subnet.",
+  SEAWALL_GCP_NETWORK_CLIENTS: "clients is not one non-empty list of network tags or service accounts.",
+  SEAWALL_GCP_NETWORK_PORTS: "A service's ports are not a non-empty list of ports or port ranges.",
+  SEAWALL_GCP_NETWORK_CONNECTIVITY:
+    "featureStore.connectivity is not valkey or redis, or a peering range is given without redis.",
+  SEAWALL_GCP_NETWORK_FLOW_LOGS: "A flow-log setting is outside what VPC Flow Logs accepts.",
+  SEAWALL_GCP_NETWORK_NAT_PORTS: "nat.args.minPortsPerVm is not a whole number from 2 to 65536.",
+
   // GCP Monitoring.
   SEAWALL_GCP_MONITORING_THRESHOLD_RANGE: "An alert threshold is not a whole number in its range.",
   SEAWALL_GCP_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
@@ -146,23 +158,6 @@ export const PROBLEM_CODES = {
     "project is not a project id, or is unset while the backup-failure alert needs it for its log filter.",
   SEAWALL_GCP_MONITORING_IDENTIFIER: "A watched resource's id is empty (or backups.enabled is not true).",
   SEAWALL_GCP_MONITORING_ENGINE: 'featureStore.engine is not "valkey" or "redis".',
-
-  // GCP Backups.
-  SEAWALL_GCP_BACKUPS_REGION: "The vault or a plan is asked for but region (or gcp:region) is not a region.",
-  SEAWALL_GCP_BACKUPS_VAULT_ID: "vault.args.vaultId is not 3-63 lower-case letters, digits and hyphens.",
-  SEAWALL_GCP_BACKUPS_RETENTION_RANGE:
-    "A retention is not a whole number of days from 1 to 36159 (99 years).",
-  SEAWALL_GCP_BACKUPS_RETENTION_ORDER:
-    "A plan keeps daily backups shorter than the vault's minimum, or weekly ones shorter than daily ones.",
-  SEAWALL_GCP_BACKUPS_LOCK_TIME: "vault.args.lockAfter is not an RFC 3339 UTC time.",
-  SEAWALL_GCP_BACKUPS_ACCESS_RESTRICTION:
-    "vault.args.accessRestriction is not a Backup and DR access restriction.",
-  SEAWALL_GCP_BACKUPS_PROJECT_NUMBER:
-    "vault.args.projectNumber is unset while the Backup and DR service agent must be granted the key, or is not a number.",
-  SEAWALL_GCP_BACKUPS_PLAN_NEEDS_VAULT: "plans are given with no vault to store into.",
-  SEAWALL_GCP_BACKUPS_RESOURCE_UNSUPPORTED:
-    "A plan names a resource type Backup and DR does not protect (Seawall's buckets, Kafka and Memorystore among them).",
-  SEAWALL_GCP_BACKUPS_WINDOW: "A plan's windowStartHour is not a whole number from 0 to 18.",
 
   // GCP EventStream (Managed Service for Apache Kafka).
   SEAWALL_GCP_EVENTSTREAM_REGION:

@@ -9,7 +9,7 @@ import { validateObjectStoreArgs } from "../components/aws/objectStore";
 import { validateEventStreamArgs as validateGcpEventStreamArgs } from "../components/gcp/eventStream";
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
-import { validateGcpBackupsArgs } from "../components/gcp/backups";
+import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
@@ -47,15 +47,12 @@ const gcpStream = (args: object) => () =>
     ...args,
   } as never);
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
-const gcpBackups = (args: object) => () =>
-  validateGcpBackupsArgs({ region: "europe-west1", ...args } as never);
-const gcpVault = (vault: object) =>
-  gcpBackups({ vault: { args: { projectNumber: "123456789012", ...vault } } });
 const gcpKey = (option: object, location?: string) => () => {
   const p = new Problems();
   checkGcpKmsKeyOption(p, "kmsKey", option, { location });
   p.throwIfAny("kmsKey");
 };
+const gcpNetwork = (args: object) => () => validateGcpNetworkArgs(args as never, "europe-west1");
 const platform: DataPlatformArgs = {
   cloud: "aws",
   environment: "prod",
@@ -417,53 +414,6 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "featureStore.engine",
     gcpMonitoring({ featureStore: { engine: "x", instanceId: "i" } }),
   ],
-  [
-    "SEAWALL_GCP_BACKUPS_REGION",
-    "region",
-    gcpBackups({ region: "Europe", vault: { args: { projectNumber: "123456789012" } } }),
-  ],
-  ["SEAWALL_GCP_BACKUPS_VAULT_ID", "vault.args.vaultId", gcpVault({ vaultId: "Vault" })],
-  [
-    "SEAWALL_GCP_BACKUPS_RETENTION_RANGE",
-    "vault.args.minimumEnforcedRetentionDays",
-    gcpVault({ minimumEnforcedRetentionDays: 0 }),
-  ],
-  [
-    "SEAWALL_GCP_BACKUPS_RETENTION_ORDER",
-    "plans[0].dailyRetentionDays",
-    gcpBackups({
-      vault: { args: { projectNumber: "123456789012" } },
-      plans: [{ resourceType: "compute.googleapis.com/Disk", dailyRetentionDays: 7 }],
-    }),
-  ],
-  ["SEAWALL_GCP_BACKUPS_LOCK_TIME", "vault.args.lockAfter", gcpVault({ lockAfter: "tomorrow" })],
-  [
-    "SEAWALL_GCP_BACKUPS_ACCESS_RESTRICTION",
-    "vault.args.accessRestriction",
-    gcpVault({ accessRestriction: "OPEN" }),
-  ],
-  ["SEAWALL_GCP_BACKUPS_PROJECT_NUMBER", "vault.args.projectNumber", gcpBackups({ vault: { args: {} } })],
-  [
-    "SEAWALL_GCP_BACKUPS_PLAN_NEEDS_VAULT",
-    "plans",
-    gcpBackups({ plans: [{ resourceType: "compute.googleapis.com/Disk" }] }),
-  ],
-  [
-    "SEAWALL_GCP_BACKUPS_RESOURCE_UNSUPPORTED",
-    "plans[0].resourceType",
-    gcpBackups({
-      vault: { existing: { vaultId: "v" } },
-      plans: [{ resourceType: "storage.googleapis.com/Bucket" }],
-    }),
-  ],
-  [
-    "SEAWALL_GCP_BACKUPS_WINDOW",
-    "plans[0].windowStartHour",
-    gcpBackups({
-      vault: { existing: { vaultId: "v" } },
-      plans: [{ resourceType: "compute.googleapis.com/Disk", windowStartHour: 19 }],
-    }),
-  ],
   ["SEAWALL_GCP_EVENTSTREAM_REGION", "region", gcpStream({ region: "Europe" })],
   ["SEAWALL_GCP_EVENTSTREAM_SUBNETS", "subnetIds", gcpStream({ subnetIds: [] })],
   ["SEAWALL_GCP_EVENTSTREAM_SUBNET_ID", "subnetIds[0]", gcpStream({ subnetIds: ["subnet-a"] })],
@@ -480,6 +430,39 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_GCP_EVENTSTREAM_CLIENT_ACCOUNT",
     "clientServiceAccounts[0]",
     gcpStream({ clientServiceAccounts: ["workers"] }),
+  ],
+  ["SEAWALL_GCP_NETWORK_REGION", "region", gcpNetwork({ region: "Europe" })],
+  [
+    "SEAWALL_GCP_NETWORK_CIDR",
+    "network.args.workloadsCidr",
+    gcpNetwork({ network: { args: { workloadsCidr: "8.8.0.0/16" } } }),
+  ],
+  [
+    "SEAWALL_GCP_NETWORK_CIDR_OVERLAP",
+    "network.args.servicesCidr",
+    gcpNetwork({ network: { args: { workloadsCidr: "10.0.0.0/16", servicesCidr: "10.0.4.0/24" } } }),
+  ],
+  [
+    "SEAWALL_GCP_NETWORK_SUBNETS",
+    "network.existing.subnetIds",
+    gcpNetwork({ network: { existing: { networkId: "n", subnetIds: [] } } }),
+  ],
+  ["SEAWALL_GCP_NETWORK_CLIENTS", "clients", gcpNetwork({ clients: { tags: [] } })],
+  ["SEAWALL_GCP_NETWORK_PORTS", "kafka.ports", gcpNetwork({ kafka: { ports: ["0"] } })],
+  [
+    "SEAWALL_GCP_NETWORK_CONNECTIVITY",
+    "featureStore.connectivity",
+    gcpNetwork({ featureStore: { connectivity: "memcached" } }),
+  ],
+  [
+    "SEAWALL_GCP_NETWORK_FLOW_LOGS",
+    "flowLogs.args.flowSampling",
+    gcpNetwork({ flowLogs: { args: { flowSampling: 2 } } }),
+  ],
+  [
+    "SEAWALL_GCP_NETWORK_NAT_PORTS",
+    "nat.args.minPortsPerVm",
+    gcpNetwork({ nat: { args: { minPortsPerVm: 1 } } }),
   ],
 ];
 
