@@ -159,6 +159,23 @@ export const PROBLEM_CODES = {
   SEAWALL_GCP_MONITORING_IDENTIFIER: "A watched resource's id is empty (or backups.enabled is not true).",
   SEAWALL_GCP_MONITORING_ENGINE: 'featureStore.engine is not "valkey" or "redis".',
 
+  // GCP Backups.
+  SEAWALL_GCP_BACKUPS_REGION: "The vault or a plan is asked for but region (or gcp:region) is not a region.",
+  SEAWALL_GCP_BACKUPS_VAULT_ID: "vault.args.vaultId is not 3-63 lower-case letters, digits and hyphens.",
+  SEAWALL_GCP_BACKUPS_RETENTION_RANGE:
+    "A retention is not a whole number of days from 1 to 36159 (99 years).",
+  SEAWALL_GCP_BACKUPS_RETENTION_ORDER:
+    "A plan keeps daily backups shorter than the vault's minimum, or weekly ones shorter than daily ones.",
+  SEAWALL_GCP_BACKUPS_LOCK_TIME: "vault.args.lockAfter is not an RFC 3339 UTC time.",
+  SEAWALL_GCP_BACKUPS_ACCESS_RESTRICTION:
+    "vault.args.accessRestriction is not a Backup and DR access restriction.",
+  SEAWALL_GCP_BACKUPS_PROJECT_NUMBER:
+    "vault.args.projectNumber is unset while the Backup and DR service agent must be granted the key, or is not a number.",
+  SEAWALL_GCP_BACKUPS_PLAN_NEEDS_VAULT: "plans are given with no vault to store into.",
+  SEAWALL_GCP_BACKUPS_RESOURCE_UNSUPPORTED:
+    "A plan names a resource type Backup and DR does not protect (Seawall's buckets, Kafka and Memorystore among them).",
+  SEAWALL_GCP_BACKUPS_WINDOW: "A plan's windowStartHour is not a whole number from 0 to 18.",
+
   // GCP EventStream (Managed Service for Apache Kafka).
   SEAWALL_GCP_EVENTSTREAM_REGION:
     "The event stream's region (or gcp:region) is not set or not a region code.",

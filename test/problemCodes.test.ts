@@ -10,6 +10,7 @@ import { validateEventStreamArgs as validateGcpEventStreamArgs } from "../compon
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
+import { validateGcpBackupsArgs } from "../components/gcp/backups";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
@@ -47,6 +48,10 @@ const gcpStream = (args: object) => () =>
     ...args,
   } as never);
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
+const gcpBackups = (args: object) => () =>
+  validateGcpBackupsArgs({ region: "europe-west1", ...args } as never);
+const gcpVault = (vault: object) =>
+  gcpBackups({ vault: { args: { projectNumber: "123456789012", ...vault } } });
 const gcpKey = (option: object, location?: string) => () => {
   const p = new Problems();
   checkGcpKmsKeyOption(p, "kmsKey", option, { location });
@@ -413,6 +418,53 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_GCP_MONITORING_ENGINE",
     "featureStore.engine",
     gcpMonitoring({ featureStore: { engine: "x", instanceId: "i" } }),
+  ],
+  [
+    "SEAWALL_GCP_BACKUPS_REGION",
+    "region",
+    gcpBackups({ region: "Europe", vault: { args: { projectNumber: "123456789012" } } }),
+  ],
+  ["SEAWALL_GCP_BACKUPS_VAULT_ID", "vault.args.vaultId", gcpVault({ vaultId: "Vault" })],
+  [
+    "SEAWALL_GCP_BACKUPS_RETENTION_RANGE",
+    "vault.args.minimumEnforcedRetentionDays",
+    gcpVault({ minimumEnforcedRetentionDays: 0 }),
+  ],
+  [
+    "SEAWALL_GCP_BACKUPS_RETENTION_ORDER",
+    "plans[0].dailyRetentionDays",
+    gcpBackups({
+      vault: { args: { projectNumber: "123456789012" } },
+      plans: [{ resourceType: "compute.googleapis.com/Disk", dailyRetentionDays: 7 }],
+    }),
+  ],
+  ["SEAWALL_GCP_BACKUPS_LOCK_TIME", "vault.args.lockAfter", gcpVault({ lockAfter: "tomorrow" })],
+  [
+    "SEAWALL_GCP_BACKUPS_ACCESS_RESTRICTION",
+    "vault.args.accessRestriction",
+    gcpVault({ accessRestriction: "OPEN" }),
+  ],
+  ["SEAWALL_GCP_BACKUPS_PROJECT_NUMBER", "vault.args.projectNumber", gcpBackups({ vault: { args: {} } })],
+  [
+    "SEAWALL_GCP_BACKUPS_PLAN_NEEDS_VAULT",
+    "plans",
+    gcpBackups({ plans: [{ resourceType: "compute.googleapis.com/Disk" }] }),
+  ],
+  [
+    "SEAWALL_GCP_BACKUPS_RESOURCE_UNSUPPORTED",
+    "plans[0].resourceType",
+    gcpBackups({
+      vault: { existing: { vaultId: "v" } },
+      plans: [{ resourceType: "storage.googleapis.com/Bucket" }],
+    }),
+  ],
+  [
+    "SEAWALL_GCP_BACKUPS_WINDOW",
+    "plans[0].windowStartHour",
+    gcpBackups({
+      vault: { existing: { vaultId: "v" } },
+      plans: [{ resourceType: "compute.googleapis.com/Disk", windowStartHour: 19 }],
+    }),
   ],
   ["SEAWALL_GCP_EVENTSTREAM_REGION", "region", gcpStream({ region: "Europe" })],
   ["SEAWALL_GCP_EVENTSTREAM_SUBNETS", "subnetIds", gcpStream({ subnetIds: [] })],
