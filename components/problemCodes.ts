@@ -187,6 +187,24 @@ export const PROBLEM_CODES = {
   SEAWALL_GCP_EVENTSTREAM_MEMORY: "memoryGiB is not 1 to 8 GiB per vCPU, or is below 3 GiB.",
   SEAWALL_GCP_EVENTSTREAM_REBALANCE: "rebalanceMode is not AUTO_REBALANCE_ON_SCALE_UP or NO_REBALANCE.",
   SEAWALL_GCP_EVENTSTREAM_CLIENT_ACCOUNT: "A client service account is not a service account email.",
+
+  // GCP FeatureStore (Memorystore for Valkey).
+  SEAWALL_GCP_FEATURESTORE_REGION:
+    "The feature store's region (or gcp:region) is not set or not a region code.",
+  SEAWALL_GCP_FEATURESTORE_NETWORK: "network is not projects/PROJECT/global/networks/NETWORK.",
+  SEAWALL_GCP_FEATURESTORE_INSTANCE_ID: "instanceId is not 4-63 lower-case letters, digits and hyphens.",
+  SEAWALL_GCP_FEATURESTORE_NODE_TYPE: "nodeType is not a Memorystore for Valkey node type.",
+  SEAWALL_GCP_FEATURESTORE_REPLICAS: "replicaCount is not a whole number from 0 to 5.",
+  SEAWALL_GCP_FEATURESTORE_PERSISTENCE:
+    "persistence is not RDB or AOF, or sets an RDB period or AOF fsync mode that does not fit its mode.",
+  SEAWALL_GCP_FEATURESTORE_BACKUP_RETENTION: "backupRetentionDays is not a whole number from 0 to 365.",
+  SEAWALL_GCP_FEATURESTORE_WINDOW_HOUR:
+    "backupStartHour or maintenanceWindow.hour is not a whole number from 0 to 23.",
+  SEAWALL_GCP_FEATURESTORE_MAINTENANCE_DAY:
+    "maintenanceWindow.day is not a day of the week (MONDAY to SUNDAY).",
+  SEAWALL_GCP_FEATURESTORE_WINDOWS_OVERLAP:
+    "The maintenance window starts at the hour the daily backup starts.",
+  SEAWALL_GCP_FEATURESTORE_CLIENT_ACCOUNT: "A client service account is not a service account email.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

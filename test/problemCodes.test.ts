@@ -7,6 +7,7 @@ import { validateMonitoringArgs } from "../components/aws/monitoring";
 import { validateNetworkArgs } from "../components/aws/network";
 import { validateObjectStoreArgs } from "../components/aws/objectStore";
 import { validateEventStreamArgs as validateGcpEventStreamArgs } from "../components/gcp/eventStream";
+import { validateFeatureStoreArgs as validateGcpFeatureStoreArgs } from "../components/gcp/featureStore";
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
@@ -45,6 +46,12 @@ const gcpStream = (args: object) => () =>
   validateGcpEventStreamArgs({
     region: "europe-west1",
     subnetIds: ["projects/p/regions/europe-west1/subnetworks/data"],
+    ...args,
+  } as never);
+const gcpCache = (args: object) => () =>
+  validateGcpFeatureStoreArgs({
+    region: "europe-west1",
+    network: "projects/p/global/networks/data",
     ...args,
   } as never);
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
@@ -515,6 +522,37 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_GCP_NETWORK_NAT_PORTS",
     "nat.args.minPortsPerVm",
     gcpNetwork({ nat: { args: { minPortsPerVm: 1 } } }),
+  ],
+  ["SEAWALL_GCP_FEATURESTORE_REGION", "region", gcpCache({ region: undefined })],
+  ["SEAWALL_GCP_FEATURESTORE_NETWORK", "network", gcpCache({ network: "default" })],
+  ["SEAWALL_GCP_FEATURESTORE_INSTANCE_ID", "instanceId", gcpCache({ instanceId: "fs" })],
+  ["SEAWALL_GCP_FEATURESTORE_NODE_TYPE", "nodeType", gcpCache({ nodeType: "cache.r7g.large" })],
+  ["SEAWALL_GCP_FEATURESTORE_REPLICAS", "replicaCount", gcpCache({ replicaCount: 6 })],
+  [
+    "SEAWALL_GCP_FEATURESTORE_PERSISTENCE",
+    "persistence.mode",
+    gcpCache({ persistence: { mode: "DISABLED" } }),
+  ],
+  [
+    "SEAWALL_GCP_FEATURESTORE_BACKUP_RETENTION",
+    "backupRetentionDays",
+    gcpCache({ backupRetentionDays: 366 }),
+  ],
+  ["SEAWALL_GCP_FEATURESTORE_WINDOW_HOUR", "backupStartHour", gcpCache({ backupStartHour: 24 })],
+  [
+    "SEAWALL_GCP_FEATURESTORE_MAINTENANCE_DAY",
+    "maintenanceWindow.day",
+    gcpCache({ maintenanceWindow: { day: "SUN", hour: 5 } }),
+  ],
+  [
+    "SEAWALL_GCP_FEATURESTORE_WINDOWS_OVERLAP",
+    "maintenanceWindow.hour",
+    gcpCache({ backupStartHour: 5, maintenanceWindow: { day: "SUNDAY", hour: 5 } }),
+  ],
+  [
+    "SEAWALL_GCP_FEATURESTORE_CLIENT_ACCOUNT",
+    "clientServiceAccounts[0]",
+    gcpCache({ clientServiceAccounts: ["workers@example.com"] }),
   ],
 ];
 
