@@ -106,6 +106,37 @@ export function gcpResource(
           projectNumber: mockProjectNumber(project),
         },
       };
+    case "gcp:memorystore/instance:Instance": {
+      // What Memorystore for Valkey reports once the instance exists: a primary Private Service
+      // Connect endpoint in the network it was given, and the managed server CA clients trust.
+      const location = (inputs.location as string | undefined) ?? config.region;
+      const network = (inputs.desiredAutoCreatedEndpoints as { network?: string }[] | undefined)?.[0]
+        ?.network;
+      const octet = (i: number) => parseInt(digest(`${seed}::${i}`, 2), 16) % 250;
+      const pscAutoConnection = {
+        connectionType: "CONNECTION_TYPE_PRIMARY",
+        ipAddress: `10.10.16.${octet(0) + 2}`,
+        port: 6379,
+        network: network ?? `projects/${project}/global/networks/default`,
+        projectId: project,
+        forwardingRule: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${location}/forwardingRules/sca-auto-fr-${digest(seed, 8)}`,
+        pscConnectionId: String(parseInt(digest(seed, 12), 16)),
+        serviceAttachment: `projects/${project}/regions/${location}/serviceAttachments/gcp-memorystore-auto-${digest(seed, 8)}`,
+      };
+      const pem = `-----BEGIN CERTIFICATE-----\nMIIB${digest(`${seed}::ca`, 40)}\n-----END CERTIFICATE-----\n`;
+      return {
+        id: `projects/${project}/locations/${location}/instances/${inputs.instanceId as string}`,
+        state: {
+          ...inputs,
+          name: `projects/${project}/locations/${location}/instances/${inputs.instanceId as string}`,
+          project,
+          state: "ACTIVE",
+          uid: digest(seed, 32),
+          endpoints: [{ connections: [{ pscAutoConnection }] }],
+          managedServerCas: [{ caCerts: [{ certificates: [pem] }] }],
+        },
+      };
+    }
     default: {
       const id = `projects/${project}/locations/${(inputs.location ?? inputs.region ?? config.region) as string}/${args.name}`;
       return { id, state: { ...inputs, name, project } };

@@ -115,8 +115,14 @@ describe("GCP FeatureStore defaults", () => {
     expect(p.one(T.instance, "features").dependsOn).toContain(grant.urn);
   });
 
-  it("connects with TLS and IAM auth (no secret); the host is empty until the instance reports its endpoints", () => {
-    expect(p.output("connection")).toEqual({ host: "", port: 6379, tls: true, authMode: "gcp-iam" });
+  it("connects with TLS and IAM auth (no secret) to the primary endpoint the instance reports", () => {
+    // The mocks report a primary Private Service Connect endpoint, as Memorystore does once created.
+    expect(p.output("connection")).toEqual({
+      host: expect.stringMatching(/^10\.10\.16\.\d+$/),
+      port: 6379,
+      tls: true,
+      authMode: "gcp-iam",
+    });
   });
 
   it("logs no deprecation warnings", () => {
