@@ -106,6 +106,23 @@ export function gcpResource(
           projectNumber: mockProjectNumber(project),
         },
       };
+    case "gcp:serviceaccount/account:Account": {
+      const accountId =
+        (inputs.accountId as string | undefined) ?? `${args.name}-${digest(seed, 7)}`.slice(0, 30);
+      const email = `${accountId}@${project}.iam.gserviceaccount.com`;
+      return {
+        id: `projects/${project}/serviceAccounts/${email}`,
+        state: {
+          ...inputs,
+          accountId,
+          project,
+          email,
+          member: `serviceAccount:${email}`,
+          name: `projects/${project}/serviceAccounts/${email}`,
+          uniqueId: String(100000000000000000000n + BigInt(`0x${digest(seed, 16)}`)),
+        },
+      };
+    }
     case "gcp:memorystore/instance:Instance": {
       // What Memorystore for Valkey reports once the instance exists: a primary Private Service
       // Connect endpoint in the network it was given, and the managed server CA clients trust.
