@@ -149,6 +149,21 @@ export const PROBLEM_CODES = {
   SEAWALL_GCP_NETWORK_FLOW_LOGS: "A flow-log setting is outside what VPC Flow Logs accepts.",
   SEAWALL_GCP_NETWORK_NAT_PORTS: "nat.args.minPortsPerVm is not a whole number from 2 to 65536.",
 
+  // Google Cloud ObjectStore (gcp/objectStore.ts).
+  SEAWALL_GCP_OBJECTSTORE_REGION: "The bucket's region is not set (nor gcp:region) or not a region name.",
+  SEAWALL_GCP_OBJECTSTORE_PLACEMENT:
+    "dualRegion does not form a dual-region with region (another continent, or a predefined pair without it).",
+  SEAWALL_GCP_OBJECTSTORE_TURBO_SINGLE_REGION: "turboReplication is on for a single-region bucket.",
+  SEAWALL_GCP_OBJECTSTORE_BUCKET_NAME: "bucketName breaks Cloud Storage's naming rules.",
+  SEAWALL_GCP_OBJECTSTORE_LIFECYCLE_DAYS: "A lifecycle day count is not a whole number from 1 to 36500.",
+  SEAWALL_GCP_OBJECTSTORE_LIFECYCLE_ORDER: "The Nearline, Coldline and Archive moves are not in that order.",
+  SEAWALL_GCP_OBJECTSTORE_AUTOCLASS_TIERS: "Lifecycle class moves are set beside autoclass.",
+  SEAWALL_GCP_OBJECTSTORE_UNSUPPORTED:
+    "A cloud-neutral setting Cloud Storage has no counterpart for (archiveStorageClass, intelligentTiering).",
+  SEAWALL_GCP_OBJECTSTORE_SOFT_DELETE: "softDeleteDays is not 0 or a whole number from 7 to 90.",
+  SEAWALL_GCP_OBJECTSTORE_RETENTION:
+    "retentionPolicy.days is not set, or not a whole number from 1 to 36500.",
+
   // GCP Monitoring.
   SEAWALL_GCP_MONITORING_THRESHOLD_RANGE: "An alert threshold is not a whole number in its range.",
   SEAWALL_GCP_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",

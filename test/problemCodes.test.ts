@@ -11,6 +11,7 @@ import { validateFeatureStoreArgs as validateGcpFeatureStoreArgs } from "../comp
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
+import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
@@ -65,6 +66,7 @@ const gcpKey = (option: object, location?: string) => () => {
   p.throwIfAny("kmsKey");
 };
 const gcpNetwork = (args: object) => () => validateGcpNetworkArgs(args as never, "europe-west1");
+const gcpStore = (args: object) => () => validateGcpObjectStoreArgs(args as never, "europe-west1");
 const platform: DataPlatformArgs = {
   cloud: "aws",
   environment: "prod",
@@ -554,6 +556,32 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "clientServiceAccounts[0]",
     gcpCache({ clientServiceAccounts: ["workers@example.com"] }),
   ],
+  ["SEAWALL_GCP_OBJECTSTORE_REGION", "region", gcpStore({ region: "Europe" })],
+  [
+    "SEAWALL_GCP_OBJECTSTORE_PLACEMENT",
+    "dualRegion.replicaRegion",
+    gcpStore({ dualRegion: { replicaRegion: "us-east1" } }),
+  ],
+  ["SEAWALL_GCP_OBJECTSTORE_TURBO_SINGLE_REGION", "turboReplication", gcpStore({ turboReplication: true })],
+  ["SEAWALL_GCP_OBJECTSTORE_BUCKET_NAME", "bucketName", gcpStore({ bucketName: "Lake" })],
+  [
+    "SEAWALL_GCP_OBJECTSTORE_LIFECYCLE_DAYS",
+    "lifecycle.expireNoncurrentAfterDays",
+    gcpStore({ lifecycle: { expireNoncurrentAfterDays: 0 } }),
+  ],
+  [
+    "SEAWALL_GCP_OBJECTSTORE_LIFECYCLE_ORDER",
+    "lifecycle.archiveAfterDays",
+    gcpStore({ lifecycle: { archiveAfterDays: 20 } }),
+  ],
+  [
+    "SEAWALL_GCP_OBJECTSTORE_AUTOCLASS_TIERS",
+    "lifecycle",
+    gcpStore({ autoclass: true, lifecycle: { archiveAfterDays: 60 } }),
+  ],
+  ["SEAWALL_GCP_OBJECTSTORE_UNSUPPORTED", "intelligentTiering", gcpStore({ intelligentTiering: {} })],
+  ["SEAWALL_GCP_OBJECTSTORE_SOFT_DELETE", "softDeleteDays", gcpStore({ softDeleteDays: 3 })],
+  ["SEAWALL_GCP_OBJECTSTORE_RETENTION", "retentionPolicy.days", gcpStore({ retentionPolicy: { days: 0 } })],
 ];
 
 /** The TypeScript sources under `dir`. */
