@@ -31,6 +31,13 @@ export interface PlatformOutputs {
   redis: pulumi.Output<RedisConnection>;
   /** Where clients run: the private network and the security group they join to reach the services. */
   network?: pulumi.Output<{ vpcId: string; privateSubnetIds: string[]; clientSecurityGroupId: string }>;
+  /** GCP: where clients run: the VPC network and its subnets (the workloads subnet first). */
+  gcpNetwork?: pulumi.Output<{ networkId: string; subnetIds: string[] }>;
+  /**
+   * GCP: the service account workloads run as. The firewall admits only it to the services' ports,
+   * and IAM grants it the event stream, the feature store and the lake.
+   */
+  workloadServiceAccount?: pulumi.Output<string>;
   /** The topic alarms and backup failures notify; subscribe your pager or chat to it. */
   alertTopicArn?: pulumi.Output<string>;
   /** The monitoring dashboard in the cloud's console. */

@@ -22,6 +22,8 @@ export async function program(): Promise<Record<string, unknown>> {
     // The auth token inside makes the whole contract secret; marked here too so it never depends on that.
     redis: pulumi.secret(o.redis),
     ...(o.network ? { network: o.network } : {}),
+    ...(o.gcpNetwork ? { gcpNetwork: o.gcpNetwork } : {}),
+    ...(o.workloadServiceAccount ? { workloadServiceAccount: o.workloadServiceAccount } : {}),
     ...(o.alertTopicArn ? { alertTopicArn: o.alertTopicArn } : {}),
     ...(o.dashboardUrl ? { dashboardUrl: o.dashboardUrl } : {}),
     kmsKeys: o.kmsKeys,

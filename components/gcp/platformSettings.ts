@@ -29,28 +29,20 @@ export function platformLabels(args: DataPlatformArgs, profile: Profile): Record
 
 /**
  * Every platform setting the GCP platform cannot honour, and every label GCP would reject. Named as
- * the platform's fields (`objectStore.intelligentTiering`, `tags.Team`).
+ * the platform's fields (`network.interfaceEndpoints`, `tags.Team`).
  */
 export function gcpSettingProblems(args: DataPlatformArgs): Problem[] {
   const problems: Problem[] = [];
   const unsupported = (field: string, value: unknown, fix: string) =>
     problems.push({ code: "SEAWALL_PLATFORM_GCP_UNSUPPORTED", field, value, fix });
 
-  const store = args.objectStore ?? {};
-  if (store.lifecycle?.archiveStorageClass !== undefined)
-    unsupported(
-      "objectStore.lifecycle.archiveStorageClass",
-      store.lifecycle.archiveStorageClass,
-      "names an S3 storage class; on GCP the lake tiers to NEARLINE, COLDLINE and then ARCHIVE: remove it",
-    );
-  if (store.intelligentTiering)
-    unsupported(
-      "objectStore.intelligentTiering",
-      store.intelligentTiering,
-      "S3 Intelligent-Tiering has no GCP counterpart in the platform (GCS Autoclass conflicts with the lifecycle tiering it builds): remove it",
-    );
-
   const network = args.network ?? {};
+  if (network.cidrBlock !== undefined)
+    unsupported(
+      "network.cidrBlock",
+      network.cidrBlock,
+      "a GCP VPC network has no address block of its own, its subnets do (the GCP Network component's workloadsCidr and servicesCidr, 10.10.0.0/20 and 10.10.16.0/24): remove it",
+    );
   if (network.interfaceEndpoints !== undefined)
     unsupported(
       "network.interfaceEndpoints",

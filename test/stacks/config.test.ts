@@ -41,7 +41,7 @@ const withObjectStore = (patch: object) => {
 
 describe("stack config", () => {
   it("accepts every committed stack file", () => {
-    for (const stack of ["dev-aws", "prod-aws"]) {
+    for (const stack of ["dev-aws", "prod-aws", "dev-gcp", "prod-gcp"]) {
       expect(problemsOf(loadStackConfig(stack), stack)).toEqual([]);
     }
   });
@@ -74,6 +74,33 @@ describe("stack config", () => {
     delete config["aws:region"];
     expect(problemsOf(config)).toEqual([
       "aws:region = undefined: required: the primary region of the aws platform",
+    ]);
+  });
+
+  it("maps a GCP stack's config, its region from gcp:region", () => {
+    expect(parseStackConfig("prod-gcp", loadStackConfig("prod-gcp"))).toMatchObject({
+      cloud: "gcp",
+      environment: "prod",
+      region: "us-central1",
+      replicaRegion: "us-east1",
+    });
+  });
+
+  it("fails on a GCP stack without its project or region, naming the provider's keys", () => {
+    const config = loadStackConfig("prod-gcp");
+    delete config["gcp:project"];
+    delete config["gcp:region"];
+    expect(problemsOf(config, "prod-gcp")).toEqual([
+      "gcp:region = undefined: required: the primary region of the gcp platform",
+      "gcp:project = undefined: required: the gcp project the platform is created in",
+    ]);
+  });
+
+  it("fails on a GCP stack asking for what GCP has no counterpart for, naming the key", () => {
+    const config = loadStackConfig("dev-gcp");
+    config["seawall:eventStream"] = JSON.stringify({ clientAuthentication: "scram" });
+    expect(problemsOf(config, "dev-gcp")).toEqual([
+      'seawall:eventStream.clientAuthentication = "scram": Managed Service for Apache Kafka has no SCRAM; clients authenticate with Google IAM (SASL OAUTHBEARER): use "iam"',
     ]);
   });
 

@@ -8,7 +8,7 @@ import {
   workerEnvFromContracts,
 } from "../../runtime/src/config";
 import { Secret } from "../../scripts/synth/harness";
-import { listStacks, synthesizeStack } from "../../scripts/synth/stacks";
+import { listStacks, loadStackConfig, synthesizeStack } from "../../scripts/synth/stacks";
 
 /**
  * The platform's connection contracts (components/contracts.ts) and the runtime's schema of them
@@ -28,9 +28,16 @@ export type ContractsFit = [
 
 const unwrap = (v: unknown): unknown => (v instanceof Secret ? unwrap(v.value) : v);
 
+/** Each cloud's lake scheme and Kafka topic resource, and the input that names the topic. */
+const CLOUD: Record<string, { scheme: string; topicType: string; topicName: string }> = {
+  aws: { scheme: "s3", topicType: "aws:msk/topic:Topic", topicName: "name" },
+  gcp: { scheme: "gs", topicType: "gcp:managedkafka/topic:Topic", topicName: "topicId" },
+};
+
 describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
   it("exports connections the runtime parses, and declares every topic the workers use", async () => {
     const { outputs, resources } = await synthesizeStack(stack);
+    const cloud = CLOUD[outputs.cloud.value as string];
     const kafka = kafkaConnectionSchema.strict().parse(unwrap(outputs.kafka.value));
     const redis = redisConnectionSchema.strict().parse(unwrap(outputs.redis.value));
     const lake = objectStoreLocationSchema.strict().parse(unwrap(outputs.objectStore.value));
@@ -45,13 +52,15 @@ describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
       REDIS_HOST: redis.host,
       REDIS_PORT: redis.port,
       REDIS_TLS: true,
-      LAKE_SCHEME: "s3",
+      LAKE_SCHEME: cloud.scheme,
       LAKE_BUCKET: lake.bucket,
     });
     expect(cfg.LAKE_REPLICA).toBe(lake.replica?.bucket);
     expect(cfg.LAKE_REPLICA_REGION).toBe(lake.replica?.region);
-    // MSK creates no topic on first use here: the stack declares every topic the workers use.
-    const declared = resources.filter((r) => r.type === "aws:msk/topic:Topic").map((r) => r.inputs.name);
+    // The brokers create no topic on first use here: the stack declares every topic the workers use.
+    const declared = resources
+      .filter((r) => r.type === cloud.topicType)
+      .map((r) => r.inputs[cloud.topicName]);
     const used = [
       cfg.TOPIC_RAW,
       cfg.TOPIC_VALID,
@@ -61,6 +70,9 @@ describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
     ];
     expect(declared.sort()).toEqual(used.sort());
     if (stack.startsWith("prod-"))
-      expect(lake.replica).toEqual({ bucket: expect.any(String), region: "us-west-2" });
+      expect(lake.replica).toEqual({
+        bucket: expect.any(String),
+        region: loadStackConfig(stack)["seawall:replicaRegion"],
+      });
   });
 });
