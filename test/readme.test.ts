@@ -50,6 +50,12 @@ describe("the README's examples", () => {
     expect(imported.sort()).toEqual(
       ["Backups", "EventStream", "FeatureStore", "Monitoring", "Network", "ObjectStore"].sort(),
     );
+    const gcp = [...source.matchAll(/import \{ (\w+)(?: as \w+)? \} from "\.\.\/components\/gcp\/\w+"/g)].map(
+      (m) => m[1],
+    );
+    expect(gcp.sort()).toEqual(
+      ["GcpBackups", "EventStream", "FeatureStore", "GcpMonitoring", "Network", "ObjectStore"].sort(),
+    );
   });
 
   it("type-check against the components", () => {
@@ -93,7 +99,7 @@ describe("the README's examples", () => {
     new Function("require", "module", "exports", js)(load, mod, mod.exports);
 
     const result = await synthesize(() => mod.exports.program!(), {
-      config: { "aws:region": "us-east-1" },
+      config: { "aws:region": "us-east-1", "gcp:project": "my-project", "gcp:region": "us-central1" },
       echoWarnings: false,
     });
     expect(result.warnings).toEqual([]);
@@ -109,6 +115,12 @@ describe("the README's examples", () => {
       "seawall:aws:Monitoring monitoring",
       "seawall:aws:Network net",
       "seawall:aws:ObjectStore lake",
+      "seawall:gcp:Backups gcp-backups",
+      "seawall:gcp:EventStream gcp-events",
+      "seawall:gcp:FeatureStore gcp-features",
+      "seawall:gcp:Monitoring gcp-monitoring",
+      "seawall:gcp:Network gcp-net",
+      "seawall:gcp:ObjectStore gcs-lake",
     ]);
     // What the comments promise.
     expect(result.outputs.location.value).toMatchObject({
@@ -122,6 +134,32 @@ describe("the README's examples", () => {
       saslMechanism: "AWS_MSK_IAM",
     });
     expect(result.outputs.redis.secret).toBe(true);
+    const gcsLocation = result.outputs.gcsLocation.value as { bucket: string };
+    expect(gcsLocation).toMatchObject({
+      scheme: "gs",
+      prefix: "events",
+      region: "us-central1",
+      replica: { bucket: gcsLocation.bucket, region: "us-east1" },
+    });
+    expect(result.outputs.gcpKafka.value).toMatchObject({
+      securityProtocol: "SASL_SSL",
+      saslMechanism: "OAUTHBEARER",
+      oauthProvider: "gcp",
+    });
+    expect(result.outputs.gcpRedis.value).toMatchObject({ tls: true, authMode: "gcp-iam" });
+    expect(result.outputs.gcpRedis.value).not.toHaveProperty("authSecret");
+    const instance = result.resources.find((r) => r.type === "gcp:memorystore/instance:Instance")!;
+    const policy = result.resources.find(
+      (r) => r.type === "gcp:networkconnectivity/serviceConnectionPolicy:ServiceConnectionPolicy",
+    )!;
+    expect(instance.propertyDependencies.desiredAutoCreatedEndpoints).toContain(policy.urn);
+    expect(
+      result.resources.filter((r) => r.type === "gcp:monitoring/notificationChannel:NotificationChannel"),
+    ).toEqual([
+      expect.objectContaining({
+        inputs: expect.objectContaining({ labels: { email_address: "oncall@example.com" } }),
+      }),
+    ]);
     const subscriptions = result.resources.filter(
       (r) => r.type === "aws:sns/topicSubscription:TopicSubscription",
     );
