@@ -38,6 +38,8 @@ export interface PlatformOutputs {
    * and IAM grants it the event stream, the feature store and the lake.
    */
   workloadServiceAccount?: pulumi.Output<string>;
+  /** GCP: the Pub/Sub topic every alert is published to (`projects/<p>/topics/<t>`); subscribe your pager or chat to it. */
+  alertTopicId?: pulumi.Output<string>;
   /** The topic alarms and backup failures notify; subscribe your pager or chat to it. */
   alertTopicArn?: pulumi.Output<string>;
   /** The monitoring dashboard in the cloud's console. */

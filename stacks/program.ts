@@ -25,6 +25,7 @@ export async function program(): Promise<Record<string, unknown>> {
     ...(o.gcpNetwork ? { gcpNetwork: o.gcpNetwork } : {}),
     ...(o.workloadServiceAccount ? { workloadServiceAccount: o.workloadServiceAccount } : {}),
     ...(o.alertTopicArn ? { alertTopicArn: o.alertTopicArn } : {}),
+    ...(o.alertTopicId ? { alertTopicId: o.alertTopicId } : {}),
     ...(o.dashboardUrl ? { dashboardUrl: o.dashboardUrl } : {}),
     kmsKeys: o.kmsKeys,
   };

@@ -9,6 +9,7 @@ import { FeatureStore } from "./featureStore";
 import { GcpMonitoring } from "./monitoring";
 import { Network } from "./network";
 import { ObjectStore } from "./objectStore";
+import { platformAlertTopic } from "./platformAlerts";
 import { monitoringArgs, validateOperationsArgs } from "./platformOperations";
 import {
   eventStreamArgs,
@@ -16,6 +17,7 @@ import {
   GcpPlacement,
   networkArgs,
   objectStoreArgs,
+  platformKmsKey,
   validateServiceArgs,
 } from "./platformServices";
 import { gcpSettingProblems, platformLabels } from "./platformSettings";
@@ -48,7 +50,7 @@ export function validateGcpPlatformArgs(args: DataPlatformArgs, profile: Profile
 /**
  * Builds the GCP platform's components as children of `parent`: the network, the workloads'
  * service account (the one identity the firewall admits and IAM grants the services to), the lake,
- * the event stream, the feature store, backups and monitoring.
+ * the event stream, the feature store, the alert topic and monitoring.
  */
 export function buildGcpPlatform(
   parent: pulumi.Resource,
@@ -103,9 +105,15 @@ export function buildGcpPlatform(
   );
   // Backup and DR protects none of these stores (see GcpBackups): each protects itself (versioning,
   // soft delete and turbo replication; Memorystore backups and AOF; Kafka replays from the lake).
+  const alerts = platformAlertTopic(parent, `${name}-alerts`, {
+    region: args.region,
+    kmsKey: platformKmsKey(profile),
+    labels,
+  });
   const monitoring = new GcpMonitoring(
     `${name}-monitoring`,
     monitoringArgs(args, profile, labels, {
+      alertTopic: { topicId: alerts.topic.id, projectNumber: alerts.projectNumber },
       eventStream: { clusterId: events.cluster.clusterId },
       featureStore: { instanceId: features.instance.instanceId },
       // Cloud Storage reports the replication delay of a turbo-replicated dual-region bucket only.
@@ -123,11 +131,13 @@ export function buildGcpPlatform(
       .all([network.networkId, network.subnetIds])
       .apply(([networkId, subnetIds]) => ({ networkId, subnetIds })),
     workloadServiceAccount: workers.email,
+    alertTopicId: alerts.topic.id,
     dashboardUrl: monitoring.dashboardUrl,
     kmsKeys: {
       ...(store.kmsKeyId ? { objectStore: store.kmsKeyId } : {}),
       eventStream: events.kmsKeyId,
       featureStore: features.kmsKeyId,
+      alerts: alerts.kmsKeyId,
     },
   };
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
 import { Problem, problemsUnder } from "../validation";
-import { GcpMonitoringArgs, validateGcpMonitoringArgs } from "./monitoring";
+import { GcpMonitoringArgs, GcpPubsubAlertTarget, validateGcpMonitoringArgs } from "./monitoring";
 import { GcpMonitoredServices, gcpProfileThresholds, GcpWatchedConsumer } from "./monitoringPolicies";
 
 /**
@@ -31,6 +31,8 @@ export interface GcpPlatformWatchTargets {
   objectStore?: { bucket: pulumi.Input<string> };
   /** Alert on failed Backup and DR jobs of the project. */
   backups?: boolean;
+  /** The Pub/Sub topic every alert is also published to. */
+  alertTopic?: GcpPubsubAlertTarget;
 }
 
 /** The monitoring's arguments: the profile's thresholds, the team's emails and the watched services. */
@@ -51,6 +53,7 @@ export function monitoringArgs(
     ...services,
     thresholds: gcpProfileThresholds(profile.monitoring),
     alertEmails: args.monitoring?.alertEmails,
+    ...(targets.alertTopic ? { pubsub: targets.alertTopic } : {}),
     labels,
   };
 }

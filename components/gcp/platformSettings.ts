@@ -15,7 +15,8 @@ const LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
 /**
  * The labels every resource of the GCP platform carries: the AWS tags' meaning under GCP's label
  * rules (no `:` in a key, so `seawall-environment` rather than `seawall:environment`), then the
- * platform team's own `tags`, which must already be valid labels.
+ * platform team's own `tags`, which must already be valid labels. There is no backup label: Backup
+ * and DR selects nothing by label, and none of the platform's stores is one it protects.
  */
 export function platformLabels(args: DataPlatformArgs, profile: Profile): Record<string, string> {
   return {
@@ -23,7 +24,6 @@ export function platformLabels(args: DataPlatformArgs, profile: Profile): Record
     "seawall-environment": profile.environment,
     "seawall-owner": args.owner,
     "seawall-data-classification": args.dataClassification ?? "internal",
-    "seawall-backup": "true",
   };
 }
 

@@ -106,6 +106,8 @@ export function gcpResource(
           projectNumber: mockProjectNumber(project),
         },
       };
+    case "gcp:pubsub/topic:Topic":
+      return { id: `projects/${project}/topics/${name}`, state: { ...inputs, name, project } };
     case "gcp:serviceaccount/account:Account": {
       const accountId =
         (inputs.accountId as string | undefined) ?? `${args.name}-${digest(seed, 7)}`.slice(0, 30);

@@ -35,13 +35,12 @@ const codes = (args: DataPlatformArgs) =>
   validateDataPlatformArgs(args).map(({ code, field, value }) => ({ code, field, value }));
 
 describe("the GCP platform's labels", () => {
-  it("carry the environment, owner, classification and backup marker under GCP's label rules", () => {
+  it("carry the environment, owner and classification under GCP's label rules, and no backup marker", () => {
     expect(platformLabels({ ...prodArgs, tags: { team: "lake" } }, prod)).toEqual({
       team: "lake",
       "seawall-environment": "prod",
       "seawall-owner": "data-platform",
       "seawall-data-classification": "confidential",
-      "seawall-backup": "true",
     });
   });
 
@@ -249,6 +248,7 @@ describe("the GCP platform's monitoring arguments", () => {
         featureStore: { instanceId: "seawall-prod-features" },
         objectStore: { bucket: "lake" },
         backups: true,
+        alertTopic: { topicId: "projects/p/topics/alerts", projectNumber: "123" },
       }),
     ).toEqual({
       eventStream: { clusterId: "seawall-prod-events", consumers: PIPELINE_CONSUMERS },
@@ -264,6 +264,7 @@ describe("the GCP platform's monitoring arguments", () => {
         replicationDelaySeconds: 900,
       },
       alertEmails: ["oncall@example.com"],
+      pubsub: { topicId: "projects/p/topics/alerts", projectNumber: "123" },
       labels,
     });
   });
@@ -388,6 +389,43 @@ describe("the prod-gcp stack", () => {
     }
   });
 
+  it("publishes every alert to a CMEK-encrypted Pub/Sub topic in the region, which Cloud Monitoring may publish to", () => {
+    const topic = p.one("gcp:pubsub/topic:Topic", "seawall-prod-alerts");
+    const grant = p.one(
+      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember",
+      "seawall-prod-alerts-key-pubsub-grant",
+    );
+    expect(topic.inputs).toEqual({
+      kmsKeyName: (p.output("kmsKeys") as Record<string, string>).alerts,
+      messageStoragePolicy: { allowedPersistenceRegions: ["us-central1"], enforceInTransit: true },
+      messageRetentionDuration: "604800s",
+      labels: expect.objectContaining({ "seawall-component": "alerts", "seawall-environment": "prod" }),
+    });
+    expect(topic.dependsOn).toContain(grant.urn);
+    expect(grant.inputs.member).toMatch(
+      /^serviceAccount:service-\d{12}@gcp-sa-pubsub\.iam\.gserviceaccount\.com$/,
+    );
+    expect(p.output("alertTopicId")).toMatch(/^projects\/seawall-prod\/topics\/seawall-prod-alerts-/);
+    const channel = p.one(
+      "gcp:monitoring/notificationChannel:NotificationChannel",
+      "seawall-prod-monitoring-pubsub",
+    );
+    expect(channel.inputs.labels).toEqual({ topic: p.output("alertTopicId") });
+    const publisher = p.one(
+      "gcp:pubsub/topicIAMMember:TopicIAMMember",
+      "seawall-prod-monitoring-pubsub-publisher",
+    );
+    expect(publisher.inputs).toEqual({
+      topic: p.output("alertTopicId"),
+      role: "roles/pubsub.publisher",
+      member: expect.stringMatching(
+        /^serviceAccount:service-\d{12}@gcp-sa-monitoring-notification\.iam\.gserviceaccount\.com$/,
+      ),
+    });
+    for (const policy of p.ofType(T.alert))
+      expect(policy.propertyDependencies.notificationChannels).toContain(channel.urn);
+  });
+
   it("watches the pipeline's four consumer groups, the Valkey instance and the lake's turbo replication", () => {
     const names = p.names(T.alert);
     expect(names.filter((n) => n.includes("-kafka-consumer-lag-"))).toHaveLength(4);
@@ -420,6 +458,7 @@ describe("the prod-gcp stack", () => {
       "objectStore",
       "eventStream",
       "featureStore",
+      "alerts",
     ]);
   });
 });
