@@ -154,6 +154,12 @@ describe("the README's examples", () => {
     )!;
     expect(instance.propertyDependencies.desiredAutoCreatedEndpoints).toContain(policy.urn);
     expect(
+      result.resources.filter((r) => r.type.startsWith("gcp:backupdisasterrecovery/")).map((r) => r.type),
+    ).toEqual([
+      "gcp:backupdisasterrecovery/backupVault:BackupVault",
+      "gcp:backupdisasterrecovery/backupPlan:BackupPlan",
+    ]);
+    expect(
       result.resources.filter((r) => r.type === "gcp:monitoring/notificationChannel:NotificationChannel"),
     ).toEqual([
       expect.objectContaining({
