@@ -71,6 +71,11 @@ export interface RedisConnection {
    * @defaultValue "password"
    */
   authMode?: "password" | "gcp-iam";
+  /**
+   * PEM CA bundle that signs the server's certificate, when it is a private CA (Memorystore's
+   * per-instance CA); clients verify the server against it. Unset: the system's trusted CAs.
+   */
+  caCert?: string;
 }
 
 /** Object lifecycle: when objects move to cheaper classes and when old versions go. */

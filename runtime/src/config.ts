@@ -24,6 +24,8 @@ export const redisConnectionSchema = z.object({
   authSecret: z.string().optional(),
   /** `password` (AUTH with `authSecret`, the default) or `gcp-iam` (AUTH with a Google access token: Memorystore IAM auth). */
   authMode: z.enum(["password", "gcp-iam"]).optional(),
+  /** PEM CA bundle of a private server CA (Memorystore's per-instance CA). */
+  caCert: z.string().min(1).optional(),
 });
 export type RedisConnection = z.infer<typeof redisConnectionSchema>;
 
@@ -78,6 +80,8 @@ export const workerEnvSchema = z.object({
   REDIS_AUTH: z.string().optional(),
   /** `gcp-iam`: AUTH with a Google access token from Application Default Credentials, fetched at every connect. */
   REDIS_AUTH_MODE: z.enum(["password", "gcp-iam"]).default("password"),
+  /** PEM CA bundle the server's certificate is verified against (a private CA); with REDIS_TLS only. */
+  REDIS_CA_CERT: z.string().min(1).optional(),
 
   LAKE_SCHEME: objectStoreLocationSchema.shape.scheme.default("file"),
   LAKE_BUCKET: objectStoreLocationSchema.shape.bucket,
@@ -205,6 +209,9 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   if (cfg.REDIS_AUTH_MODE === "gcp-iam" && cfg.REDIS_AUTH !== undefined) {
     problems.push(`REDIS_AUTH: set with REDIS_AUTH_MODE=gcp-iam; remove it: IAM auth sends an access token`);
   }
+  if (cfg.REDIS_CA_CERT !== undefined && !cfg.REDIS_TLS) {
+    problems.push(`REDIS_CA_CERT: set with REDIS_TLS=false; set REDIS_TLS=true or remove the CA`);
+  }
   if (cfg.REDIS_AUTH_MODE === "gcp-iam" && !cfg.REDIS_TLS) {
     problems.push(`REDIS_TLS: got false; REDIS_AUTH_MODE=gcp-iam sends an access token, which needs TLS`);
   }
@@ -247,6 +254,7 @@ export function workerEnvFromContracts(c: {
   if (c.kafka.caCert) env.KAFKA_CA_CERT = c.kafka.caCert;
   if (c.kafka.oauthProvider) env.KAFKA_OAUTH_PROVIDER = c.kafka.oauthProvider;
   if (c.redis.authMode) env.REDIS_AUTH_MODE = c.redis.authMode;
+  if (c.redis.caCert) env.REDIS_CA_CERT = c.redis.caCert;
   if (c.lake.replica) {
     env.LAKE_REPLICA = c.lake.replica.bucket;
     env.LAKE_REPLICA_REGION = c.lake.replica.region;
