@@ -277,7 +277,10 @@ export function validateFeatureStoreArgs(
  * the runtime needs a token provider (`REDIS_AUTH_MODE=gcp-iam`).
  */
 export class FeatureStore extends pulumi.ComponentResource {
-  /** How clients connect: the cloud-neutral contract (TLS on, `authMode: "gcp-iam"`, no secret). */
+  /**
+   * How clients connect: the cloud-neutral contract (TLS on, `authMode: "gcp-iam"`, no secret, and
+   * `caCert`, the instance's server CA bundle, once Memorystore reports it).
+   */
   readonly connection: pulumi.Output<RedisConnection>;
   readonly instance: gcp.memorystore.Instance;
   /** `projects/PROJECT/locations/REGION/instances/ID`. */
@@ -367,7 +370,8 @@ export class FeatureStore extends pulumi.ComponentResource {
     // The endpoints are reported once the instance exists; an instance that reports endpoints but
     // none a client can use is an error. Before they are reported (offline synthesis, whose mocks
     // echo the inputs) the host is empty.
-    this.connection = this.instance.endpoints.apply((endpoints) => {
+    // Memorystore signs its server certificate with a per-instance CA: clients verify against it.
+    this.connection = pulumi.all([this.instance.endpoints, this.serverCaCerts]).apply(([endpoints, cas]) => {
       const at = primaryEndpoint(endpoints);
       if (!at && (endpoints ?? []).length > 0) {
         throw new pulumi.ResourceError(
@@ -375,7 +379,13 @@ export class FeatureStore extends pulumi.ComponentResource {
           this,
         );
       }
-      return { host: at?.host ?? "", port: at?.port ?? VALKEY_PORT, tls: true, authMode: "gcp-iam" as const };
+      return {
+        host: at?.host ?? "",
+        port: at?.port ?? VALKEY_PORT,
+        tls: true,
+        authMode: "gcp-iam" as const,
+        ...(cas.length > 0 ? { caCert: cas.join("\n") } : {}),
+      };
     });
 
     this.registerOutputs({

@@ -122,7 +122,9 @@ describe("GCP FeatureStore defaults", () => {
       port: 6379,
       tls: true,
       authMode: "gcp-iam",
+      caCert: (p.output("serverCaCerts") as string[]).join("\n"),
     });
+    expect((p.output("serverCaCerts") as string[]).length).toBeGreaterThan(0);
   });
 
   it("logs no deprecation warnings", () => {
