@@ -78,6 +78,7 @@ export interface Profile {
 export interface ProfileSizes {
   aws: AwsSizes;
   gcp: GcpSizes;
+  azure: AzureSizes;
 }
 
 /** The AWS sizes of a profile: MSK brokers and ElastiCache nodes. */
@@ -114,6 +115,29 @@ export interface GcpSizes {
   featureStore: {
     /** Memorystore for Valkey node type, e.g. `HIGHMEM_MEDIUM`. */
     nodeType: string;
+  };
+}
+
+/**
+ * The Azure sizes of a profile: the Event Hubs namespace's tier and capacity, and the Azure Managed
+ * Redis SKU. See https://learn.microsoft.com/azure/event-hubs/event-hubs-quotas and
+ * https://learn.microsoft.com/azure/redis/overview
+ */
+export interface AzureSizes {
+  eventStream: {
+    /**
+     * Event Hubs tier: `Standard` (throughput units, no customer-managed key) or `Premium`
+     * (processing units, customer-managed key, dedicated resources). Basic has no Kafka endpoint.
+     */
+    tier: "Standard" | "Premium";
+    /** Throughput units (Standard, 1 to 40) or processing units (Premium: 1, 2, 4, 8 or 16). */
+    capacity: number;
+    /** Standard only: the auto-inflate ceiling of throughput units (capacity to 40); 0 turns auto-inflate off. */
+    maxThroughputUnits: number;
+  };
+  featureStore: {
+    /** Azure Managed Redis SKU, e.g. `Balanced_B5`. */
+    sku: string;
   };
 }
 
@@ -179,6 +203,10 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
         eventStream: { vcpuCount: 3, memoryGiB: 3 },
         featureStore: { nodeType: "SHARED_CORE_NANO" },
       },
+      azure: {
+        eventStream: { tier: "Standard", capacity: 1, maxThroughputUnits: 4 },
+        featureStore: { sku: "Balanced_B1" },
+      },
     },
   },
   staging: {
@@ -231,6 +259,10 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
         eventStream: { vcpuCount: 3, memoryGiB: 12 },
         featureStore: { nodeType: "STANDARD_SMALL" },
       },
+      azure: {
+        eventStream: { tier: "Standard", capacity: 2, maxThroughputUnits: 10 },
+        featureStore: { sku: "Balanced_B5" },
+      },
     },
   },
   prod: {
@@ -282,6 +314,10 @@ export const PROFILES: Record<EnvironmentName, Profile> = {
       gcp: {
         eventStream: { vcpuCount: 6, memoryGiB: 24 },
         featureStore: { nodeType: "HIGHMEM_MEDIUM" },
+      },
+      azure: {
+        eventStream: { tier: "Premium", capacity: 1, maxThroughputUnits: 0 },
+        featureStore: { sku: "Balanced_B10" },
       },
     },
   },

@@ -56,10 +56,25 @@ describe("profiles per cloud", () => {
     expect(PROFILES.staging.sizes.aws.featureStore.nodeType).toBe("cache.m7g.large");
   });
 
+  it("keeps the Azure sizes under sizes.azure: Standard Event Hubs with auto-inflate before prod, Premium in prod", () => {
+    expect(PROFILES.prod.sizes.azure).toEqual({
+      eventStream: { tier: "Premium", capacity: 1, maxThroughputUnits: 0 },
+      featureStore: { sku: "Balanced_B10" },
+    });
+    expect(PROFILES.dev.sizes.azure.eventStream).toEqual({
+      tier: "Standard",
+      capacity: 1,
+      maxThroughputUnits: 4,
+    });
+    expect(PROFILES.dev.sizes.azure.featureStore.sku).toBe("Balanced_B1");
+    expect(PROFILES.staging.sizes.azure.eventStream.tier).toBe("Standard");
+    expect(PROFILES.staging.sizes.azure.featureStore.sku).toBe("Balanced_B5");
+  });
+
   it("has no cloud's sizes or service names outside sizes", () => {
     for (const env of ENVIRONMENTS) {
       const { sizes, ...neutral } = PROFILES[env];
-      expect(Object.keys(sizes).sort()).toEqual(["aws", "gcp"]);
+      expect(Object.keys(sizes).sort()).toEqual(["aws", "azure", "gcp"]);
       expect(JSON.stringify(neutral)).not.toMatch(
         /kafka\.|cache\.|instanceType|nodeType|broker|volume|enhanced/i,
       );
