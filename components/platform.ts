@@ -15,6 +15,15 @@ function gcpPlatform(): typeof import("./gcp/platform") {
   return require("./gcp/platform") as typeof import("./gcp/platform");
 }
 
+/**
+ * The Azure platform, loaded only when a platform is built on Azure: `@pulumi/azure-native` is an
+ * optional peer dependency, as `@pulumi/gcp` is (see {@link gcpPlatform}).
+ */
+function azurePlatform(): typeof import("./azure/platform") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./azure/platform") as typeof import("./azure/platform");
+}
+
 export * from "./platformArgs";
 
 /** What every cloud's platform exports, in the cloud-neutral shapes of `contracts.ts`. */
@@ -82,6 +91,8 @@ export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
       return [...problems, ...validateAwsPlatformArgs(args, profile)];
     case "gcp":
       return [...problems, ...gcpPlatform().validateGcpPlatformArgs(args, profile)];
+    case "azure":
+      return [...problems, ...azurePlatform().validateAzurePlatformArgs(args, profile)];
     default:
       return [
         ...problems,
@@ -89,7 +100,7 @@ export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
           code: "SEAWALL_PLATFORM_CLOUD_UNSUPPORTED",
           field: "cloud",
           value: args.cloud,
-          fix: `Seawall does not build a ${args.cloud} platform yet; use "aws" or "gcp"`,
+          fix: `Seawall does not build a ${args.cloud} platform yet; use "aws", "gcp" or "azure"`,
         },
       ];
   }
@@ -114,6 +125,9 @@ export class DataPlatform extends pulumi.ComponentResource {
         break;
       case "gcp":
         this.outputs = gcpPlatform().buildGcpPlatform(this, name, args, this.profile);
+        break;
+      case "azure":
+        this.outputs = azurePlatform().buildAzurePlatform(this, name, args, this.profile);
         break;
       default:
         throw new Error(`unreachable: ${args.cloud} was rejected by validateDataPlatformArgs`);

@@ -220,6 +220,15 @@ export const PROBLEM_CODES = {
   SEAWALL_GCP_FEATURESTORE_WINDOWS_OVERLAP:
     "The maintenance window starts at the hour the daily backup starts.",
   SEAWALL_GCP_FEATURESTORE_CLIENT_ACCOUNT: "A client service account is not a service account email.",
+
+  // Azure platform (DataPlatform on Azure) and its stack configuration.
+  SEAWALL_PLATFORM_AZURE_UNSUPPORTED:
+    "A platform setting has no equivalent on Azure (the fix says what to do instead).",
+  SEAWALL_PLATFORM_AZURE_TAG:
+    "A tag or the owner is not a valid Azure tag name or value, or there are too many tags.",
+  SEAWALL_PLATFORM_AZURE_NOT_BUILT: "A part of the platform is not built on Azure yet.",
+  SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED:
+    "The Azure subscription key (azure-native:subscriptionId) is not set in the stack configuration.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -98,6 +98,14 @@ const PROJECT_KEY: Record<string, string> = {
   gcp: "gcp:project",
 };
 
+/**
+ * Where Azure keeps the subscription the platform is created in. Required, so that a stack never
+ * lands in whatever subscription the deployer's Azure CLI happens to have selected.
+ */
+const SUBSCRIPTION_KEY: Record<string, string> = {
+  azure: "azure-native:subscriptionId",
+};
+
 export class StackConfigError extends Error {
   constructor(
     readonly stack: string,
@@ -215,6 +223,15 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
       field: projectKey,
       value: undefined,
       fix: `required: the ${cloud} project the platform is created in`,
+    });
+  }
+  const subscriptionKey = SUBSCRIPTION_KEY[cloud];
+  if (subscriptionKey && !all[subscriptionKey]) {
+    problems.push({
+      code: "SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED",
+      field: subscriptionKey,
+      value: undefined,
+      fix: `required: the id of the ${cloud} subscription the platform is created in (a GUID)`,
     });
   }
   if (problems.length > 0 || !parsed.success || !region) throw new StackConfigError(stack, problems);

@@ -9,6 +9,7 @@ import { validateObjectStoreArgs } from "../components/aws/objectStore";
 import { validateEventStreamArgs as validateGcpEventStreamArgs } from "../components/gcp/eventStream";
 import { validateFeatureStoreArgs as validateGcpFeatureStoreArgs } from "../components/gcp/featureStore";
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
+import { azureSettingProblems } from "../components/azure/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
@@ -582,6 +583,28 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_GCP_OBJECTSTORE_UNSUPPORTED", "intelligentTiering", gcpStore({ intelligentTiering: {} })],
   ["SEAWALL_GCP_OBJECTSTORE_SOFT_DELETE", "softDeleteDays", gcpStore({ softDeleteDays: 3 })],
   ["SEAWALL_GCP_OBJECTSTORE_RETENTION", "retentionPolicy.days", gcpStore({ retentionPolicy: { days: 0 } })],
+  // Azure platform.
+  [
+    "SEAWALL_PLATFORM_AZURE_UNSUPPORTED",
+    "eventStream.clientAuthentication",
+    () =>
+      azureSettingProblems({ ...platform, cloud: "azure", eventStream: { clientAuthentication: "scram" } }),
+  ],
+  [
+    "SEAWALL_PLATFORM_AZURE_TAG",
+    "tags.a/b",
+    () => azureSettingProblems({ ...platform, tags: { "a/b": "x" } }),
+  ],
+  [
+    "SEAWALL_PLATFORM_AZURE_NOT_BUILT",
+    "network",
+    () => validateDataPlatformArgs({ ...platform, cloud: "azure", region: "westeurope" }),
+  ],
+  [
+    "SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED",
+    "azure-native:subscriptionId",
+    config({ "seawall:cloud": "azure", "azure-native:location": "westeurope" }),
+  ],
 ];
 
 /** The TypeScript sources under `dir`. */
