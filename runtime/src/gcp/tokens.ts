@@ -5,16 +5,19 @@
  * IAM authentication. google-auth-library is loaded only when a GCP token is first asked for.
  */
 import { PermanentError, TransientError } from "../errors";
+import {
+  errorMessage as message,
+  TokenSource,
+  type AccessToken,
+  type AsyncCredentials,
+  type KafkaOAuthToken,
+  type TokenSourceOptions,
+} from "../tokens";
+
+export type { AccessToken, AsyncCredentials, KafkaOAuthToken, TokenSourceOptions } from "../tokens";
 
 /** The OAuth scope the tokens carry: Managed Kafka and Memorystore both accept `cloud-platform`. */
 export const CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
-
-/** A Google OAuth 2.0 access token and when it expires. */
-export interface AccessToken {
-  token: string;
-  /** Expiry, in milliseconds since the epoch. */
-  expiresAt: number;
-}
 
 /** What the token providers need from Application Default Credentials. `googleAdc()` is the real one. */
 export interface AdcClient {
@@ -57,103 +60,20 @@ export function googleAdc(): AdcClient {
   };
 }
 
-/** How an `AccessTokenSource` refreshes and retries. */
-export interface TokenSourceOptions {
-  /**
-   * A cached token is reused only while it has more than this left; past it a new one is fetched.
-   * @defaultValue 300000 (5 minutes: tokens last an hour)
-   */
-  refreshBeforeMs?: number;
-  /**
-   * The least life a token handed out may have, fetched or cached: an expired token is never handed out.
-   * @defaultValue 30000
-   */
-  minValidityMs?: number;
-  /**
-   * Tries per refresh before the refresh fails.
-   * @defaultValue 3
-   */
-  attempts?: number;
-  /**
-   * Wait before the second try, doubled for each later one.
-   * @defaultValue 250
-   */
-  backoffMs?: number;
-  /** A failed refresh that is answered with the still-valid cached token (a rejection is the caller's to report). */
-  onError?: (err: Error) => void;
-  /** @defaultValue Date.now */
-  now?: () => number;
-  /** @defaultValue setTimeout */
-  sleep?: (ms: number) => Promise<void>;
-}
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+/** What a failed Google token refresh says. */
+const GCP_TOKEN_FAILURE = {
+  code: "SEAWALL_GCP_TOKEN",
+  what: "Google access token from Application Default Credentials",
+  fix: "check the workload's service account (Workload Identity binding) and that the metadata server is reachable",
+};
 
 /**
- * Caches ADC access tokens and refreshes them before they expire. Concurrent callers share one
- * refresh. A refresh is tried `attempts` times with backoff; when it still fails, the cached token
- * is handed out while it keeps `minValidityMs` of life (and the failure goes to `onError`),
- * and otherwise the call rejects with `SEAWALL_GCP_TOKEN` (transient: the caller retries).
+ * Caches ADC access tokens and refreshes them before they expire: the cloud-neutral `TokenSource`
+ * (src/tokens.ts) whose failures are `SEAWALL_GCP_TOKEN`.
  */
-export class AccessTokenSource {
-  #cached: AccessToken | undefined;
-  #pending: Promise<AccessToken> | undefined;
-  readonly #o: Required<Omit<TokenSourceOptions, "onError">> & Pick<TokenSourceOptions, "onError">;
-
-  constructor(
-    private readonly adc: AdcClient,
-    options: TokenSourceOptions = {},
-  ) {
-    this.#o = {
-      refreshBeforeMs: 300_000,
-      minValidityMs: 30_000,
-      attempts: 3,
-      backoffMs: 250,
-      now: Date.now,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      ...options,
-    };
-  }
-
-  /** A token with more than `refreshBeforeMs` left, or failing a refresh, at least `minValidityMs`. */
-  get(): Promise<AccessToken> {
-    const c = this.#cached;
-    if (c && c.expiresAt - this.#o.now() > this.#o.refreshBeforeMs) return Promise.resolve(c);
-    this.#pending ??= this.#refresh().finally(() => (this.#pending = undefined));
-    return this.#pending;
-  }
-
-  async #refresh(): Promise<AccessToken> {
-    const { attempts, backoffMs, minValidityMs, now, sleep } = this.#o;
-    let last: unknown;
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await sleep(backoffMs * 2 ** (i - 1));
-      try {
-        const t = await this.adc.accessToken();
-        const left = t.expiresAt - now();
-        if (!t.token) throw new Error("an empty access token");
-        if (left < minValidityMs) {
-          throw new Error(`an access token that expires in ${Math.round(left / 1000)} s`);
-        }
-        this.#cached = { token: t.token, expiresAt: t.expiresAt };
-        return this.#cached;
-      } catch (err) {
-        last = err;
-      }
-    }
-    const err = new TransientError(
-      "SEAWALL_GCP_TOKEN",
-      `no Google access token from Application Default Credentials after ${attempts} tries: ${message(last)}; ` +
-        "check the workload's service account (Workload Identity binding) and that the metadata server is reachable",
-      { cause: last },
-    );
-    const c = this.#cached;
-    if (c && c.expiresAt - now() >= minValidityMs) {
-      this.#o.onError?.(err); // swallowed here, so reported here
-      return c;
-    }
-    this.#cached = undefined;
-    throw err; // the caller reports it (librdkafka's and node-redis's error events)
+export class AccessTokenSource extends TokenSource {
+  constructor(adc: AdcClient, options: TokenSourceOptions = {}) {
+    super(() => adc.accessToken(), GCP_TOKEN_FAILURE, options);
   }
 }
 
@@ -203,13 +123,6 @@ export function checkKafkaPrincipal(principal: string): string {
   return principal;
 }
 
-/** An OAUTHBEARER token for librdkafka: `lifetime` is the expiry in ms since the epoch. */
-export interface KafkaOAuthToken {
-  tokenValue: string;
-  lifetime: number;
-  principal: string;
-}
-
 /**
  * The `oauthbearer_token_refresh_cb` for Managed Service for Apache Kafka. librdkafka calls it at
  * start and again at 80% of the token's remaining life; a rejection makes it report
@@ -238,12 +151,6 @@ export function managedKafkaTokenProvider(
     const [sub, access] = await Promise.all([principal, source.get()]);
     return { tokenValue: managedKafkaToken(access, sub, now()), lifetime: access.expiresAt, principal: sub };
   };
-}
-
-/** node-redis's `credentialsProvider` that is asked for credentials at every (re)connect. */
-export interface AsyncCredentials {
-  readonly type: "async-credentials-provider";
-  credentials: () => Promise<{ username?: string; password?: string }>;
 }
 
 /**
