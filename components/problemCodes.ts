@@ -229,6 +229,17 @@ export const PROBLEM_CODES = {
   SEAWALL_PLATFORM_AZURE_NOT_BUILT: "A part of the platform is not built on Azure yet.",
   SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED:
     "The Azure subscription key (azure-native:subscriptionId) is not set in the stack configuration.",
+
+  // Azure customer-managed key helper (components/azure/keyVaultKey.ts).
+  SEAWALL_AZURE_KEYVAULT_ROTATION: "A Key Vault key's rotationDays is not a whole number from 7 to 365.",
+  SEAWALL_AZURE_KEYVAULT_SOFT_DELETE:
+    "A Key Vault's softDeleteRetentionDays is not a whole number from 7 to 90.",
+  SEAWALL_AZURE_KEYVAULT_KEY_SIZE: "A Key Vault key's keySize is not 3072 or 4096.",
+  SEAWALL_AZURE_KEYVAULT_NAME: "vaultName breaks Key Vault's naming rules.",
+  SEAWALL_AZURE_KEYVAULT_KEY_ID:
+    "A brought key is not a versionless Key Vault key id (https://<vault>.vault.azure.net/keys/<key>).",
+  SEAWALL_AZURE_KEYVAULT_VAULT_ID:
+    "A brought key's vaultId is not a vault's resource id, or names another vault than the key's.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -11,6 +11,7 @@ import { validateFeatureStoreArgs as validateGcpFeatureStoreArgs } from "../comp
 import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { azureSettingProblems } from "../components/azure/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
+import { checkAzureKeyVaultKeyOption } from "../components/azure/keyVaultKey";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
@@ -90,6 +91,14 @@ const config = (patch: Record<string, string | undefined>) => () => {
 };
 
 /** Every code, the field it names and an input that triggers it. */
+const azureKey = (option: object) => () => {
+  const p = new Problems();
+  checkAzureKeyVaultKeyOption(p, "key", option);
+  p.throwIfAny("key");
+};
+const AZURE_VAULT_ID =
+  "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/g/providers/Microsoft.KeyVault/vaults/lake-keys";
+
 const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_HELPER_SHAPE", "accessLogging", store({ accessLogging: { prefix: "logs/" } })],
   ["SEAWALL_HELPER_FORM_UNSUPPORTED", "kmsKey", store({ kmsKey: { skip: true } })],
@@ -604,6 +613,25 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED",
     "azure-native:subscriptionId",
     config({ "seawall:cloud": "azure", "azure-native:location": "westeurope" }),
+  ],
+  // Azure customer-managed key helper.
+  ["SEAWALL_AZURE_KEYVAULT_ROTATION", "key.args.rotationDays", azureKey({ args: { rotationDays: 1 } })],
+  [
+    "SEAWALL_AZURE_KEYVAULT_SOFT_DELETE",
+    "key.args.softDeleteRetentionDays",
+    azureKey({ args: { softDeleteRetentionDays: 1 } }),
+  ],
+  ["SEAWALL_AZURE_KEYVAULT_KEY_SIZE", "key.args.keySize", azureKey({ args: { keySize: 2048 } })],
+  ["SEAWALL_AZURE_KEYVAULT_NAME", "key.args.vaultName", azureKey({ args: { vaultName: "a" } })],
+  [
+    "SEAWALL_AZURE_KEYVAULT_KEY_ID",
+    "key.existing.keyId",
+    azureKey({ existing: { keyId: "lake", vaultId: AZURE_VAULT_ID } }),
+  ],
+  [
+    "SEAWALL_AZURE_KEYVAULT_VAULT_ID",
+    "key.existing.vaultId",
+    azureKey({ existing: { keyId: "https://lake-keys.vault.azure.net/keys/lake", vaultId: "lake-keys" } }),
   ],
 ];
 

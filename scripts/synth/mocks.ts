@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import { azureCall, azureMockConfig, AzureMockConfig, azureResource } from "./azureMocks";
 import { gcpCall, gcpMockConfig, GcpMockConfig, gcpResource } from "./gcpMocks";
 
 /**
@@ -35,11 +36,18 @@ export interface MockState {
   defaultRegion?: string;
   /** The stack's `gcp:project` and `gcp:region`. */
   gcp: GcpMockConfig;
+  /** The stack's `azure-native:subscriptionId`, `tenantId` and `location`. */
+  azure: AzureMockConfig;
 }
 
 /** A fresh state for one synthesis; `defaultRegion` is the stack's `aws:region` config. */
 export function newMockState(defaultRegion?: string, config?: Record<string, string>): MockState {
-  return { providerRegions: new Map(), defaultRegion, gcp: gcpMockConfig(config) };
+  return {
+    providerRegions: new Map(),
+    defaultRegion,
+    gcp: gcpMockConfig(config),
+    azure: azureMockConfig(config),
+  };
 }
 
 function regionOf(
@@ -303,6 +311,7 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
       }
       if (args.type.startsWith("aws:")) return awsResource(args, state);
       if (args.type.startsWith("gcp:")) return gcpResource(args, state.gcp);
+      if (args.type.startsWith("azure-native:")) return azureResource(args, state.azure);
       const id = `${args.name}-${digest(`${args.type}::${args.name}`, 8)}`;
       return { id, state: { ...args.inputs, name: args.inputs.name ?? args.name } };
     },
@@ -340,6 +349,8 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
         default: {
           const gcp = args.token.startsWith("gcp:") ? gcpCall(args, state.gcp) : undefined;
           if (gcp) return gcp;
+          const azure = args.token.startsWith("azure-native:") ? azureCall(args, state.azure) : undefined;
+          if (azure) return azure;
           throw new Error(
             `offline synthesis has no mock for the provider function ${args.token}; add one to scripts/synth/mocks.ts`,
           );
