@@ -11,8 +11,11 @@ export const kafkaConnectionSchema = z.object({
   saslMechanism: z.enum(["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "AWS_MSK_IAM", "OAUTHBEARER"]).optional(),
   credentialsSecret: z.string().min(1).optional(),
   caCert: z.string().min(1).optional(),
-  /** Who makes the `OAUTHBEARER` tokens: `gcp`, Google access tokens for Managed Service for Apache Kafka. */
-  oauthProvider: z.enum(["gcp"]).optional(),
+  /**
+   * Who makes the `OAUTHBEARER` tokens: `gcp`, Google access tokens for Managed Service for Apache
+   * Kafka; `azure`, Entra ID tokens for Event Hubs' Kafka endpoint.
+   */
+  oauthProvider: z.enum(["gcp", "azure"]).optional(),
 });
 export type KafkaConnection = z.infer<typeof kafkaConnectionSchema>;
 
@@ -22,8 +25,12 @@ export const redisConnectionSchema = z.object({
   port: z.number().int().min(1).max(65535),
   tls: z.boolean(),
   authSecret: z.string().optional(),
-  /** `password` (AUTH with `authSecret`, the default) or `gcp-iam` (AUTH with a Google access token: Memorystore IAM auth). */
-  authMode: z.enum(["password", "gcp-iam"]).optional(),
+  /**
+   * `password` (AUTH with `authSecret`, the default), `gcp-iam` (AUTH with a Google access token:
+   * Memorystore IAM auth) or `azure-entra` (AUTH with the identity's object id and an Entra ID token:
+   * Azure Managed Redis).
+   */
+  authMode: z.enum(["password", "gcp-iam", "azure-entra"]).optional(),
   /** PEM CA bundle of a private server CA (Memorystore's per-instance CA). */
   caCert: z.string().min(1).optional(),
 });
@@ -68,7 +75,10 @@ export const workerEnvSchema = z.object({
     .optional(),
   KAFKA_CA_CERT: z.string().min(1).optional(),
   KAFKA_CLIENT_REGION: z.string().optional(),
-  /** `gcp`: OAUTHBEARER tokens from Application Default Credentials (Managed Service for Apache Kafka). */
+  /**
+   * `gcp`: OAUTHBEARER tokens from Application Default Credentials (Managed Service for Apache Kafka);
+   * `azure`: Entra ID tokens from DefaultAzureCredential (Event Hubs).
+   */
   KAFKA_OAUTH_PROVIDER: kafkaConnectionSchema.shape.oauthProvider,
   KAFKA_GROUP_PREFIX: z.string().min(1).default("seawall"),
   /** How long the group waits for a silent (crashed) worker before moving its partitions. */
@@ -78,8 +88,11 @@ export const workerEnvSchema = z.object({
   REDIS_PORT: int(1, 65535).default(6379),
   REDIS_TLS: bool.default(true),
   REDIS_AUTH: z.string().optional(),
-  /** `gcp-iam`: AUTH with a Google access token from Application Default Credentials, fetched at every connect. */
-  REDIS_AUTH_MODE: z.enum(["password", "gcp-iam"]).default("password"),
+  /**
+   * `gcp-iam`: AUTH with a Google access token from Application Default Credentials, fetched at every
+   * connect; `azure-entra`: AUTH with an Entra ID token from DefaultAzureCredential, renewed on open connections.
+   */
+  REDIS_AUTH_MODE: redisConnectionSchema.shape.authMode.unwrap().default("password"),
   /** PEM CA bundle the server's certificate is verified against (a private CA); with REDIS_TLS only. */
   REDIS_CA_CERT: z.string().min(1).optional(),
 
@@ -193,7 +206,7 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   }
   if (cfg.KAFKA_SASL_MECHANISM === "OAUTHBEARER" && !cfg.KAFKA_OAUTH_PROVIDER) {
     problems.push(
-      `KAFKA_OAUTH_PROVIDER: missing; OAUTHBEARER needs a token provider: use "gcp" (Managed Kafka)`,
+      `KAFKA_OAUTH_PROVIDER: missing; OAUTHBEARER needs a token provider: use "gcp" (Managed Kafka) or "azure" (Event Hubs)`,
     );
   }
   if (cfg.KAFKA_OAUTH_PROVIDER === "gcp" && cfg.KAFKA_SASL_MECHANISM !== "OAUTHBEARER") {
@@ -204,6 +217,35 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   if (cfg.KAFKA_OAUTH_PROVIDER === "gcp" && cfg.KAFKA_SECURITY_PROTOCOL !== "SASL_SSL") {
     problems.push(
       `KAFKA_SECURITY_PROTOCOL: got "${cfg.KAFKA_SECURITY_PROTOCOL}"; Managed Kafka accepts only SASL_SSL`,
+    );
+  }
+  if (cfg.KAFKA_OAUTH_PROVIDER === "azure") {
+    if (cfg.KAFKA_SASL_MECHANISM !== "OAUTHBEARER") {
+      problems.push(
+        `KAFKA_SASL_MECHANISM: got ${JSON.stringify(cfg.KAFKA_SASL_MECHANISM ?? "")}; KAFKA_OAUTH_PROVIDER=azure needs OAUTHBEARER`,
+      );
+    }
+    if (cfg.KAFKA_SECURITY_PROTOCOL !== "SASL_SSL") {
+      problems.push(
+        `KAFKA_SECURITY_PROTOCOL: got "${cfg.KAFKA_SECURITY_PROTOCOL}"; Event Hubs accepts only SASL_SSL`,
+      );
+    }
+    // The token's scope is the namespace's host: every broker must be that one Kafka endpoint.
+    const hosts = new Set(cfg.KAFKA_BOOTSTRAP_SERVERS.split(",").map((h) => h.trim()));
+    if (hosts.size !== 1 || ![...hosts].every((h) => /^[a-z0-9-]+\.servicebus\.[a-z0-9.-]+:9093$/i.test(h))) {
+      problems.push(
+        `KAFKA_BOOTSTRAP_SERVERS: got ${JSON.stringify(cfg.KAFKA_BOOTSTRAP_SERVERS)}; KAFKA_OAUTH_PROVIDER=azure takes the Event Hubs namespace's Kafka endpoint, <namespace>.servicebus.windows.net:9093, whose host is the token's scope`,
+      );
+    }
+  }
+  if (cfg.REDIS_AUTH_MODE === "azure-entra" && cfg.REDIS_AUTH !== undefined) {
+    problems.push(
+      `REDIS_AUTH: set with REDIS_AUTH_MODE=azure-entra; remove it: Entra ID auth sends the identity's token`,
+    );
+  }
+  if (cfg.REDIS_AUTH_MODE === "azure-entra" && !cfg.REDIS_TLS) {
+    problems.push(
+      `REDIS_TLS: got false; REDIS_AUTH_MODE=azure-entra sends an Entra ID token, and Azure accepts it over TLS only`,
     );
   }
   if (cfg.REDIS_AUTH_MODE === "gcp-iam" && cfg.REDIS_AUTH !== undefined) {

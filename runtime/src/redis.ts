@@ -1,6 +1,9 @@
 import { createClient } from "redis";
 import type { WorkerConfig } from "./config";
 import { memorystoreIamCredentials, type AsyncCredentials } from "./gcp/tokens";
+import { azureRedisEntraCredentials } from "./azure/tokens";
+import { PermanentError } from "./errors";
+import type { StreamingCredentials } from "./tokens";
 
 /** TLS errors that mean the server's certificate is not trusted or not for this host. */
 const UNVERIFIABLE_CERT = new Set([
@@ -29,6 +32,11 @@ export async function connectRedis(
      * @defaultValue memorystoreIamCredentials(): Application Default Credentials
      */
     iamCredentials?: AsyncCredentials;
+    /**
+     * The credentials for `REDIS_AUTH_MODE=azure-entra`, renewed on the open connection.
+     * @defaultValue azureRedisEntraCredentials(): DefaultAzureCredential
+     */
+    entraCredentials?: StreamingCredentials;
   } = {},
 ) {
   let started = false;
@@ -44,6 +52,8 @@ export async function connectRedis(
       reconnectStrategy: (retries: number, cause: Error) => {
         // A server whose certificate cannot be verified will not become verifiable by retrying:
         // at start-up, fail with the fix instead of retrying for ever.
+        // Nor will credentials that cannot name a user (SEAWALL_AZURE_PRINCIPAL).
+        if (!started && cause instanceof PermanentError && cause.systemic) return cause;
         const code = (cause as NodeJS.ErrnoException | undefined)?.code;
         if (!started && code !== undefined && UNVERIFIABLE_CERT.has(code)) {
           return new Error(
@@ -58,13 +68,23 @@ export async function connectRedis(
     ...(cfg.REDIS_AUTH_MODE === "gcp-iam"
       ? // A fresh token at every connect and reconnect; open connections stay authenticated.
         { credentialsProvider: opts.iamCredentials ?? memorystoreIamCredentials({ onError: opts.onError }) }
-      : { password: cfg.REDIS_AUTH }),
+      : cfg.REDIS_AUTH_MODE === "azure-entra"
+        ? // AUTH <oid> <token> at every connect, and again on the open connection before it expires.
+          {
+            credentialsProvider:
+              opts.entraCredentials ?? azureRedisEntraCredentials({ onError: opts.onError }),
+          }
+        : { password: cfg.REDIS_AUTH }),
     disableOfflineQueue: true,
   });
   // node-redis emits "error" for connection trouble between calls; without a listener it would
   // crash the process, and a listener that discards it hides an outage.
   client.on("error", (err: Error) => opts.onError?.(err));
-  await client.connect();
+  await client.connect().catch((err: unknown) => {
+    // A start-up stopped by our own error (the reconnect strategy's return) surfaces as itself.
+    const original = (err as { originalError?: unknown } | undefined)?.originalError;
+    throw original instanceof PermanentError ? original : err;
+  });
   started = true;
   try {
     // Fail at start-up, not at the first batch, when auth is missing or wrong.

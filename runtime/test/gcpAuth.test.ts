@@ -414,7 +414,7 @@ describe("the worker environment for GCP", () => {
     expect(
       problems({ ...base, KAFKA_SECURITY_PROTOCOL: "SASL_SSL", KAFKA_SASL_MECHANISM: "OAUTHBEARER" }),
     ).toEqual([
-      'KAFKA_OAUTH_PROVIDER: missing; OAUTHBEARER needs a token provider: use "gcp" (Managed Kafka)',
+      'KAFKA_OAUTH_PROVIDER: missing; OAUTHBEARER needs a token provider: use "gcp" (Managed Kafka) or "azure" (Event Hubs)',
     ]);
     expect(
       problems({

@@ -7,6 +7,7 @@ import type { LibrdKafkaError, Message } from "@confluentinc/kafka-javascript";
 import { TransientError, PermanentError } from "../errors";
 import type { WorkerConfig } from "../config";
 import { managedKafkaTokenProvider } from "../gcp/tokens";
+import { eventHubsTokenProvider } from "../azure/tokens";
 import type {
   ConsumerTransport,
   InRecord,
@@ -43,14 +44,15 @@ export const mskIamToken: MskTokenProvider = async (region) => {
 };
 
 /**
- * librdkafka settings for the `KafkaConnection` contract. `gcp` makes the tokens for
- * `OAUTHBEARER` with the `gcp` provider (Managed Service for Apache Kafka).
- * @defaultValue gcp - `managedKafkaTokenProvider()`: Application Default Credentials
+ * librdkafka settings for the `KafkaConnection` contract. `oauth` makes the tokens for
+ * `OAUTHBEARER` with a `KAFKA_OAUTH_PROVIDER` (`gcp`: Managed Service for Apache Kafka; `azure`:
+ * Event Hubs' Kafka endpoint).
+ * @defaultValue oauth - `oauthTokens(c)`: Application Default Credentials or DefaultAzureCredential
  */
 export function securityConfig(
   c: Conn,
   msk: MskTokenProvider = mskIamToken,
-  gcp?: () => Promise<OAuthToken>,
+  oauth?: () => Promise<OAuthToken>,
 ): Record<string, unknown> {
   const conf: Record<string, unknown> = {
     "bootstrap.servers": c.KAFKA_BOOTSTRAP_SERVERS,
@@ -68,11 +70,12 @@ export function securityConfig(
     }
     conf["sasl.mechanisms"] = "OAUTHBEARER";
     conf.oauthbearer_token_refresh_cb = () => msk(region);
-  } else if (c.KAFKA_SASL_MECHANISM === "OAUTHBEARER" && c.KAFKA_OAUTH_PROVIDER === "gcp") {
-    // Managed Kafka: a Google access token wrapped as the service expects, refreshed by librdkafka
-    // at 80% of its life (src/gcp/tokens.ts).
+  } else if (c.KAFKA_SASL_MECHANISM === "OAUTHBEARER" && c.KAFKA_OAUTH_PROVIDER) {
+    // Managed Kafka: a Google access token wrapped as the service expects (src/gcp/tokens.ts);
+    // Event Hubs: the Entra ID token of the namespace's scope (src/azure/tokens.ts). librdkafka
+    // refreshes it at 80% of its life.
     conf["sasl.mechanisms"] = "OAUTHBEARER";
-    conf.oauthbearer_token_refresh_cb = gcp ?? managedKafkaTokenProvider();
+    conf.oauthbearer_token_refresh_cb = oauth ?? oauthTokens(c);
   } else if (c.KAFKA_SASL_MECHANISM) {
     conf["sasl.mechanisms"] = c.KAFKA_SASL_MECHANISM;
     if (c.KAFKA_CREDENTIALS) {
@@ -84,9 +87,16 @@ export function securityConfig(
   return conf;
 }
 
-/** One Managed Kafka token provider per client, reporting failed refreshes to the client's `onError`. */
-function gcpTokens(conn: Conn, onError?: (err: Error) => void) {
-  return conn.KAFKA_OAUTH_PROVIDER === "gcp" ? managedKafkaTokenProvider({ onError }) : undefined;
+/** One OAUTHBEARER token provider per client, reporting failed refreshes to the client's `onError`. */
+function oauthTokens(conn: Conn, onError?: (err: Error) => void) {
+  switch (conn.KAFKA_OAUTH_PROVIDER) {
+    case "gcp":
+      return managedKafkaTokenProvider({ onError });
+    case "azure":
+      return eventHubsTokenProvider(conn.KAFKA_BOOTSTRAP_SERVERS, { onError });
+    default:
+      return undefined;
+  }
 }
 
 /**
@@ -173,7 +183,7 @@ export async function createConsumer(
   const listeners: Array<() => void> = [];
   const consumer = new KafkaConsumer(
     {
-      ...securityConfig(conn, mskIamToken, gcpTokens(conn, opts.onError)),
+      ...securityConfig(conn, mskIamToken, oauthTokens(conn, opts.onError)),
       "group.id": opts.groupId,
       "client.id": opts.clientId ?? opts.groupId,
       "enable.auto.commit": false,
@@ -283,7 +293,7 @@ export async function createProducer(
   } = {},
 ): Promise<ProducerTransport> {
   const producer = new Producer({
-    ...securityConfig(conn, mskIamToken, gcpTokens(conn, opts.onError)),
+    ...securityConfig(conn, mskIamToken, oauthTokens(conn, opts.onError)),
     "client.id": opts.clientId ?? "seawall",
     dr_cb: true,
     "linger.ms": 5,

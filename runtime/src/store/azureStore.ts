@@ -2,10 +2,13 @@
  * Azure Blob Storage (the lake's `abfss` scheme: ADLS Gen2 accounts serve the Blob API too), through
  * the official SDK. Create-only with `If-None-Match: *`; 409 BlobAlreadyExists / 412 mean done.
  * Metadata names must be C# identifiers, so `-` is stored as `_` and mapped back on read.
+ * Authenticates with Entra ID (a token credential on the account's Blob endpoint: storage accounts
+ * with shared keys off accept nothing else) or, locally and against Azurite, a connection string.
  */
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { createHash } from "node:crypto";
 import type { ObjectStore } from "./objectStore";
+import type { AzureCredential } from "../azure/tokens";
 import { contentTypeOf } from "../naming";
 
 function status(err: unknown): number | undefined {
@@ -15,9 +18,17 @@ function status(err: unknown): number | undefined {
 export class AzureBlobObjectStore implements ObjectStore {
   private readonly container: ContainerClient;
 
-  /** `connectionString` from the mounted secret (AZURE_STORAGE_CONNECTION_STRING). */
-  constructor(connectionString: string, container: string) {
-    this.container = BlobServiceClient.fromConnectionString(connectionString).getContainerClient(container);
+  /**
+   * `account`: the Blob endpoint (`https://<account>.blob.core.windows.net`) and an Entra ID token
+   * credential (DefaultAzureCredential); or a connection string (AZURE_STORAGE_CONNECTION_STRING,
+   * the local and emulator path).
+   */
+  constructor(account: string | { url: string; credential: AzureCredential }, container: string) {
+    const service =
+      typeof account === "string"
+        ? BlobServiceClient.fromConnectionString(account)
+        : new BlobServiceClient(account.url, account.credential);
+    this.container = service.getContainerClient(container);
   }
 
   async putIfAbsent(key: string, body: Buffer, metadata: Record<string, string>) {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { WorkerConfig } from "../config";
 import { PermanentError } from "../errors";
+import { blobServiceUrl, defaultAzureCredential } from "../azure/tokens";
 import { FsObjectStore } from "./fsStore";
 import { AzureBlobObjectStore } from "./azureStore";
 import { GcsObjectStore } from "./gcsStore";
@@ -11,7 +12,7 @@ export type { ObjectStore } from "./objectStore";
 
 /**
  * The object store for `LAKE_SCHEME`: `file` (LAKE_BUCKET is a directory), `s3` (any S3-compatible
- * endpoint), `gs`, or `abfss` (Azure Blob; AZURE_STORAGE_CONNECTION_STRING). For `file`, it first
+ * endpoint), `gs`, or `abfss` (Azure Blob, see {@link azureBlobAccount}). For `file`, it first
  * sweeps the temporaries of writers that died (see {@link FsObjectStore.sweep}).
  */
 export async function createObjectStore(
@@ -35,14 +36,11 @@ export async function createObjectStore(
     case "gs":
       return new GcsObjectStore({ bucket: cfg.LAKE_BUCKET, endpoint: cfg.LAKE_ENDPOINT });
     case "abfss": {
-      const conn = env.AZURE_STORAGE_CONNECTION_STRING;
-      if (!conn) {
-        throw new PermanentError(
-          "SEAWALL_LAKE_AZURE_AUTH",
-          "LAKE_SCHEME=abfss: AZURE_STORAGE_CONNECTION_STRING is missing; mount the storage account's connection string secret",
-        );
-      }
-      return new AzureBlobObjectStore(conn, cfg.LAKE_BUCKET);
+      const { container, account } = azureBlobAccount(cfg, env);
+      return new AzureBlobObjectStore(
+        typeof account === "string" ? account : { url: account.url, credential: defaultAzureCredential() },
+        container,
+      );
     }
     default:
       throw new PermanentError(
@@ -50,4 +48,37 @@ export async function createObjectStore(
         `LAKE_SCHEME=${String(cfg.LAKE_SCHEME)} is not supported`,
       );
   }
+}
+
+/**
+ * Where an `abfss` lake is and how to reach it. With `AZURE_STORAGE_CONNECTION_STRING` (local runs
+ * and Azurite), the connection string and LAKE_BUCKET as the container. Otherwise Entra ID
+ * (DefaultAzureCredential) on the account's Blob endpoint, from `LAKE_BUCKET` as the abfss URI's
+ * authority, `<container>@<account>[.dfs.core.windows.net]`, or from `LAKE_ENDPOINT`
+ * (`https://<account>.blob.core.windows.net`) with LAKE_BUCKET the container.
+ */
+export function azureBlobAccount(
+  cfg: Pick<WorkerConfig, "LAKE_BUCKET" | "LAKE_ENDPOINT">,
+  env: Record<string, string | undefined>,
+): { container: string; account: string | { url: string } } {
+  const conn = env.AZURE_STORAGE_CONNECTION_STRING;
+  if (conn) return { container: cfg.LAKE_BUCKET, account: conn };
+  const at = /^([a-z0-9-]{3,63})@([a-z0-9]{3,24})(\.dfs\.core\.windows\.net)?$/.exec(cfg.LAKE_BUCKET);
+  if (at) {
+    if (cfg.LAKE_ENDPOINT) {
+      throw new PermanentError(
+        "SEAWALL_LAKE_AZURE_AUTH",
+        `LAKE_SCHEME=abfss: LAKE_BUCKET ${JSON.stringify(cfg.LAKE_BUCKET)} names the account and LAKE_ENDPOINT names it again; set one`,
+      );
+    }
+    return { container: at[1], account: { url: blobServiceUrl(at[2]) } };
+  }
+  if (cfg.LAKE_ENDPOINT && !cfg.LAKE_BUCKET.includes("@")) {
+    return { container: cfg.LAKE_BUCKET, account: { url: cfg.LAKE_ENDPOINT.replace(/\/+$/, "") } };
+  }
+  throw new PermanentError(
+    "SEAWALL_LAKE_AZURE_AUTH",
+    `LAKE_SCHEME=abfss: LAKE_BUCKET ${JSON.stringify(cfg.LAKE_BUCKET)} names no storage account; set it to <container>@<account> ` +
+      "(the stack output objectStore.bucket) to authenticate with Entra ID, or mount AZURE_STORAGE_CONNECTION_STRING (local runs and Azurite)",
+  );
 }
