@@ -5,6 +5,8 @@
  * See https://cloud.google.com/memorystore/docs/valkey/reference/rest/v1/projects.locations.instances
  */
 
+import { EvictionPolicy, EVICTION_POLICIES } from "../platformArgs";
+
 /** The Valkey version new instances get, as `major.minor`. */
 export const DEFAULT_VALKEY_VERSION = "8.0";
 
@@ -38,18 +40,9 @@ export const NODE_TYPES = [
   "HIGHMEM_2XLARGE",
 ] as const;
 
-/** What Valkey evicts when memory is full. See https://valkey.io/topics/lru-cache/ */
-export const MAXMEMORY_POLICIES = [
-  "volatile-lru",
-  "allkeys-lru",
-  "volatile-lfu",
-  "allkeys-lfu",
-  "volatile-random",
-  "allkeys-random",
-  "volatile-ttl",
-  "noeviction",
-] as const;
-export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];
+/** What Valkey evicts when memory is full: the cloud-neutral list. See https://valkey.io/topics/lru-cache/ */
+export const MAXMEMORY_POLICIES = EVICTION_POLICIES;
+export type MaxmemoryPolicy = EvictionPolicy;
 
 /** Periods between RDB snapshots. */
 export const RDB_PERIODS = ["ONE_HOUR", "SIX_HOURS", "TWELVE_HOURS", "TWENTY_FOUR_HOURS"] as const;

@@ -4,44 +4,8 @@
  * endpoints. No Pulumi here.
  */
 
-/** An IPv4 network: its first address as an unsigned 32-bit number, and its prefix length. */
-export interface Cidr {
-  address: number;
-  prefixLength: number;
-}
-
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-
-/** Parses `a.b.c.d/n`; `undefined` unless it is a network address (no host bits set). */
-export function parseCidr(text: string): Cidr | undefined {
-  const m = CIDR.exec(text);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefixLength = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefixLength > 32) return undefined;
-  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  const size = 2 ** (32 - prefixLength);
-  if (address % size !== 0) return undefined;
-  return { address, prefixLength };
-}
-
-/** The last address of a network. */
-function lastAddress(c: Cidr): number {
-  return c.address + 2 ** (32 - c.prefixLength) - 1;
-}
-
-/** True when two networks share an address. */
-export function overlaps(a: Cidr, b: Cidr): boolean {
-  return a.address <= lastAddress(b) && b.address <= lastAddress(a);
-}
-
-/** The RFC 1918 private ranges, which is where a Seawall subnet's primary range must lie. */
-const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c)!);
-
-/** True when `c` lies inside one RFC 1918 range. */
-export function isPrivate(c: Cidr): boolean {
-  return PRIVATE.some((p) => c.address >= p.address && lastAddress(c) <= lastAddress(p));
-}
+export { isPrivate, overlaps, parseCidr } from "../cidr";
+export type { Cidr } from "../cidr";
 
 /**
  * Managed Service for Apache Kafka: clients reach the bootstrap address and every broker on 9092
