@@ -28,8 +28,11 @@ export interface KafkaConnection {
   credentialsSecret?: string;
   /** PEM CA bundle, when brokers use a private CA. */
   caCert?: string;
-  /** Who issues the `OAUTHBEARER` tokens: `gcp`, Google access tokens (Managed Service for Apache Kafka). */
-  oauthProvider?: "gcp";
+  /**
+   * Who issues the `OAUTHBEARER` tokens: `gcp`, Google access tokens (Managed Service for Apache
+   * Kafka); `azure`, Entra ID tokens for the Event Hubs namespace (`https://<namespace>.servicebus.windows.net/.default`).
+   */
+  oauthProvider?: "gcp" | "azure";
 }
 
 /** A topic a platform team declares; the event stream creates it. */
@@ -67,10 +70,11 @@ export interface RedisConnection {
   authSecret?: string;
   /**
    * How clients authenticate: `password` (AUTH with `authSecret`) or `gcp-iam` (AUTH with a Google
-   * access token, Memorystore IAM authentication).
+   * access token, Memorystore IAM authentication) or `azure-entra` (AUTH with an Entra ID token as
+   * the password and the identity's object id as the user, Azure Managed Redis).
    * @defaultValue "password"
    */
-  authMode?: "password" | "gcp-iam";
+  authMode?: "password" | "gcp-iam" | "azure-entra";
   /**
    * PEM CA bundle that signs the server's certificate, when it is a private CA (Memorystore's
    * per-instance CA); clients verify the server against it. Unset: the system's trusted CAs.

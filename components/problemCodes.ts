@@ -240,6 +240,59 @@ export const PROBLEM_CODES = {
     "A brought key is not a versionless Key Vault key id (https://<vault>.vault.azure.net/keys/<key>).",
   SEAWALL_AZURE_KEYVAULT_VAULT_ID:
     "A brought key's vaultId is not a vault's resource id, or names another vault than the key's.",
+
+  // Azure EventStream (Event Hubs).
+  SEAWALL_AZURE_EVENTSTREAM_LOCATION:
+    "The event stream's location (or azure-native:location) is not set or not a region name.",
+  SEAWALL_AZURE_EVENTSTREAM_NAMESPACE_NAME: "namespaceName is not 6-50 letters, digits and hyphens.",
+  SEAWALL_AZURE_EVENTSTREAM_TIER: "tier is not Standard or Premium (Basic has no Kafka endpoint).",
+  SEAWALL_AZURE_EVENTSTREAM_CAPACITY:
+    "capacity is not 1 to 40 throughput units (Standard) or 1, 2, 4, 8 or 16 processing units (Premium).",
+  SEAWALL_AZURE_EVENTSTREAM_AUTO_INFLATE:
+    "maxThroughputUnits is set on Premium, or is not 0 or from the capacity to 40 on Standard.",
+  SEAWALL_AZURE_EVENTSTREAM_TOPIC_COUNT: "More topics than the tier's event hubs per namespace.",
+  SEAWALL_AZURE_EVENTSTREAM_COMPACT_RETENTION:
+    "A compacted topic sets retentionHours; Event Hubs has no compact-and-delete policy.",
+  SEAWALL_AZURE_EVENTSTREAM_CONSUMER_GROUP:
+    "A consumer group's name is invalid, its topic is not declared, or a topic has more groups than the tier allows.",
+  SEAWALL_AZURE_EVENTSTREAM_PRINCIPAL_ID: "A client principal id is not an Entra ID object id (GUID).",
+  SEAWALL_AZURE_EVENTSTREAM_PRIVATE_ENDPOINT: "A private endpoint's subnetId is not a subnet's resource id.",
+  SEAWALL_AZURE_EVENTSTREAM_GEO_LOCATION:
+    "geoDisasterRecovery.location is not a region name, or is the namespace's own region.",
+  SEAWALL_AZURE_EVENTSTREAM_CMK_TIER: "A customer-managed key is asked for on Standard, which has none.",
+
+  // Azure FeatureStore (Azure Managed Redis).
+  SEAWALL_AZURE_FEATURESTORE_LOCATION:
+    "The feature store's location (or azure-native:location) is not set or not a region name.",
+  SEAWALL_AZURE_FEATURESTORE_CLUSTER_NAME: "clusterName is not 1-60 letters, digits and single hyphens.",
+  SEAWALL_AZURE_FEATURESTORE_SKU: "sku is not an Azure Managed Redis SKU (or is a retiring Enterprise SKU).",
+  SEAWALL_AZURE_FEATURESTORE_EVICTION_POLICY: "evictionPolicy is not an Azure Managed Redis eviction policy.",
+  SEAWALL_AZURE_FEATURESTORE_PERSISTENCE:
+    "persistence is not AOF or RDB, or its frequency does not fit its mode.",
+  SEAWALL_AZURE_FEATURESTORE_PRINCIPAL_ID: "A client principal id is not an Entra ID object id (GUID).",
+  SEAWALL_AZURE_FEATURESTORE_PRIVATE_ENDPOINT: "privateEndpoint.subnetId is not a subnet's resource id.",
+
+  // Azure Monitoring (components/azure/monitoring.ts).
+  SEAWALL_AZURE_MONITORING_RETENTION: "workspace.args.retentionDays is not a whole number from 30 to 730.",
+  SEAWALL_AZURE_MONITORING_WORKSPACE_NAME: "workspace.args.workspaceName breaks Log Analytics' naming rules.",
+  SEAWALL_AZURE_MONITORING_THRESHOLD_RANGE: "A threshold is unknown or outside its range.",
+  SEAWALL_AZURE_MONITORING_UNSUPPORTED:
+    "A threshold asks for a metric Azure Monitor does not publish (Event Hubs consumer lag).",
+  SEAWALL_AZURE_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
+  SEAWALL_AZURE_MONITORING_SHORT_NAME: "actionGroupShortName is not 1 to 12 characters.",
+  SEAWALL_AZURE_MONITORING_RESOURCE_ID:
+    "A watched resource's id is not the ARM id of a resource of the expected type.",
+
+  // Azure Network (components/azure/network.ts).
+  SEAWALL_AZURE_NETWORK_LOCATION: "The network's location (or azure-native:location) is not set or not a region name.",
+  SEAWALL_AZURE_NETWORK_RESOURCE_GROUP: "A resource group name breaks Azure's naming rules.",
+  SEAWALL_AZURE_NETWORK_CIDR:
+    "A network range is not an RFC 1918 network of an allowed prefix length, or a subnet lies outside the address space.",
+  SEAWALL_AZURE_NETWORK_CIDR_OVERLAP: "The workloads and private endpoints subnets overlap.",
+  SEAWALL_AZURE_NETWORK_PORTS: "servicePorts is not a non-empty list of ports or port ranges.",
+  SEAWALL_AZURE_NETWORK_RESOURCE_ID:
+    "A brought network, subnet, DNS zone, storage account, identity or workspace is not given by its resource id.",
+  SEAWALL_AZURE_NETWORK_FLOW_LOGS: "A flow-log setting is outside what Network Watcher accepts.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -16,6 +16,8 @@ import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
+import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../components/azure/eventStream";
+import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -58,6 +60,22 @@ const gcpCache = (args: object) => () =>
     ...args,
   } as never);
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
+const AZURE_SUBNET =
+  "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/endpoints";
+const azureStream = (args: object) => () =>
+  validateAzureEventStreamArgs({
+    resourceGroupName: "data",
+    location: "westeurope",
+    privateEndpoint: { subnetId: AZURE_SUBNET },
+    ...args,
+  } as never);
+const azureCache = (args: object) => () =>
+  validateAzureFeatureStoreArgs({
+    resourceGroupName: "data",
+    location: "westeurope",
+    privateEndpoint: { subnetId: AZURE_SUBNET },
+    ...args,
+  } as never);
 const gcpBackups = (args: object) => () =>
   validateGcpBackupsArgs({ region: "europe-west1", ...args } as never);
 const gcpVault = (vault: object) =>
@@ -632,6 +650,68 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_AZURE_KEYVAULT_VAULT_ID",
     "key.existing.vaultId",
     azureKey({ existing: { keyId: "https://lake-keys.vault.azure.net/keys/lake", vaultId: "lake-keys" } }),
+  ],
+  ["SEAWALL_AZURE_EVENTSTREAM_LOCATION", "location", azureStream({ location: "West Europe" })],
+  ["SEAWALL_AZURE_EVENTSTREAM_NAMESPACE_NAME", "namespaceName", azureStream({ namespaceName: "ev" })],
+  ["SEAWALL_AZURE_EVENTSTREAM_TIER", "tier", azureStream({ tier: "Basic" })],
+  ["SEAWALL_AZURE_EVENTSTREAM_CAPACITY", "capacity", azureStream({ capacity: 3 })],
+  ["SEAWALL_AZURE_EVENTSTREAM_AUTO_INFLATE", "maxThroughputUnits", azureStream({ maxThroughputUnits: 2 })],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_TOPIC_COUNT",
+    "topics",
+    azureStream({
+      tier: "Standard",
+      topics: Array.from({ length: 11 }, (_, i) => ({ name: `t${i}`, partitions: 1 })),
+    }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_COMPACT_RETENTION",
+    "topics[0].retentionHours",
+    azureStream({ topics: [{ name: "f", partitions: 1, compaction: true, retentionHours: 24 }] }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_CONSUMER_GROUP",
+    "consumerGroups[0].topic",
+    azureStream({ consumerGroups: [{ group: "g", topic: "none" }] }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_PRINCIPAL_ID",
+    "clientPrincipalIds[0]",
+    azureStream({ clientPrincipalIds: ["w"] }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_PRIVATE_ENDPOINT",
+    "privateEndpoint.subnetId",
+    azureStream({ privateEndpoint: { subnetId: "s" } }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_GEO_LOCATION",
+    "geoDisasterRecovery.location",
+    azureStream({ geoDisasterRecovery: { location: "westeurope" } }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_CMK_TIER",
+    "customerManagedKey",
+    azureStream({ tier: "Standard", customerManagedKey: { args: {} } }),
+  ],
+  ["SEAWALL_AZURE_FEATURESTORE_LOCATION", "location", azureCache({ location: "West Europe" })],
+  ["SEAWALL_AZURE_FEATURESTORE_CLUSTER_NAME", "clusterName", azureCache({ clusterName: "-fs" })],
+  ["SEAWALL_AZURE_FEATURESTORE_SKU", "sku", azureCache({ sku: "Enterprise_E10" })],
+  ["SEAWALL_AZURE_FEATURESTORE_EVICTION_POLICY", "evictionPolicy", azureCache({ evictionPolicy: "lru" })],
+  [
+    "SEAWALL_AZURE_FEATURESTORE_PERSISTENCE",
+    "persistence.mode",
+    azureCache({ persistence: { mode: "OFF" } }),
+  ],
+  [
+    "SEAWALL_AZURE_FEATURESTORE_PRINCIPAL_ID",
+    "clientPrincipalIds[0]",
+    azureCache({ clientPrincipalIds: ["w"] }),
+  ],
+  [
+    "SEAWALL_AZURE_FEATURESTORE_PRIVATE_ENDPOINT",
+    "privateEndpoint.subnetId",
+    azureCache({ privateEndpoint: { subnetId: "s" } }),
   ],
 ];
 
