@@ -293,6 +293,23 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_NETWORK_RESOURCE_ID:
     "A brought network, subnet, DNS zone, storage account, identity or workspace is not given by its resource id.",
   SEAWALL_AZURE_NETWORK_FLOW_LOGS: "A flow-log setting is outside what Network Watcher accepts.",
+
+  // Azure Backups (components/azure/backups.ts).
+  SEAWALL_AZURE_BACKUPS_VAULT_NAME:
+    "vaultName is not 2-50 letters, digits and hyphens starting with a letter.",
+  SEAWALL_AZURE_BACKUPS_REDUNDANCY:
+    "storageRedundancy is not GeoRedundant, ZoneRedundant or LocallyRedundant.",
+  SEAWALL_AZURE_BACKUPS_CROSS_REGION_RESTORE:
+    "Cross-region restore is asked for without GeoRedundant storage.",
+  SEAWALL_AZURE_BACKUPS_IMMUTABILITY: "immutability is not Disabled, Unlocked or Locked.",
+  SEAWALL_AZURE_BACKUPS_RETENTION_RANGE:
+    "A soft-delete, operational or vaulted retention is outside what the backup vault accepts.",
+  SEAWALL_AZURE_BACKUPS_ACCOUNT_ID: "storageAccount.id is not a storage account's ARM id.",
+  SEAWALL_AZURE_BACKUPS_HNS_UNSUPPORTED:
+    "The storage account has a hierarchical namespace, which Azure Backup cannot protect.",
+  SEAWALL_AZURE_BACKUPS_NEEDS_ACCOUNT: "Vaulted backup is asked for without a storage account.",
+  SEAWALL_AZURE_BACKUPS_CONTAINERS: "vaulted.containers is not 1 to 100 valid container names.",
+  SEAWALL_AZURE_BACKUPS_START_HOUR: "vaulted.startHourUtc is not a whole number from 0 to 23.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

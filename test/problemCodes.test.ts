@@ -16,6 +16,7 @@ import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
+import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../components/azure/eventStream";
 import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
@@ -117,6 +118,8 @@ const azureKey = (option: object) => () => {
 const AZURE_VAULT_ID =
   "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/g/providers/Microsoft.KeyVault/vaults/lake-keys";
 
+const azureBackups = (args: object) => () =>
+  validateAzureBackupsArgs({ resourceGroupName: "data", ...args } as never);
 const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_HELPER_SHAPE", "accessLogging", store({ accessLogging: { prefix: "logs/" } })],
   ["SEAWALL_HELPER_FORM_UNSUPPORTED", "kmsKey", store({ kmsKey: { skip: true } })],
@@ -712,6 +715,38 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_AZURE_FEATURESTORE_PRIVATE_ENDPOINT",
     "privateEndpoint.subnetId",
     azureCache({ privateEndpoint: { subnetId: "s" } }),
+  ],
+  // Azure Backups.
+  ["SEAWALL_AZURE_BACKUPS_VAULT_NAME", "vaultName", azureBackups({ vaultName: "1vault" })],
+  ["SEAWALL_AZURE_BACKUPS_REDUNDANCY", "storageRedundancy", azureBackups({ storageRedundancy: "RAGRS" })],
+  [
+    "SEAWALL_AZURE_BACKUPS_CROSS_REGION_RESTORE",
+    "crossRegionRestore",
+    azureBackups({ storageRedundancy: "ZoneRedundant", crossRegionRestore: true }),
+  ],
+  ["SEAWALL_AZURE_BACKUPS_IMMUTABILITY", "immutability", azureBackups({ immutability: "Frozen" })],
+  [
+    "SEAWALL_AZURE_BACKUPS_RETENTION_RANGE",
+    "softDeleteRetentionDays",
+    azureBackups({ softDeleteRetentionDays: 7 }),
+  ],
+  ["SEAWALL_AZURE_BACKUPS_ACCOUNT_ID", "storageAccount.id", azureBackups({ storageAccount: { id: "lake" } })],
+  [
+    "SEAWALL_AZURE_BACKUPS_HNS_UNSUPPORTED",
+    "storageAccount.hierarchicalNamespace",
+    azureBackups({
+      storageAccount: {
+        id: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/lake",
+        hierarchicalNamespace: true,
+      },
+    }),
+  ],
+  ["SEAWALL_AZURE_BACKUPS_NEEDS_ACCOUNT", "vaulted", azureBackups({ vaulted: { containers: ["lake"] } })],
+  ["SEAWALL_AZURE_BACKUPS_CONTAINERS", "vaulted.containers", azureBackups({ vaulted: { containers: [] } })],
+  [
+    "SEAWALL_AZURE_BACKUPS_START_HOUR",
+    "vaulted.startHourUtc",
+    azureBackups({ vaulted: { containers: ["lake"], startHourUtc: 24 } }),
   ],
 ];
 
