@@ -310,6 +310,17 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_BACKUPS_NEEDS_ACCOUNT: "Vaulted backup is asked for without a storage account.",
   SEAWALL_AZURE_BACKUPS_CONTAINERS: "vaulted.containers is not 1 to 100 valid container names.",
   SEAWALL_AZURE_BACKUPS_START_HOUR: "vaulted.startHourUtc is not a whole number from 0 to 23.",
+
+  // Azure Monitoring (components/azure/monitoring.ts).
+  SEAWALL_AZURE_MONITORING_RETENTION: "workspace.args.retentionDays is not a whole number from 30 to 730.",
+  SEAWALL_AZURE_MONITORING_WORKSPACE_NAME: "workspace.args.workspaceName breaks Log Analytics' naming rules.",
+  SEAWALL_AZURE_MONITORING_THRESHOLD_RANGE: "A threshold is unknown or outside its range.",
+  SEAWALL_AZURE_MONITORING_UNSUPPORTED:
+    "A threshold asks for a metric Azure Monitor does not publish (Event Hubs consumer lag).",
+  SEAWALL_AZURE_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
+  SEAWALL_AZURE_MONITORING_SHORT_NAME: "actionGroupShortName is not 1 to 12 characters.",
+  SEAWALL_AZURE_MONITORING_RESOURCE_ID:
+    "A watched resource's id is not the ARM id of a resource of the expected type.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -16,6 +16,7 @@ import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
+import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../components/azure/eventStream";
 import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
@@ -120,6 +121,8 @@ const AZURE_VAULT_ID =
 
 const azureBackups = (args: object) => () =>
   validateAzureBackupsArgs({ resourceGroupName: "data", ...args } as never);
+const azureMonitoring = (args: object) => () =>
+  validateAzureMonitoringArgs({ resourceGroupName: "data", ...args } as never);
 const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_HELPER_SHAPE", "accessLogging", store({ accessLogging: { prefix: "logs/" } })],
   ["SEAWALL_HELPER_FORM_UNSUPPORTED", "kmsKey", store({ kmsKey: { skip: true } })],
@@ -747,6 +750,100 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_AZURE_BACKUPS_START_HOUR",
     "vaulted.startHourUtc",
     azureBackups({ vaulted: { containers: ["lake"], startHourUtc: 24 } }),
+  ],
+  // Azure Monitoring.
+  [
+    "SEAWALL_AZURE_MONITORING_RETENTION",
+    "workspace.args.retentionDays",
+    azureMonitoring({ workspace: { args: { retentionDays: 14 } } }),
+  ],
+  [
+    "SEAWALL_AZURE_MONITORING_WORKSPACE_NAME",
+    "workspace.args.workspaceName",
+    azureMonitoring({ workspace: { args: { workspaceName: "-logs" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_MONITORING_THRESHOLD_RANGE",
+    "thresholds.cacheCpuPercent",
+    azureMonitoring({ thresholds: { cacheCpuPercent: 101 } }),
+  ],
+  [
+    "SEAWALL_AZURE_MONITORING_UNSUPPORTED",
+    "thresholds.consumerLagMessages",
+    azureMonitoring({ thresholds: { consumerLagMessages: 1000 } }),
+  ],
+  ["SEAWALL_AZURE_MONITORING_ALERT_EMAIL", "alertEmails[0]", azureMonitoring({ alertEmails: ["oncall"] })],
+  [
+    "SEAWALL_AZURE_MONITORING_SHORT_NAME",
+    "actionGroupShortName",
+    azureMonitoring({ actionGroupShortName: "seawall-alerts" }),
+  ],
+  [
+    "SEAWALL_AZURE_MONITORING_RESOURCE_ID",
+    "eventStream.namespaceId",
+    azureMonitoring({ eventStream: { namespaceId: "events" } }),
+  ],
+  ["SEAWALL_AZURE_EVENTSTREAM_LOCATION", "location", azureStream({ location: "West Europe" })],
+  ["SEAWALL_AZURE_EVENTSTREAM_NAMESPACE_NAME", "namespaceName", azureStream({ namespaceName: "ev" })],
+  ["SEAWALL_AZURE_EVENTSTREAM_TIER", "tier", azureStream({ tier: "Basic" })],
+  ["SEAWALL_AZURE_EVENTSTREAM_CAPACITY", "capacity", azureStream({ capacity: 3 })],
+  ["SEAWALL_AZURE_EVENTSTREAM_AUTO_INFLATE", "maxThroughputUnits", azureStream({ maxThroughputUnits: 2 })],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_TOPIC_COUNT",
+    "topics",
+    azureStream({
+      tier: "Standard",
+      topics: Array.from({ length: 11 }, (_, i) => ({ name: `t${i}`, partitions: 1 })),
+    }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_COMPACT_RETENTION",
+    "topics[0].retentionHours",
+    azureStream({ topics: [{ name: "f", partitions: 1, compaction: true, retentionHours: 24 }] }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_CONSUMER_GROUP",
+    "consumerGroups[0].topic",
+    azureStream({ consumerGroups: [{ group: "g", topic: "none" }] }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_PRINCIPAL_ID",
+    "clientPrincipalIds[0]",
+    azureStream({ clientPrincipalIds: ["w"] }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_PRIVATE_ENDPOINT",
+    "privateEndpoint.subnetId",
+    azureStream({ privateEndpoint: { subnetId: "s" } }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_GEO_LOCATION",
+    "geoDisasterRecovery.location",
+    azureStream({ geoDisasterRecovery: { location: "westeurope" } }),
+  ],
+  [
+    "SEAWALL_AZURE_EVENTSTREAM_CMK_TIER",
+    "customerManagedKey",
+    azureStream({ tier: "Standard", customerManagedKey: { args: {} } }),
+  ],
+  ["SEAWALL_AZURE_FEATURESTORE_LOCATION", "location", azureCache({ location: "West Europe" })],
+  ["SEAWALL_AZURE_FEATURESTORE_CLUSTER_NAME", "clusterName", azureCache({ clusterName: "-fs" })],
+  ["SEAWALL_AZURE_FEATURESTORE_SKU", "sku", azureCache({ sku: "Enterprise_E10" })],
+  ["SEAWALL_AZURE_FEATURESTORE_EVICTION_POLICY", "evictionPolicy", azureCache({ evictionPolicy: "lru" })],
+  [
+    "SEAWALL_AZURE_FEATURESTORE_PERSISTENCE",
+    "persistence.mode",
+    azureCache({ persistence: { mode: "OFF" } }),
+  ],
+  [
+    "SEAWALL_AZURE_FEATURESTORE_PRINCIPAL_ID",
+    "clientPrincipalIds[0]",
+    azureCache({ clientPrincipalIds: ["w"] }),
+  ],
+  [
+    "SEAWALL_AZURE_FEATURESTORE_PRIVATE_ENDPOINT",
+    "privateEndpoint.subnetId",
+    azureCache({ privateEndpoint: { subnetId: "s" } }),
   ],
 ];
 
