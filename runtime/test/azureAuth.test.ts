@@ -5,6 +5,7 @@
  * from the lake settings, and the config that selects them. The credential is a fake
  * TokenCredential answering recorded shapes (test/fixtures/azure-tokens.json).
  */
+import { createServer, type Server } from "node:http";
 import { createClient } from "redis";
 import { ConfigError, parseWorkerEnv, workerEnvFromContracts } from "../src/config";
 import { PermanentError, TransientError } from "../src/errors";
@@ -13,6 +14,7 @@ import {
   azureRedisEntraCredentials,
   azureTokenSource,
   blobServiceUrl,
+  defaultAzureCredential,
   entraClaims,
   eventHubsScope,
   eventHubsToken,
@@ -436,6 +438,57 @@ describe("Azure Managed Redis credentials", () => {
       expect(err).toMatchObject({ code: "SEAWALL_AZURE_PRINCIPAL" });
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("DefaultAzureCredential (@azure/identity) against a fake managed identity endpoint", () => {
+  it("reads the recorded token shape with its expiry, for the resource of each scope, sending the identity header", async () => {
+    const seen: Array<{ url: string; header?: string }> = [];
+    const server: Server = createServer((req, res) => {
+      seen.push({ url: req.url ?? "", header: req.headers["x-identity-header"] as string | undefined });
+      const resource = new URL(req.url ?? "/", "http://x").searchParams.get("resource");
+      res.setHeader("Content-Type", "application/json");
+      res.end(
+        JSON.stringify({
+          ...recorded.appServiceMsiResponse,
+          access_token:
+            resource === "https://redis.azure.com"
+              ? recorded.redis.getToken.token
+              : recorded.eventHubs.getToken.token,
+          resource,
+          expires_on: String(Math.floor(Date.now() / 1000) + 86399),
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (/^(AZURE_|MSI_|IDENTITY_)/.test(k)) delete process.env[k];
+    // App Service's managed identity endpoint: plain HTTP with a shared header, so it can be faked here.
+    process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${(server.address() as { port: number }).port}/msi/token`;
+    process.env.IDENTITY_HEADER = "identity-header-secret";
+    try {
+      const before = Date.now();
+      const t = await azureTokenSource(defaultAzureCredential(), REDIS_SCOPE).get();
+      expect(t.token).toBe(recorded.redis.getToken.token);
+      // expires_on is whole seconds since the epoch: within a second or two of 86,399 s from now.
+      expect(t.expiresAt).toBeGreaterThanOrEqual(before + 86399_000 - 2000);
+      expect(t.expiresAt).toBeLessThanOrEqual(Date.now() + 86399_000 + 1000);
+      expect(redisEntraAuth(t).username).toBe(OID);
+      const k = await eventHubsTokenProvider(recorded.eventHubs.bootstrapServers)();
+      expect(k).toEqual({
+        tokenValue: recorded.eventHubs.getToken.token,
+        lifetime: expect.any(Number),
+        principal: OID,
+      });
+      expect(seen.map((s) => [new URL(s.url, "http://x").searchParams.get("resource"), s.header])).toEqual([
+        ["https://redis.azure.com", "identity-header-secret"],
+        ["https://seawall-prod.servicebus.windows.net", "identity-header-secret"],
+      ]);
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+      await new Promise((r) => server.close(r));
     }
   });
 });
