@@ -3,6 +3,7 @@ import type { PlatformOutputs } from "../platform";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
 import { Problem } from "../validation";
+import { validateServiceArgs } from "./platformServices";
 import { azureSettingProblems } from "./platformSettings";
 
 export { platformTags } from "./platformSettings";
@@ -15,8 +16,6 @@ export { platformTags } from "./platformSettings";
 export const AZURE_PARTS_NOT_BUILT: readonly { field: string; what: string }[] = [
   { field: "network", what: "the network (resource group, virtual network, private endpoints)" },
   { field: "objectStore", what: "the lake (a storage account with a Key Vault key)" },
-  { field: "eventStream", what: "the event stream (Event Hubs)" },
-  { field: "featureStore", what: "the feature store (Azure Managed Redis)" },
   { field: "backups", what: "the backups (a Data Protection backup vault)" },
   { field: "monitoring", what: "the monitoring (Log Analytics, alerts, a dashboard)" },
 ];
@@ -26,9 +25,10 @@ export const AZURE_PARTS_NOT_BUILT: readonly { field: string; what: string }[] =
  * Azure has no equivalent for, tags Azure would reject, the parts not built on Azure yet, and each
  * component's own validation, named as the platform's fields.
  */
-export function validateAzurePlatformArgs(args: DataPlatformArgs, _profile: Profile): Problem[] {
+export function validateAzurePlatformArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
   return [
     ...azureSettingProblems(args),
+    ...validateServiceArgs(args, profile),
     ...AZURE_PARTS_NOT_BUILT.map(
       ({ field, what }): Problem => ({
         code: "SEAWALL_PLATFORM_AZURE_NOT_BUILT",

@@ -1,0 +1,144 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DataPlatformArgs, EvictionPolicy as PlatformEvictionPolicy } from "../platformArgs";
+import { Profile } from "../profiles";
+import { Problem, problemsUnder } from "../validation";
+import { EventStreamArgs, validateEventStreamArgs } from "./eventStream";
+import { FeatureStoreArgs, validateFeatureStoreArgs } from "./featureStore";
+import { EvictionPolicy } from "./featureStoreConfig";
+
+/**
+ * How the Azure platform derives the arguments of its EventStream and FeatureStore from the
+ * profile and the platform team's settings. Pure: the resource group, the network's ids and the
+ * workloads' identity are passed in, so the same functions serve validation (with placeholders)
+ * and the build.
+ */
+
+/** Where the services are placed and who may use them. */
+export interface AzurePlacement {
+  /** The resource group of every resource of the platform. */
+  resourceGroupName: pulumi.Input<string>;
+  /** The subnet the services' private endpoints take their addresses from. */
+  privateEndpointSubnetId: pulumi.Input<string>;
+  /** The private DNS zones (linked to the virtual network) the endpoints register in. */
+  privateDnsZoneIds: { eventHubs?: pulumi.Input<string>; redis?: pulumi.Input<string> };
+  /** The principal (object) id of the workloads' user-assigned identity: granted the services. */
+  workloadPrincipalId: pulumi.Input<string>;
+}
+
+/** The platform's eviction policies (Redis's `maxmemory-policy` names) as Azure Managed Redis names them. */
+export const AZURE_EVICTION_POLICY: Record<PlatformEvictionPolicy, EvictionPolicy> = {
+  "volatile-lru": "VolatileLRU",
+  "allkeys-lru": "AllKeysLRU",
+  "volatile-lfu": "VolatileLFU",
+  "allkeys-lfu": "AllKeysLFU",
+  "volatile-random": "VolatileRandom",
+  "allkeys-random": "AllKeysRandom",
+  "volatile-ttl": "VolatileTTL",
+  noeviction: "NoEviction",
+};
+
+/** Whether the platform keeps a copy in the replica region (the profile's replication, with a replica region). */
+export function replicates(args: DataPlatformArgs, profile: Profile): boolean {
+  return (
+    (args.objectStore?.replication ?? profile.objectStore.replication) && args.replicaRegion !== undefined
+  );
+}
+
+/**
+ * The event stream's arguments: the profile's tier and capacity, the team's topics, the pipeline's
+ * consumer groups (the component's default), the workloads' identity granted send and receive, a
+ * private endpoint, and geo-disaster recovery to the replica region where the platform replicates.
+ */
+export function eventStreamArgs(
+  args: DataPlatformArgs,
+  profile: Profile,
+  placement: AzurePlacement,
+  tags: Record<string, string>,
+): EventStreamArgs {
+  const size = profile.sizes.azure.eventStream;
+  return {
+    resourceGroupName: placement.resourceGroupName,
+    location: args.region,
+    tier: size.tier,
+    capacity: size.capacity,
+    maxThroughputUnits: size.maxThroughputUnits,
+    topics: args.eventStream?.topics,
+    clientPrincipalIds: [placement.workloadPrincipalId],
+    privateEndpoint: {
+      subnetId: placement.privateEndpointSubnetId,
+      privateDnsZoneId: placement.privateDnsZoneIds.eventHubs,
+    },
+    ...(replicates(args, profile) ? { geoDisasterRecovery: { location: args.replicaRegion! } } : {}),
+    protect: profile.deletionProtection,
+    tags,
+  };
+}
+
+/**
+ * The feature store's arguments: the profile's SKU, high availability where the profile keeps
+ * replicas, AOF persistence, the team's eviction policy, the workloads' identity given access, a
+ * private endpoint.
+ */
+export function featureStoreArgs(
+  args: DataPlatformArgs,
+  profile: Profile,
+  placement: AzurePlacement,
+  tags: Record<string, string>,
+): FeatureStoreArgs {
+  const policy = args.featureStore?.maxmemoryPolicy;
+  return {
+    resourceGroupName: placement.resourceGroupName,
+    location: args.region,
+    sku: profile.sizes.azure.featureStore.sku,
+    highAvailability: profile.featureStore.replicasPerShard > 0,
+    ...(policy ? { evictionPolicy: AZURE_EVICTION_POLICY[policy] ?? (policy as never) } : {}),
+    persistence: { mode: "AOF", frequency: "1s" },
+    clientPrincipalIds: [placement.workloadPrincipalId],
+    privateEndpoint: {
+      subnetId: placement.privateEndpointSubnetId,
+      privateDnsZoneId: placement.privateDnsZoneIds.redis,
+    },
+    protect: profile.deletionProtection,
+    tags,
+  };
+}
+
+/** The placeholders validation runs with: ids that exist only after deployment. */
+export const PLACEHOLDER_PLACEMENT: AzurePlacement = {
+  resourceGroupName: "placeholder",
+  privateEndpointSubnetId:
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/placeholder/providers/Microsoft.Network/virtualNetworks/placeholder/subnets/placeholder",
+  privateDnsZoneIds: {},
+  workloadPrincipalId: "00000000-0000-0000-0000-000000000000",
+};
+
+/**
+ * Every problem with the event stream and feature store the platform would build, named as the
+ * platform's fields (`eventStream.topics[0].name`). Ids unknown before deployment are placeholders.
+ */
+export function validateServiceArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const problems: Problem[] = [];
+  if (profile.featureStore.shards !== 1)
+    problems.push({
+      code: "SEAWALL_PLATFORM_AZURE_UNSUPPORTED",
+      field: "profile.featureStore.shards",
+      value: profile.featureStore.shards,
+      fix: "Azure Managed Redis shards by its SKU, not by a shard count: set it to 1 and scale with sizes.azure.featureStore.sku",
+    });
+  if (args.featureStore?.engineVersion !== undefined)
+    problems.push({
+      code: "SEAWALL_PLATFORM_AZURE_UNSUPPORTED",
+      field: "featureStore.engineVersion",
+      value: args.featureStore.engineVersion,
+      fix: "Azure Managed Redis chooses and upgrades the Redis version itself: remove it",
+    });
+  return [
+    ...problems,
+    ...problemsUnder("eventStream", () =>
+      validateEventStreamArgs(eventStreamArgs(args, profile, PLACEHOLDER_PLACEMENT, {}), args.region),
+    ),
+    ...problemsUnder("featureStore", () =>
+      validateFeatureStoreArgs(featureStoreArgs(args, profile, PLACEHOLDER_PLACEMENT, {}), args.region),
+    ),
+  ];
+}
