@@ -68,6 +68,10 @@ function imageProblems(text: string): string[] {
   if (of(build, "COPY").length === 0) problems.push("build stage: no COPY of the sources");
   if (!of(build, "RUN").some((i) => /\bnpm ci\b[^&]*--omit=dev[^&]*-w runtime\b/.test(i.args)))
     problems.push("build stage: no `npm ci --omit=dev -w runtime` (production dependencies only)");
+  // A dependency the root cannot hoist is installed under runtime/node_modules; without it the
+  // image lacks it (or gets the hoisted version another package needed).
+  if (!of(build, "RUN").some((i) => /cp -r runtime\/node_modules\/\. \/out\/node_modules\//.test(i.args)))
+    problems.push("build stage: the runtime's own nested node_modules are not copied into /out/node_modules");
   const copies = of(final, "COPY");
   if (!copies.some((i) => i.args === "--from=build --chown=root:root /out /app"))
     problems.push("final stage: no `COPY --from=build --chown=root:root /out /app`");
@@ -149,6 +153,11 @@ describe("runtime/Dockerfile", () => {
     // Its continuation line then reads as a second CMD.
     ["the HEALTHCHECK", /^HEALTHCHECK /, [/want one HEALTHCHECK/, /want one CMD naming a stage/]],
     ["the production install", /&& npm ci .*--omit=dev/, [/no `npm ci --omit=dev -w runtime`/]],
+    [
+      "the copy of runtime/node_modules",
+      /cp -r runtime\/node_modules/,
+      [/nested node_modules are not copied/],
+    ],
   ])("fails when %s is commented out", (_what, line, problems) => {
     expect(imageProblems(commentOut(line))).toEqual(problems.map((p) => expect.stringMatching(p)));
   });
