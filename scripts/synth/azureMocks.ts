@@ -159,6 +159,31 @@ const ARM_TYPES: Record<string, ArmType> = {
   "azure-native:monitor:ActionGroup": { nameKey: "actionGroupName", path: "Microsoft.Insights/actionGroups" },
   "azure-native:monitor:MetricAlert": { nameKey: "ruleName", path: "Microsoft.Insights/metricAlerts" },
   "azure-native:portal:Dashboard": { nameKey: "dashboardName", path: "Microsoft.Portal/dashboards" },
+  "azure-native:eventhub:Namespace": { nameKey: "namespaceName", path: "Microsoft.EventHub/namespaces" },
+  "azure-native:eventhub:EventHub": {
+    nameKey: "eventHubName",
+    path: "eventhubs",
+    parent: ["namespaceName", "azure-native:eventhub:Namespace"],
+  },
+  "azure-native:eventhub:ConsumerGroup": {
+    nameKey: "consumerGroupName",
+    path: "consumergroups",
+    parent: ["eventHubName", "azure-native:eventhub:EventHub"],
+  },
+  "azure-native:eventhub:DisasterRecoveryConfig": {
+    nameKey: "alias",
+    path: "disasterRecoveryConfigs",
+    parent: ["namespaceName", "azure-native:eventhub:Namespace"],
+  },
+  "azure-native:redisenterprise:RedisEnterprise": {
+    nameKey: "clusterName",
+    path: "Microsoft.Cache/redisEnterprise",
+  },
+  "azure-native:redisenterprise:Database": {
+    nameKey: "databaseName",
+    path: "databases",
+    parent: ["clusterName", "azure-native:redisenterprise:RedisEnterprise"],
+  },
 };
 
 /** Pulumi's auto-name: the logical name and a random-looking suffix (compact: letters and digits only). */
@@ -264,6 +289,12 @@ export function azureResource(
         principalId: mockGuid(`${seed}::principal`),
         tenantId: config.tenantId,
       };
+      break;
+    case "azure-native:eventhub:Namespace":
+      state.serviceBusEndpoint = `https://${name}.servicebus.windows.net:443/`;
+      break;
+    case "azure-native:redisenterprise:RedisEnterprise":
+      state.hostName = `${name}.${location}.redis.azure.net`;
       break;
     case "azure-native:operationalinsights:Workspace":
       state.customerId = mockGuid(`${seed}::customer`);
