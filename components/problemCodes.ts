@@ -321,6 +321,18 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_MONITORING_SHORT_NAME: "actionGroupShortName is not 1 to 12 characters.",
   SEAWALL_AZURE_MONITORING_RESOURCE_ID:
     "A watched resource's id is not the ARM id of a resource of the expected type.",
+
+  // Azure Network (components/azure/network.ts).
+  SEAWALL_AZURE_NETWORK_LOCATION:
+    "The network's location (or azure-native:location) is not set or not a region name.",
+  SEAWALL_AZURE_NETWORK_RESOURCE_GROUP: "A resource group name breaks Azure's naming rules.",
+  SEAWALL_AZURE_NETWORK_CIDR:
+    "A network range is not an RFC 1918 network of an allowed prefix length, or a subnet lies outside the address space.",
+  SEAWALL_AZURE_NETWORK_CIDR_OVERLAP: "The workloads and private endpoints subnets overlap.",
+  SEAWALL_AZURE_NETWORK_PORTS: "servicePorts is not a non-empty list of ports or port ranges.",
+  SEAWALL_AZURE_NETWORK_RESOURCE_ID:
+    "A brought network, subnet, DNS zone, storage account, identity or workspace is not given by its resource id.",
+  SEAWALL_AZURE_NETWORK_FLOW_LOGS: "A flow-log setting is outside what Network Watcher accepts.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

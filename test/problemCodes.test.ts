@@ -12,6 +12,7 @@ import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { azureSettingProblems } from "../components/azure/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { checkAzureKeyVaultKeyOption } from "../components/azure/keyVaultKey";
+import { validateAzureNetworkArgs } from "../components/azure/network";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
@@ -116,6 +117,10 @@ const azureKey = (option: object) => () => {
   checkAzureKeyVaultKeyOption(p, "key", option);
   p.throwIfAny("key");
 };
+const azureNetwork =
+  (args: object, location: string | undefined = "westeurope") =>
+  () =>
+    validateAzureNetworkArgs(args as never, location);
 const AZURE_VAULT_ID =
   "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/g/providers/Microsoft.KeyVault/vaults/lake-keys";
 
@@ -844,6 +849,46 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_AZURE_FEATURESTORE_PRIVATE_ENDPOINT",
     "privateEndpoint.subnetId",
     azureCache({ privateEndpoint: { subnetId: "s" } }),
+  ],
+  // Azure Network.
+  ["SEAWALL_AZURE_NETWORK_LOCATION", "location", azureNetwork({ location: "West Europe" })],
+  [
+    "SEAWALL_AZURE_NETWORK_RESOURCE_GROUP",
+    "resourceGroup.existing.name",
+    azureNetwork({ resourceGroup: { existing: { name: "bad." } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_CIDR",
+    "network.args.addressSpace",
+    azureNetwork({ network: { args: { addressSpace: "8.8.0.0/16" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_CIDR_OVERLAP",
+    "network.args.privateEndpointsCidr",
+    azureNetwork({ network: { args: { privateEndpointsCidr: "10.20.0.0/24" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_PORTS",
+    "network.args.servicePorts",
+    azureNetwork({ network: { args: { servicePorts: [] } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_RESOURCE_ID",
+    "flowLogs.args.storageAccountId",
+    azureNetwork({ flowLogs: { args: { storageAccountId: "logs" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_FLOW_LOGS",
+    "flowLogs.args.retentionDays",
+    azureNetwork({
+      flowLogs: {
+        args: {
+          storageAccountId:
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/logs",
+          retentionDays: 0,
+        },
+      },
+    }),
   ],
 ];
 
