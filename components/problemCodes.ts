@@ -333,6 +333,25 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_NETWORK_RESOURCE_ID:
     "A brought network, subnet, DNS zone, storage account, identity or workspace is not given by its resource id.",
   SEAWALL_AZURE_NETWORK_FLOW_LOGS: "A flow-log setting is outside what Network Watcher accepts.",
+
+  // Azure ObjectStore (components/azure/objectStore.ts).
+  SEAWALL_AZURE_OBJECTSTORE_LOCATION:
+    "The object store's location (or azure-native:location) is not set or not a region name.",
+  SEAWALL_AZURE_OBJECTSTORE_ACCOUNT_NAME: "A storage account name is not 3-24 lower-case letters and digits.",
+  SEAWALL_AZURE_OBJECTSTORE_CONTAINER_NAME: "containerName breaks Blob Storage's naming rules.",
+  SEAWALL_AZURE_OBJECTSTORE_PREFIX: "prefix is not a key prefix without a leading slash.",
+  SEAWALL_AZURE_OBJECTSTORE_SKU: "A storage account sku is not a Standard general-purpose v2 redundancy.",
+  SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT: "The private endpoints' subnet is not set or not a subnet id.",
+  SEAWALL_AZURE_OBJECTSTORE_REPLICA_LOCATION: "The replica's location is not a region other than the account's.",
+  SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_DAYS: "A lifecycle day count is not a whole number from 0 to 36500.",
+  SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_ORDER: "The Cool, Cold and Archive moves are not in that order.",
+  SEAWALL_AZURE_OBJECTSTORE_ARCHIVE_REDUNDANCY:
+    "An Archive move is set on a zone-redundant account, where Azure offers no Archive tier.",
+  SEAWALL_AZURE_OBJECTSTORE_UNSUPPORTED: "A setting asks for something Azure Blob Storage does not offer.",
+  SEAWALL_AZURE_OBJECTSTORE_SOFT_DELETE: "A blob or container soft delete retention is outside what Azure allows.",
+  SEAWALL_AZURE_OBJECTSTORE_RESTORE_DAYS:
+    "pointInTimeRestoreDays is not fewer than softDeleteDays, or the change feed is kept no longer than it.",
+  SEAWALL_AZURE_OBJECTSTORE_IMMUTABILITY: "immutability.days is not a whole number from 1 to 146000.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -12,6 +12,7 @@ import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { azureSettingProblems } from "../components/azure/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { checkAzureKeyVaultKeyOption } from "../components/azure/keyVaultKey";
+import { validateAzureObjectStoreArgs } from "../components/azure/objectStore";
 import { validateAzureNetworkArgs } from "../components/azure/network";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
@@ -121,6 +122,18 @@ const azureNetwork =
   (args: object, location: string | undefined = "westeurope") =>
   () =>
     validateAzureNetworkArgs(args as never, location);
+const azureStore = (args: object) => () =>
+  validateAzureObjectStoreArgs(
+    {
+      resourceGroupName: "data",
+      privateEndpoints: {
+        subnetId:
+          "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v/subnets/pe",
+      },
+      ...args,
+    } as never,
+    "westeurope",
+  );
 const AZURE_VAULT_ID =
   "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/g/providers/Microsoft.KeyVault/vaults/lake-keys";
 
@@ -890,6 +903,49 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
       },
     }),
   ],
+  // Azure ObjectStore.
+  ["SEAWALL_AZURE_OBJECTSTORE_LOCATION", "location", azureStore({ location: "West Europe" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_ACCOUNT_NAME", "accountName", azureStore({ accountName: "Lake" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_CONTAINER_NAME", "containerName", azureStore({ containerName: "a" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_PREFIX", "prefix", azureStore({ prefix: "/x" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_SKU", "sku", azureStore({ sku: "Premium_LRS" })],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT",
+    "privateEndpoints.subnetId",
+    azureStore({ privateEndpoints: { subnetId: "pe" } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_REPLICA_LOCATION",
+    "replication.args.location",
+    azureStore({ replication: { args: { location: "westeurope" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_DAYS",
+    "lifecycle.expireNoncurrentAfterDays",
+    azureStore({ lifecycle: { expireNoncurrentAfterDays: -1 } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_ORDER",
+    "lifecycle.coldAfterDays",
+    azureStore({ lifecycle: { coldAfterDays: 10 } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_ARCHIVE_REDUNDANCY",
+    "lifecycle.archiveAfterDays",
+    azureStore({ lifecycle: { archiveAfterDays: 365 } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_UNSUPPORTED",
+    "lifecycle.abortIncompleteMultipartAfterDays",
+    azureStore({ lifecycle: { abortIncompleteMultipartAfterDays: 7 } }),
+  ],
+  ["SEAWALL_AZURE_OBJECTSTORE_SOFT_DELETE", "softDeleteDays", azureStore({ softDeleteDays: 1 })],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_RESTORE_DAYS",
+    "pointInTimeRestoreDays",
+    azureStore({ pointInTimeRestoreDays: 30 }),
+  ],
+  ["SEAWALL_AZURE_OBJECTSTORE_IMMUTABILITY", "immutability.days", azureStore({ immutability: { days: 0 } })],
 ];
 
 /** The TypeScript sources under `dir`. */

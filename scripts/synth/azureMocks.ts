@@ -245,8 +245,10 @@ export function azureResource(
     const id = `${groupId(config, inputs.resourceGroupName)}/providers/Mock.Unmocked/${args.type.split(":")[2]}/${name}`;
     return { id, state: { ...inputs, name } };
   }
-  const name =
-    (inputs[t.nameKey] as string | undefined) ?? t.fixedName ?? autoName(args.name, seed, t.compact);
+  let name = (inputs[t.nameKey] as string | undefined) ?? t.fixedName ?? autoName(args.name, seed, t.compact);
+  // Object replication: the destination's policy is created as "default" and Azure assigns its id.
+  if (args.type === "azure-native:storage:ObjectReplicationPolicy" && name === "default")
+    name = mockGuid(seed);
   const id = armId(config, args.type, inputs, name);
   const state: Record<string, unknown> = {
     ...inputs,
@@ -301,6 +303,10 @@ export function azureResource(
       break;
     case "azure-native:storage:ObjectReplicationPolicy":
       state.policyId = name;
+      state.rules = ((inputs.rules as Record<string, unknown>[] | undefined) ?? []).map((r, i) => ({
+        ...r,
+        ruleId: r.ruleId ?? mockGuid(`${seed}::rule${i}`),
+      }));
       break;
     default:
       break;
