@@ -107,6 +107,10 @@ describe("faults: workers and input", () => {
       sliceSize: 250,
       slicePauseMs: 300,
       env: { CHAOS_CRASH_RATE: "0.01" },
+      // Each SIGKILL costs a session timeout (10 s) before the group moves the dead member's
+      // partitions; several in a row on a loaded 2-core machine can hold the lake still past the
+      // default 20 s. Waiting longer costs nothing when nothing is lost.
+      idleMs: 45000,
       async fault(ctx) {
         await ctx.whenLake(0.02);
         for (let round = 0; round < rounds; round++) {
