@@ -49,6 +49,18 @@ export interface PlatformOutputs {
   workloadServiceAccount?: pulumi.Output<string>;
   /** GCP: the Pub/Sub topic every alert is published to (`projects/<p>/topics/<t>`); subscribe your pager or chat to it. */
   alertTopicId?: pulumi.Output<string>;
+  /** Azure: the resource group that holds the platform's resources. */
+  resourceGroupName?: pulumi.Output<string>;
+  /** Azure: where clients run: the virtual network and its subnets (the workloads subnet first). */
+  azureNetwork?: pulumi.Output<{ vnetId: string; subnetIds: string[] }>;
+  /**
+   * Azure: the user-assigned managed identity workloads run as (federate it with the cluster's
+   * service account for workload identity): Entra ID grants it the event stream, the feature store
+   * and the lake. `clientId` is what `AZURE_CLIENT_ID` and the pod annotation take.
+   */
+  workloadIdentity?: pulumi.Output<{ id: string; clientId: string; principalId: string }>;
+  /** Azure: the Azure Monitor action group every alert notifies. */
+  actionGroupId?: pulumi.Output<string>;
   /** The topic alarms and backup failures notify; subscribe your pager or chat to it. */
   alertTopicArn?: pulumi.Output<string>;
   /** The monitoring dashboard in the cloud's console. */

@@ -226,7 +226,6 @@ export const PROBLEM_CODES = {
     "A platform setting has no equivalent on Azure (the fix says what to do instead).",
   SEAWALL_PLATFORM_AZURE_TAG:
     "A tag or the owner is not a valid Azure tag name or value, or there are too many tags.",
-  SEAWALL_PLATFORM_AZURE_NOT_BUILT: "A part of the platform is not built on Azure yet.",
   SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED:
     "The Azure subscription key (azure-native:subscriptionId) is not set in the stack configuration.",
 

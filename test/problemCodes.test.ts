@@ -647,11 +647,6 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     () => azureSettingProblems({ ...platform, tags: { "a/b": "x" } }),
   ],
   [
-    "SEAWALL_PLATFORM_AZURE_NOT_BUILT",
-    "network",
-    () => validateDataPlatformArgs({ ...platform, cloud: "azure", region: "westeurope" }),
-  ],
-  [
     "SEAWALL_CONFIG_SUBSCRIPTION_REQUIRED",
     "azure-native:subscriptionId",
     config({ "seawall:cloud": "azure", "azure-native:location": "westeurope" }),

@@ -5,9 +5,12 @@ import { Problem, problemsUnder } from "../validation";
 import { EventStreamArgs, validateEventStreamArgs } from "./eventStream";
 import { FeatureStoreArgs, validateFeatureStoreArgs } from "./featureStore";
 import { EvictionPolicy } from "./featureStoreConfig";
+import { AzureNetworkArgs, validateAzureNetworkArgs } from "./network";
+import { AzureObjectStoreArgs, validateAzureObjectStoreArgs } from "./objectStore";
 
 /**
- * How the Azure platform derives the arguments of its EventStream and FeatureStore from the
+ * How the Azure platform derives the arguments of its Network, ObjectStore, EventStream and
+ * FeatureStore from the
  * profile and the platform team's settings. Pure: the resource group, the network's ids and the
  * workloads' identity are passed in, so the same functions serve validation (with placeholders)
  * and the build.
@@ -20,7 +23,12 @@ export interface AzurePlacement {
   /** The subnet the services' private endpoints take their addresses from. */
   privateEndpointSubnetId: pulumi.Input<string>;
   /** The private DNS zones (linked to the virtual network) the endpoints register in. */
-  privateDnsZoneIds: { eventHubs?: pulumi.Input<string>; redis?: pulumi.Input<string> };
+  privateDnsZoneIds: {
+    blob?: pulumi.Input<string>;
+    dfs?: pulumi.Input<string>;
+    eventHubs?: pulumi.Input<string>;
+    redis?: pulumi.Input<string>;
+  };
   /** The principal (object) id of the workloads' user-assigned identity: granted the services. */
   workloadPrincipalId: pulumi.Input<string>;
 }
@@ -42,6 +50,87 @@ export function replicates(args: DataPlatformArgs, profile: Profile): boolean {
   return (
     (args.objectStore?.replication ?? profile.objectStore.replication) && args.replicaRegion !== undefined
   );
+}
+
+/**
+ * Days the lake's account can be restored to any point in time: the backups' operational
+ * retention (the profile's daily retention, at most 360), which takes over the account's
+ * point-in-time restore, so both say the same.
+ */
+export function pointInTimeRestoreDays(profile: Profile): number {
+  return Math.min(profile.backup.dailyRetentionDays, 360);
+}
+
+/**
+ * The network's arguments: a resource group, a virtual network with a workloads and a private
+ * endpoints subnet (or the team's own: its first subnet for workloads, its second for private
+ * endpoints), the private DNS zones linked to it. VNet flow logs stay off: Azure writes them only
+ * to a storage account, and the platform's one account is the lake.
+ */
+export function networkArgs(args: DataPlatformArgs, tags: Record<string, string>): AzureNetworkArgs {
+  const s = args.network ?? {};
+  return {
+    location: args.region,
+    resourceGroup: { args: {} },
+    network: s.existing
+      ? {
+          existing: {
+            virtualNetworkId: s.existing.vpcId,
+            workloadsSubnetId: s.existing.subnetIds[0],
+            privateEndpointsSubnetId: s.existing.subnetIds[1],
+          },
+        }
+      : { args: s.cidrBlock ? { addressSpace: s.cidrBlock } : {} },
+    privateDnsZones: { args: {} },
+    flowLogs: { skip: true },
+    tags,
+  };
+}
+
+/**
+ * The lake's arguments: read-access geo-zone-redundant with object replication to the replica
+ * region where the platform replicates (zone-redundant otherwise), the profile's tiering (its
+ * archive step is Azure's Cold tier, as zone-redundant accounts have no Archive tier), point-in-time
+ * restore as long as the backups' operational retention, WORM for the team's object lock.
+ */
+export function objectStoreArgs(
+  args: DataPlatformArgs,
+  profile: Profile,
+  placement: AzurePlacement,
+  tags: Record<string, string>,
+): AzureObjectStoreArgs {
+  const s = args.objectStore ?? {};
+  const replica = replicates(args, profile);
+  const lifecycle = { ...profile.objectStore.lifecycle, ...s.lifecycle };
+  const restoreDays = pointInTimeRestoreDays(profile);
+  return {
+    resourceGroupName: placement.resourceGroupName,
+    location: args.region,
+    ...(s.bucketName ? { containerName: s.bucketName } : {}),
+    prefix: s.prefix,
+    sku: replica ? "Standard_RAGZRS" : "Standard_ZRS",
+    privateEndpoints: {
+      subnetId: placement.privateEndpointSubnetId,
+      privateDnsZoneIds: { blob: placement.privateDnsZoneIds.blob, dfs: placement.privateDnsZoneIds.dfs },
+    },
+    replication: replica ? { args: { location: args.replicaRegion! } } : { skip: true },
+    lifecycle: {
+      infrequentAccessAfterDays: lifecycle.infrequentAccessAfterDays,
+      coldAfterDays: lifecycle.archiveAfterDays,
+      expireNoncurrentAfterDays: lifecycle.expireNoncurrentAfterDays,
+      // Passed on only when the team sets it, for the object store to refuse.
+      ...(s.lifecycle?.abortIncompleteMultipartAfterDays !== undefined
+        ? { abortIncompleteMultipartAfterDays: s.lifecycle.abortIncompleteMultipartAfterDays }
+        : {}),
+    },
+    pointInTimeRestoreDays: restoreDays,
+    softDeleteDays: Math.max(30, restoreDays + 1),
+    ...(s.objectLock
+      ? { immutability: { days: s.objectLock.days, locked: s.objectLock.mode === "COMPLIANCE" } }
+      : {}),
+    protect: profile.deletionProtection,
+    tags,
+  };
 }
 
 /**
@@ -113,7 +202,7 @@ export const PLACEHOLDER_PLACEMENT: AzurePlacement = {
 };
 
 /**
- * Every problem with the event stream and feature store the platform would build, named as the
+ * Every problem with the network, lake, event stream and feature store the platform would build, named as the
  * platform's fields (`eventStream.topics[0].name`). Ids unknown before deployment are placeholders.
  */
 export function validateServiceArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
@@ -134,6 +223,10 @@ export function validateServiceArgs(args: DataPlatformArgs, profile: Profile): P
     });
   return [
     ...problems,
+    ...problemsUnder("network", () => validateAzureNetworkArgs(networkArgs(args, {}), args.region)),
+    ...problemsUnder("objectStore", () =>
+      validateAzureObjectStoreArgs(objectStoreArgs(args, profile, PLACEHOLDER_PLACEMENT, {}), args.region),
+    ),
     ...problemsUnder("eventStream", () =>
       validateEventStreamArgs(eventStreamArgs(args, profile, PLACEHOLDER_PLACEMENT, {}), args.region),
     ),

@@ -50,6 +50,26 @@ export function azureSettingProblems(args: DataPlatformArgs): Problem[] {
       "AWS interface endpoints have no Azure counterpart here: the Azure network makes private endpoints (with private DNS zones) for Blob, Event Hubs and Redis itself; remove it",
     );
 
+  const store = args.objectStore ?? {};
+  if (store.intelligentTiering === true)
+    unsupported(
+      "objectStore.intelligentTiering",
+      store.intelligentTiering,
+      "Azure Blob Storage has no Intelligent-Tiering: the lake's lifecycle policy moves blobs to Cool and then Cold by age (objectStore.lifecycle); remove it",
+    );
+  if (store.lifecycle?.archiveStorageClass !== undefined)
+    unsupported(
+      "objectStore.lifecycle.archiveStorageClass",
+      store.lifecycle.archiveStorageClass,
+      "S3 storage classes have no Azure counterpart: archiveAfterDays moves blobs to the Cold tier (zone-redundant accounts have no Archive tier); remove it",
+    );
+  if (store.replicationTimeControl === true)
+    unsupported(
+      "objectStore.replicationTimeControl",
+      store.replicationTimeControl,
+      "Azure object replication copies asynchronously with no replication time control to turn on: remove it",
+    );
+
   const events = args.eventStream ?? {};
   if (events.clientAuthentication === "scram")
     unsupported(

@@ -41,7 +41,7 @@ const withObjectStore = (patch: object) => {
 
 describe("stack config", () => {
   it("accepts every committed stack file", () => {
-    for (const stack of ["dev-aws", "prod-aws", "dev-gcp", "prod-gcp"]) {
+    for (const stack of ["dev-aws", "prod-aws", "dev-gcp", "prod-gcp", "dev-azure", "prod-azure"]) {
       expect(problemsOf(loadStackConfig(stack), stack)).toEqual([]);
     }
   });

@@ -32,6 +32,7 @@ const unwrap = (v: unknown): unknown => (v instanceof Secret ? unwrap(v.value) :
 const CLOUD: Record<string, { scheme: string; topicType: string; topicName: string }> = {
   aws: { scheme: "s3", topicType: "aws:msk/topic:Topic", topicName: "name" },
   gcp: { scheme: "gs", topicType: "gcp:managedkafka/topic:Topic", topicName: "topicId" },
+  azure: { scheme: "abfss", topicType: "azure-native:eventhub:EventHub", topicName: "eventHubName" },
 };
 
 describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
