@@ -56,6 +56,12 @@ describe("the README's examples", () => {
     expect(gcp.sort()).toEqual(
       ["GcpBackups", "EventStream", "FeatureStore", "GcpMonitoring", "Network", "ObjectStore"].sort(),
     );
+    const azure = [
+      ...source.matchAll(/import \{ (\w+)(?: as \w+)? \} from "\.\.\/components\/azure\/\w+"/g),
+    ].map((m) => m[1]);
+    expect(azure.sort()).toEqual(
+      ["AzureBackups", "EventStream", "FeatureStore", "AzureMonitoring", "Network", "ObjectStore"].sort(),
+    );
   });
 
   it("type-check against the components", () => {
@@ -99,7 +105,12 @@ describe("the README's examples", () => {
     new Function("require", "module", "exports", js)(load, mod, mod.exports);
 
     const result = await synthesize(() => mod.exports.program!(), {
-      config: { "aws:region": "us-east-1", "gcp:project": "my-project", "gcp:region": "us-central1" },
+      config: {
+        "aws:region": "us-east-1",
+        "gcp:project": "my-project",
+        "gcp:region": "us-central1",
+        "azure-native:location": "westeurope",
+      },
       echoWarnings: false,
     });
     expect(result.warnings).toEqual([]);
@@ -115,6 +126,12 @@ describe("the README's examples", () => {
       "seawall:aws:Monitoring monitoring",
       "seawall:aws:Network net",
       "seawall:aws:ObjectStore lake",
+      "seawall:azure:Backups azure-backups",
+      "seawall:azure:EventStream azure-events",
+      "seawall:azure:FeatureStore azure-features",
+      "seawall:azure:Monitoring azure-monitoring",
+      "seawall:azure:Network azure-net",
+      "seawall:azure:ObjectStore azure-lake",
       "seawall:gcp:Backups gcp-backups",
       "seawall:gcp:EventStream gcp-events",
       "seawall:gcp:FeatureStore gcp-features",
@@ -166,6 +183,36 @@ describe("the README's examples", () => {
         inputs: expect.objectContaining({ labels: { email_address: "oncall@example.com" } }),
       }),
     ]);
+    const abfss = result.outputs.abfssLocation.value as { bucket: string; replica: { bucket: string } };
+    expect(abfss).toMatchObject({
+      scheme: "abfss",
+      bucket: expect.stringMatching(/^lake@azurelake[0-9a-f]{8}\.dfs\.core\.windows\.net$/),
+      prefix: "events",
+      region: "westeurope",
+      replica: { region: "northeurope" },
+    });
+    expect(result.outputs.azureKafka.value).toEqual({
+      bootstrapServers: expect.stringMatching(/^azure-events[0-9a-f]{8}\.servicebus\.windows\.net:9093$/),
+      securityProtocol: "SASL_SSL",
+      saslMechanism: "OAUTHBEARER",
+      oauthProvider: "azure",
+    });
+    expect(result.outputs.azureRedis.value).toEqual({
+      host: expect.stringMatching(/^azure-features[0-9a-f]{8}\.westeurope\.redis\.azure\.net$/),
+      port: 10000,
+      tls: true,
+      authMode: "azure-entra",
+    });
+    // The workloads' identity is what Event Hubs and Redis grant.
+    const identity = result.resources.find(
+      (r) => r.type === "azure-native:managedidentity:UserAssignedIdentity" && r.name === "azure-workers",
+    )!;
+    const grants = result.resources.filter(
+      (r) =>
+        r.type === "azure-native:authorization:RoleAssignment" &&
+        r.propertyDependencies.principalId?.includes(identity.urn),
+    );
+    expect(grants).toHaveLength(2);
     const subscriptions = result.resources.filter(
       (r) => r.type === "aws:sns/topicSubscription:TopicSubscription",
     );
