@@ -351,6 +351,25 @@ describe("the prod-azure stack", () => {
     expect(access.map((r) => r.inputs.user)).toEqual([{ objectId: workers.principalId }]);
   });
 
+  it("protects every stateful store and its key in prod", () => {
+    const stateful = [
+      "azure-native:storage:StorageAccount",
+      "azure-native:eventhub:Namespace",
+      "azure-native:redisenterprise:RedisEnterprise",
+      "azure-native:dataprotection:BackupVault",
+      "azure-native:keyvault:Vault",
+      "azure-native:keyvault:Key",
+    ];
+    const unprotected = p.resources.filter((r) => stateful.includes(r.type) && !r.protect).map((r) => r.name);
+    expect(unprotected).toEqual([]);
+    expect(
+      p
+        .ofType("azure-native:storage:StorageAccount")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["seawall-prod-lake", "seawall-prod-lake-replica"]);
+  });
+
   it("exports the resource group, the network's subnets, the action group and the lake's abfss URIs", () => {
     expect(p.output("resourceGroupName")).toMatch(/^seawall-prod-network/);
     expect(p.output("azureNetwork")).toEqual({
