@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { parseCidr, subnetCidrs } from "../cidr";
 import { DataPlatformArgs, EvictionPolicy as PlatformEvictionPolicy } from "../platformArgs";
 import { Profile } from "../profiles";
 import { Problem, problemsUnder } from "../validation";
@@ -62,6 +63,29 @@ export function pointInTimeRestoreDays(profile: Profile): number {
 }
 
 /**
+ * The created virtual network's ranges from the team's `network.cidrBlock`: the address space, a
+ * /20 for workloads at its start and the /24 after it for private endpoints (as the Network's own
+ * 10.20.0.0/16 defaults); a block smaller than /20 is halved between them. A block that is not a
+ * network, or too small to halve (/28 or smaller), is passed on alone for the Network to report.
+ */
+export function vnetRanges(block: string): {
+  addressSpace: string;
+  workloadsCidr?: string;
+  privateEndpointsCidr?: string;
+} {
+  const cidr = parseCidr(block);
+  if (!cidr || cidr.prefixLength > 27) return { addressSpace: block };
+  if (cidr.prefixLength <= 20)
+    return {
+      addressSpace: block,
+      workloadsCidr: subnetCidrs(block, 1, 20)[0],
+      privateEndpointsCidr: subnetCidrs(block, 17, 24)[16],
+    };
+  const [workloadsCidr, privateEndpointsCidr] = subnetCidrs(block, 2, cidr.prefixLength + 1);
+  return { addressSpace: block, workloadsCidr, privateEndpointsCidr };
+}
+
+/**
  * The network's arguments: a resource group, a virtual network with a workloads and a private
  * endpoints subnet (or the team's own: its first subnet for workloads, its second for private
  * endpoints), the private DNS zones linked to it. VNet flow logs stay off: Azure writes them only
@@ -80,7 +104,7 @@ export function networkArgs(args: DataPlatformArgs, tags: Record<string, string>
             privateEndpointsSubnetId: s.existing.subnetIds[1],
           },
         }
-      : { args: s.cidrBlock ? { addressSpace: s.cidrBlock } : {} },
+      : { args: s.cidrBlock ? vnetRanges(s.cidrBlock) : {} },
     privateDnsZones: { args: {} },
     flowLogs: { skip: true },
     tags,

@@ -6,6 +6,7 @@ import {
   featureStoreArgs,
   networkArgs,
   objectStoreArgs,
+  vnetRanges,
 } from "../../components/azure/platformServices";
 import { platformTags } from "../../components/azure/platformSettings";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../../components/platform";
@@ -204,8 +205,25 @@ describe("the Azure platform's network, lake and operations", () => {
       tags,
     });
     expect(networkArgs({ ...prodArgs, network: { cidrBlock: "10.40.0.0/16" } }, tags).network).toEqual({
-      args: { addressSpace: "10.40.0.0/16" },
+      args: {
+        addressSpace: "10.40.0.0/16",
+        workloadsCidr: "10.40.0.0/20",
+        privateEndpointsCidr: "10.40.16.0/24",
+      },
     });
+    expect(codes({ ...prodArgs, network: { cidrBlock: "10.40.0.0/16" } })).toEqual([]);
+  });
+
+  it("halves a team's address block smaller than /20 between workloads and private endpoints", () => {
+    expect(vnetRanges("192.168.4.0/22")).toEqual({
+      addressSpace: "192.168.4.0/22",
+      workloadsCidr: "192.168.4.0/23",
+      privateEndpointsCidr: "192.168.6.0/23",
+    });
+    expect(vnetRanges("10.1.2.0/28")).toEqual({ addressSpace: "10.1.2.0/28" });
+    expect(codes({ ...prodArgs, network: { cidrBlock: "10.1.2.3/16" } }).map((p) => p.code)).toContain(
+      "SEAWALL_AZURE_NETWORK_CIDR",
+    );
   });
 
   it("brings the team's network: its first subnet for workloads, its second for private endpoints", () => {
