@@ -388,6 +388,19 @@ describe("the prod-azure stack", () => {
     ).toEqual(["seawall-prod-lake", "seawall-prod-lake-replica"]);
   });
 
+  it("keeps a copy of the lake, the event hubs' metadata and the backups in the paired region", () => {
+    const replica = p.one("azure-native:storage:StorageAccount", "seawall-prod-lake-replica");
+    expect(replica.inputs).toMatchObject({ location: "centralus", sku: { name: "Standard_RAGZRS" } });
+    const namespaces = p.ofType("azure-native:eventhub:Namespace").map((r) => r.inputs.location);
+    expect(namespaces.sort()).toEqual(["centralus", "eastus2"]);
+    expect(p.ofType("azure-native:eventhub:DisasterRecoveryConfig")).toHaveLength(1);
+    const vault = p.ofType("azure-native:dataprotection:BackupVault")[0];
+    expect(vault.inputs.properties).toMatchObject({
+      storageSettings: [{ datastoreType: "VaultStore", type: "GeoRedundant" }],
+      featureSettings: { crossRegionRestoreSettings: { state: "Enabled" } },
+    });
+  });
+
   it("exports the resource group, the network's subnets, the action group and the lake's abfss URIs", () => {
     expect(p.output("resourceGroupName")).toMatch(/^seawall-prod-network/);
     expect(p.output("azureNetwork")).toEqual({
