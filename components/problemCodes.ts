@@ -240,6 +240,22 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_KEYVAULT_VAULT_ID:
     "A brought key's vaultId is not a vault's resource id, or names another vault than the key's.",
 
+  // Azure Backups (components/azure/backups.ts).
+  SEAWALL_AZURE_BACKUPS_VAULT_NAME:
+    "vaultName is not 2-50 letters, digits and hyphens starting with a letter.",
+  SEAWALL_AZURE_BACKUPS_REDUNDANCY:
+    "storageRedundancy is not GeoRedundant, ZoneRedundant or LocallyRedundant.",
+  SEAWALL_AZURE_BACKUPS_CROSS_REGION_RESTORE:
+    "Cross-region restore is asked for without GeoRedundant storage.",
+  SEAWALL_AZURE_BACKUPS_IMMUTABILITY: "immutability is not Disabled, Unlocked or Locked.",
+  SEAWALL_AZURE_BACKUPS_RETENTION_RANGE:
+    "A soft-delete, operational or vaulted retention is outside what the backup vault accepts.",
+  SEAWALL_AZURE_BACKUPS_ACCOUNT_ID: "storageAccount.id is not a storage account's ARM id.",
+  SEAWALL_AZURE_BACKUPS_HNS_UNSUPPORTED:
+    "The storage account has a hierarchical namespace, which Azure Backup cannot protect.",
+  SEAWALL_AZURE_BACKUPS_NEEDS_ACCOUNT: "Vaulted backup is asked for without a storage account.",
+  SEAWALL_AZURE_BACKUPS_CONTAINERS: "vaulted.containers is not 1 to 100 valid container names.",
+  SEAWALL_AZURE_BACKUPS_START_HOUR: "vaulted.startHourUtc is not a whole number from 0 to 23.",
   // Azure EventStream (Event Hubs).
   SEAWALL_AZURE_EVENTSTREAM_LOCATION:
     "The event stream's location (or azure-native:location) is not set or not a region name.",
@@ -283,45 +299,6 @@ export const PROBLEM_CODES = {
     "A watched resource's id is not the ARM id of a resource of the expected type.",
 
   // Azure Network (components/azure/network.ts).
-  SEAWALL_AZURE_NETWORK_LOCATION: "The network's location (or azure-native:location) is not set or not a region name.",
-  SEAWALL_AZURE_NETWORK_RESOURCE_GROUP: "A resource group name breaks Azure's naming rules.",
-  SEAWALL_AZURE_NETWORK_CIDR:
-    "A network range is not an RFC 1918 network of an allowed prefix length, or a subnet lies outside the address space.",
-  SEAWALL_AZURE_NETWORK_CIDR_OVERLAP: "The workloads and private endpoints subnets overlap.",
-  SEAWALL_AZURE_NETWORK_PORTS: "servicePorts is not a non-empty list of ports or port ranges.",
-  SEAWALL_AZURE_NETWORK_RESOURCE_ID:
-    "A brought network, subnet, DNS zone, storage account, identity or workspace is not given by its resource id.",
-  SEAWALL_AZURE_NETWORK_FLOW_LOGS: "A flow-log setting is outside what Network Watcher accepts.",
-
-  // Azure Backups (components/azure/backups.ts).
-  SEAWALL_AZURE_BACKUPS_VAULT_NAME:
-    "vaultName is not 2-50 letters, digits and hyphens starting with a letter.",
-  SEAWALL_AZURE_BACKUPS_REDUNDANCY:
-    "storageRedundancy is not GeoRedundant, ZoneRedundant or LocallyRedundant.",
-  SEAWALL_AZURE_BACKUPS_CROSS_REGION_RESTORE:
-    "Cross-region restore is asked for without GeoRedundant storage.",
-  SEAWALL_AZURE_BACKUPS_IMMUTABILITY: "immutability is not Disabled, Unlocked or Locked.",
-  SEAWALL_AZURE_BACKUPS_RETENTION_RANGE:
-    "A soft-delete, operational or vaulted retention is outside what the backup vault accepts.",
-  SEAWALL_AZURE_BACKUPS_ACCOUNT_ID: "storageAccount.id is not a storage account's ARM id.",
-  SEAWALL_AZURE_BACKUPS_HNS_UNSUPPORTED:
-    "The storage account has a hierarchical namespace, which Azure Backup cannot protect.",
-  SEAWALL_AZURE_BACKUPS_NEEDS_ACCOUNT: "Vaulted backup is asked for without a storage account.",
-  SEAWALL_AZURE_BACKUPS_CONTAINERS: "vaulted.containers is not 1 to 100 valid container names.",
-  SEAWALL_AZURE_BACKUPS_START_HOUR: "vaulted.startHourUtc is not a whole number from 0 to 23.",
-
-  // Azure Monitoring (components/azure/monitoring.ts).
-  SEAWALL_AZURE_MONITORING_RETENTION: "workspace.args.retentionDays is not a whole number from 30 to 730.",
-  SEAWALL_AZURE_MONITORING_WORKSPACE_NAME: "workspace.args.workspaceName breaks Log Analytics' naming rules.",
-  SEAWALL_AZURE_MONITORING_THRESHOLD_RANGE: "A threshold is unknown or outside its range.",
-  SEAWALL_AZURE_MONITORING_UNSUPPORTED:
-    "A threshold asks for a metric Azure Monitor does not publish (Event Hubs consumer lag).",
-  SEAWALL_AZURE_MONITORING_ALERT_EMAIL: "An alert email is not an email address.",
-  SEAWALL_AZURE_MONITORING_SHORT_NAME: "actionGroupShortName is not 1 to 12 characters.",
-  SEAWALL_AZURE_MONITORING_RESOURCE_ID:
-    "A watched resource's id is not the ARM id of a resource of the expected type.",
-
-  // Azure Network (components/azure/network.ts).
   SEAWALL_AZURE_NETWORK_LOCATION:
     "The network's location (or azure-native:location) is not set or not a region name.",
   SEAWALL_AZURE_NETWORK_RESOURCE_GROUP: "A resource group name breaks Azure's naming rules.",
@@ -341,13 +318,15 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_OBJECTSTORE_PREFIX: "prefix is not a key prefix without a leading slash.",
   SEAWALL_AZURE_OBJECTSTORE_SKU: "A storage account sku is not a Standard general-purpose v2 redundancy.",
   SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT: "The private endpoints' subnet is not set or not a subnet id.",
-  SEAWALL_AZURE_OBJECTSTORE_REPLICA_LOCATION: "The replica's location is not a region other than the account's.",
+  SEAWALL_AZURE_OBJECTSTORE_REPLICA_LOCATION:
+    "The replica's location is not a region other than the account's.",
   SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_DAYS: "A lifecycle day count is not a whole number from 0 to 36500.",
   SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_ORDER: "The Cool, Cold and Archive moves are not in that order.",
   SEAWALL_AZURE_OBJECTSTORE_ARCHIVE_REDUNDANCY:
     "An Archive move is set on a zone-redundant account, where Azure offers no Archive tier.",
   SEAWALL_AZURE_OBJECTSTORE_UNSUPPORTED: "A setting asks for something Azure Blob Storage does not offer.",
-  SEAWALL_AZURE_OBJECTSTORE_SOFT_DELETE: "A blob or container soft delete retention is outside what Azure allows.",
+  SEAWALL_AZURE_OBJECTSTORE_SOFT_DELETE:
+    "A blob or container soft delete retention is outside what Azure allows.",
   SEAWALL_AZURE_OBJECTSTORE_RESTORE_DAYS:
     "pointInTimeRestoreDays is not fewer than softDeleteDays, or the change feed is kept no longer than it.",
   SEAWALL_AZURE_OBJECTSTORE_IMMUTABILITY: "immutability.days is not a whole number from 1 to 146000.",

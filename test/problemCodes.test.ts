@@ -12,16 +12,16 @@ import { gcpSettingProblems } from "../components/gcp/platformSettings";
 import { azureSettingProblems } from "../components/azure/platformSettings";
 import { checkGcpKmsKeyOption } from "../components/gcp/kmsKey";
 import { checkAzureKeyVaultKeyOption } from "../components/azure/keyVaultKey";
-import { validateAzureObjectStoreArgs } from "../components/azure/objectStore";
 import { validateAzureNetworkArgs } from "../components/azure/network";
+import { validateAzureObjectStoreArgs } from "../components/azure/objectStore";
 import { validateGcpNetworkArgs } from "../components/gcp/network";
 import { validateGcpObjectStoreArgs } from "../components/gcp/objectStore";
 import { validateGcpBackupsArgs } from "../components/gcp/backups";
 import { validateGcpMonitoringArgs } from "../components/gcp/monitoring";
-import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
-import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../components/azure/eventStream";
 import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
+import { validateAzureBackupsArgs } from "../components/azure/backups";
+import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -137,10 +137,10 @@ const azureStore = (args: object) => () =>
 const AZURE_VAULT_ID =
   "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/g/providers/Microsoft.KeyVault/vaults/lake-keys";
 
-const azureBackups = (args: object) => () =>
-  validateAzureBackupsArgs({ resourceGroupName: "data", ...args } as never);
 const azureMonitoring = (args: object) => () =>
   validateAzureMonitoringArgs({ resourceGroupName: "data", ...args } as never);
+const azureBackups = (args: object) => () =>
+  validateAzureBackupsArgs({ resourceGroupName: "data", ...args } as never);
 const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_HELPER_SHAPE", "accessLogging", store({ accessLogging: { prefix: "logs/" } })],
   ["SEAWALL_HELPER_FORM_UNSUPPORTED", "kmsKey", store({ kmsKey: { skip: true } })],
@@ -670,67 +670,88 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "key.existing.vaultId",
     azureKey({ existing: { keyId: "https://lake-keys.vault.azure.net/keys/lake", vaultId: "lake-keys" } }),
   ],
-  ["SEAWALL_AZURE_EVENTSTREAM_LOCATION", "location", azureStream({ location: "West Europe" })],
-  ["SEAWALL_AZURE_EVENTSTREAM_NAMESPACE_NAME", "namespaceName", azureStream({ namespaceName: "ev" })],
-  ["SEAWALL_AZURE_EVENTSTREAM_TIER", "tier", azureStream({ tier: "Basic" })],
-  ["SEAWALL_AZURE_EVENTSTREAM_CAPACITY", "capacity", azureStream({ capacity: 3 })],
-  ["SEAWALL_AZURE_EVENTSTREAM_AUTO_INFLATE", "maxThroughputUnits", azureStream({ maxThroughputUnits: 2 })],
+  // Azure ObjectStore.
+  ["SEAWALL_AZURE_OBJECTSTORE_LOCATION", "location", azureStore({ location: "West Europe" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_ACCOUNT_NAME", "accountName", azureStore({ accountName: "Lake" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_CONTAINER_NAME", "containerName", azureStore({ containerName: "a" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_PREFIX", "prefix", azureStore({ prefix: "/x" })],
+  ["SEAWALL_AZURE_OBJECTSTORE_SKU", "sku", azureStore({ sku: "Premium_LRS" })],
   [
-    "SEAWALL_AZURE_EVENTSTREAM_TOPIC_COUNT",
-    "topics",
-    azureStream({
-      tier: "Standard",
-      topics: Array.from({ length: 11 }, (_, i) => ({ name: `t${i}`, partitions: 1 })),
+    "SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT",
+    "privateEndpoints.subnetId",
+    azureStore({ privateEndpoints: { subnetId: "pe" } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_REPLICA_LOCATION",
+    "replication.args.location",
+    azureStore({ replication: { args: { location: "westeurope" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_DAYS",
+    "lifecycle.expireNoncurrentAfterDays",
+    azureStore({ lifecycle: { expireNoncurrentAfterDays: -1 } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_ORDER",
+    "lifecycle.coldAfterDays",
+    azureStore({ lifecycle: { coldAfterDays: 10 } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_ARCHIVE_REDUNDANCY",
+    "lifecycle.archiveAfterDays",
+    azureStore({ lifecycle: { archiveAfterDays: 365 } }),
+  ],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_UNSUPPORTED",
+    "lifecycle.abortIncompleteMultipartAfterDays",
+    azureStore({ lifecycle: { abortIncompleteMultipartAfterDays: 7 } }),
+  ],
+  ["SEAWALL_AZURE_OBJECTSTORE_SOFT_DELETE", "softDeleteDays", azureStore({ softDeleteDays: 1 })],
+  [
+    "SEAWALL_AZURE_OBJECTSTORE_RESTORE_DAYS",
+    "pointInTimeRestoreDays",
+    azureStore({ pointInTimeRestoreDays: 30 }),
+  ],
+  ["SEAWALL_AZURE_OBJECTSTORE_IMMUTABILITY", "immutability.days", azureStore({ immutability: { days: 0 } })],
+  // Azure Network.
+  ["SEAWALL_AZURE_NETWORK_LOCATION", "location", azureNetwork({ location: "West Europe" })],
+  [
+    "SEAWALL_AZURE_NETWORK_RESOURCE_GROUP",
+    "resourceGroup.existing.name",
+    azureNetwork({ resourceGroup: { existing: { name: "bad." } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_CIDR",
+    "network.args.addressSpace",
+    azureNetwork({ network: { args: { addressSpace: "8.8.0.0/16" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_CIDR_OVERLAP",
+    "network.args.privateEndpointsCidr",
+    azureNetwork({ network: { args: { privateEndpointsCidr: "10.20.0.0/24" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_PORTS",
+    "network.args.servicePorts",
+    azureNetwork({ network: { args: { servicePorts: [] } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_RESOURCE_ID",
+    "flowLogs.args.storageAccountId",
+    azureNetwork({ flowLogs: { args: { storageAccountId: "logs" } } }),
+  ],
+  [
+    "SEAWALL_AZURE_NETWORK_FLOW_LOGS",
+    "flowLogs.args.retentionDays",
+    azureNetwork({
+      flowLogs: {
+        args: {
+          storageAccountId:
+            "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/logs",
+          retentionDays: 0,
+        },
+      },
     }),
-  ],
-  [
-    "SEAWALL_AZURE_EVENTSTREAM_COMPACT_RETENTION",
-    "topics[0].retentionHours",
-    azureStream({ topics: [{ name: "f", partitions: 1, compaction: true, retentionHours: 24 }] }),
-  ],
-  [
-    "SEAWALL_AZURE_EVENTSTREAM_CONSUMER_GROUP",
-    "consumerGroups[0].topic",
-    azureStream({ consumerGroups: [{ group: "g", topic: "none" }] }),
-  ],
-  [
-    "SEAWALL_AZURE_EVENTSTREAM_PRINCIPAL_ID",
-    "clientPrincipalIds[0]",
-    azureStream({ clientPrincipalIds: ["w"] }),
-  ],
-  [
-    "SEAWALL_AZURE_EVENTSTREAM_PRIVATE_ENDPOINT",
-    "privateEndpoint.subnetId",
-    azureStream({ privateEndpoint: { subnetId: "s" } }),
-  ],
-  [
-    "SEAWALL_AZURE_EVENTSTREAM_GEO_LOCATION",
-    "geoDisasterRecovery.location",
-    azureStream({ geoDisasterRecovery: { location: "westeurope" } }),
-  ],
-  [
-    "SEAWALL_AZURE_EVENTSTREAM_CMK_TIER",
-    "customerManagedKey",
-    azureStream({ tier: "Standard", customerManagedKey: { args: {} } }),
-  ],
-  ["SEAWALL_AZURE_FEATURESTORE_LOCATION", "location", azureCache({ location: "West Europe" })],
-  ["SEAWALL_AZURE_FEATURESTORE_CLUSTER_NAME", "clusterName", azureCache({ clusterName: "-fs" })],
-  ["SEAWALL_AZURE_FEATURESTORE_SKU", "sku", azureCache({ sku: "Enterprise_E10" })],
-  ["SEAWALL_AZURE_FEATURESTORE_EVICTION_POLICY", "evictionPolicy", azureCache({ evictionPolicy: "lru" })],
-  [
-    "SEAWALL_AZURE_FEATURESTORE_PERSISTENCE",
-    "persistence.mode",
-    azureCache({ persistence: { mode: "OFF" } }),
-  ],
-  [
-    "SEAWALL_AZURE_FEATURESTORE_PRINCIPAL_ID",
-    "clientPrincipalIds[0]",
-    azureCache({ clientPrincipalIds: ["w"] }),
-  ],
-  [
-    "SEAWALL_AZURE_FEATURESTORE_PRIVATE_ENDPOINT",
-    "privateEndpoint.subnetId",
-    azureCache({ privateEndpoint: { subnetId: "s" } }),
   ],
   // Azure Backups.
   ["SEAWALL_AZURE_BACKUPS_VAULT_NAME", "vaultName", azureBackups({ vaultName: "1vault" })],
@@ -858,89 +879,6 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "privateEndpoint.subnetId",
     azureCache({ privateEndpoint: { subnetId: "s" } }),
   ],
-  // Azure Network.
-  ["SEAWALL_AZURE_NETWORK_LOCATION", "location", azureNetwork({ location: "West Europe" })],
-  [
-    "SEAWALL_AZURE_NETWORK_RESOURCE_GROUP",
-    "resourceGroup.existing.name",
-    azureNetwork({ resourceGroup: { existing: { name: "bad." } } }),
-  ],
-  [
-    "SEAWALL_AZURE_NETWORK_CIDR",
-    "network.args.addressSpace",
-    azureNetwork({ network: { args: { addressSpace: "8.8.0.0/16" } } }),
-  ],
-  [
-    "SEAWALL_AZURE_NETWORK_CIDR_OVERLAP",
-    "network.args.privateEndpointsCidr",
-    azureNetwork({ network: { args: { privateEndpointsCidr: "10.20.0.0/24" } } }),
-  ],
-  [
-    "SEAWALL_AZURE_NETWORK_PORTS",
-    "network.args.servicePorts",
-    azureNetwork({ network: { args: { servicePorts: [] } } }),
-  ],
-  [
-    "SEAWALL_AZURE_NETWORK_RESOURCE_ID",
-    "flowLogs.args.storageAccountId",
-    azureNetwork({ flowLogs: { args: { storageAccountId: "logs" } } }),
-  ],
-  [
-    "SEAWALL_AZURE_NETWORK_FLOW_LOGS",
-    "flowLogs.args.retentionDays",
-    azureNetwork({
-      flowLogs: {
-        args: {
-          storageAccountId:
-            "/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/logs",
-          retentionDays: 0,
-        },
-      },
-    }),
-  ],
-  // Azure ObjectStore.
-  ["SEAWALL_AZURE_OBJECTSTORE_LOCATION", "location", azureStore({ location: "West Europe" })],
-  ["SEAWALL_AZURE_OBJECTSTORE_ACCOUNT_NAME", "accountName", azureStore({ accountName: "Lake" })],
-  ["SEAWALL_AZURE_OBJECTSTORE_CONTAINER_NAME", "containerName", azureStore({ containerName: "a" })],
-  ["SEAWALL_AZURE_OBJECTSTORE_PREFIX", "prefix", azureStore({ prefix: "/x" })],
-  ["SEAWALL_AZURE_OBJECTSTORE_SKU", "sku", azureStore({ sku: "Premium_LRS" })],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT",
-    "privateEndpoints.subnetId",
-    azureStore({ privateEndpoints: { subnetId: "pe" } }),
-  ],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_REPLICA_LOCATION",
-    "replication.args.location",
-    azureStore({ replication: { args: { location: "westeurope" } } }),
-  ],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_DAYS",
-    "lifecycle.expireNoncurrentAfterDays",
-    azureStore({ lifecycle: { expireNoncurrentAfterDays: -1 } }),
-  ],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_LIFECYCLE_ORDER",
-    "lifecycle.coldAfterDays",
-    azureStore({ lifecycle: { coldAfterDays: 10 } }),
-  ],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_ARCHIVE_REDUNDANCY",
-    "lifecycle.archiveAfterDays",
-    azureStore({ lifecycle: { archiveAfterDays: 365 } }),
-  ],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_UNSUPPORTED",
-    "lifecycle.abortIncompleteMultipartAfterDays",
-    azureStore({ lifecycle: { abortIncompleteMultipartAfterDays: 7 } }),
-  ],
-  ["SEAWALL_AZURE_OBJECTSTORE_SOFT_DELETE", "softDeleteDays", azureStore({ softDeleteDays: 1 })],
-  [
-    "SEAWALL_AZURE_OBJECTSTORE_RESTORE_DAYS",
-    "pointInTimeRestoreDays",
-    azureStore({ pointInTimeRestoreDays: 30 }),
-  ],
-  ["SEAWALL_AZURE_OBJECTSTORE_IMMUTABILITY", "immutability.days", azureStore({ immutability: { days: 0 } })],
 ];
 
 /** The TypeScript sources under `dir`. */
