@@ -35,6 +35,18 @@ export interface KafkaConnection {
   oauthProvider?: "gcp" | "azure";
 }
 
+/**
+ * The pipeline's consumer groups and the topic each reads, as the runtime names them by default
+ * (`${KAFKA_GROUP_PREFIX}-${stage}` on the stage's input topic; runtime/src/config.ts
+ * `consumerGroups`). Every cloud's monitoring watches their lag, and Event Hubs creates them.
+ */
+export const PIPELINE_CONSUMER_GROUPS: readonly { readonly group: string; readonly topic: string }[] = [
+  { group: "seawall-ingest", topic: "events.raw" },
+  { group: "seawall-dedup", topic: "events.valid" },
+  { group: "seawall-lake-sink", topic: "events.unique" },
+  { group: "seawall-feature-writer", topic: "features" },
+];
+
 /** A topic a platform team declares; the event stream creates it. */
 export interface KafkaTopic {
   /** 1 to 249 letters, digits, dots, underscores and hyphens. */

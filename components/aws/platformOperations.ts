@@ -3,6 +3,7 @@
  * and what it tells Monitoring to watch. Pure except for deriving Output identifiers, so each
  * mapping is tested on its own and `buildAwsPlatform` stays a list of components.
  */
+import { PIPELINE_CONSUMER_GROUPS } from "../contracts";
 import * as pulumi from "@pulumi/pulumi";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
@@ -11,16 +12,8 @@ import { BackupsArgs, validateBackupsArgs } from "./backups";
 import { MonitoringArgs, validateMonitoringArgs } from "./monitoring";
 import { MonitoredServices, profileThresholds, WatchedConsumer } from "./monitoringAlarms";
 
-/**
- * The pipeline's consumer groups and the topic each reads, as the runtime names them by default
- * (`${KAFKA_GROUP_PREFIX}-${stage}` on the stage's input topic; runtime/src/app.ts and config.ts).
- */
-export const PIPELINE_CONSUMERS: WatchedConsumer<string>[] = [
-  { group: "seawall-ingest", topic: "events.raw" },
-  { group: "seawall-dedup", topic: "events.valid" },
-  { group: "seawall-lake-sink", topic: "events.unique" },
-  { group: "seawall-feature-writer", topic: "features" },
-];
+/** The pipeline's consumer groups (contracts.ts), as the consumers monitoring watches. */
+export const PIPELINE_CONSUMERS: WatchedConsumer<string>[] = PIPELINE_CONSUMER_GROUPS.map((c) => ({ ...c }));
 
 /** The backups' arguments: the profile's retention, lock, copies and restore tests. */
 export function backupsArgs(

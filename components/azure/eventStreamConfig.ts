@@ -81,17 +81,8 @@ export const PRIVATE_DNS_ZONE = "privatelink.servicebus.windows.net";
 export const EVENT_HUBS_DATA_SENDER_ROLE = "2b629674-e913-4c01-ae53-ef4638d8f975";
 export const EVENT_HUBS_DATA_RECEIVER_ROLE = "a638d3c7-ab3a-418d-83e6-5f17a39d4fde";
 
-/**
- * The pipeline's consumer groups and the topic each reads, as the runtime names them by default
- * (`${KAFKA_GROUP_PREFIX}-${stage}` on the stage's input topic; runtime/src/config.ts `consumerGroups`).
- * Event Hubs has consumer groups as resources of an event hub; its Kafka endpoint uses them.
- */
-export const PIPELINE_CONSUMER_GROUPS: readonly { group: string; topic: string }[] = [
-  { group: "seawall-ingest", topic: "events.raw" },
-  { group: "seawall-dedup", topic: "events.valid" },
-  { group: "seawall-lake-sink", topic: "events.unique" },
-  { group: "seawall-feature-writer", topic: "features" },
-];
+/** The pipeline's consumer groups (contracts.ts): Event Hubs has them as resources of an event hub. */
+export { PIPELINE_CONSUMER_GROUPS } from "../contracts";
 
 /** The bootstrap server of a namespace's Kafka endpoint. */
 export function bootstrapServer(namespaceName: string): string {

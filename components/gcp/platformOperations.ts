@@ -3,6 +3,7 @@
  * and what it tells Monitoring to watch. Pure, so each mapping is tested on its own and
  * `buildGcpPlatform` stays a list of components.
  */
+import { PIPELINE_CONSUMER_GROUPS } from "../contracts";
 import * as pulumi from "@pulumi/pulumi";
 import { DataPlatformArgs } from "../platformArgs";
 import { Profile } from "../profiles";
@@ -10,16 +11,10 @@ import { Problem, problemsUnder } from "../validation";
 import { GcpMonitoringArgs, GcpPubsubAlertTarget, validateGcpMonitoringArgs } from "./monitoring";
 import { GcpMonitoredServices, gcpProfileThresholds, GcpWatchedConsumer } from "./monitoringPolicies";
 
-/**
- * The pipeline's consumer groups and the topic each reads, as the runtime names them by default
- * (`${KAFKA_GROUP_PREFIX}-${stage}` on the stage's input topic; runtime/src/app.ts and config.ts).
- */
-export const PIPELINE_CONSUMERS: GcpWatchedConsumer<string>[] = [
-  { group: "seawall-ingest", topic: "events.raw" },
-  { group: "seawall-dedup", topic: "events.valid" },
-  { group: "seawall-lake-sink", topic: "events.unique" },
-  { group: "seawall-feature-writer", topic: "features" },
-];
+/** The pipeline's consumer groups (contracts.ts), as the consumers monitoring watches. */
+export const PIPELINE_CONSUMERS: GcpWatchedConsumer<string>[] = PIPELINE_CONSUMER_GROUPS.map((c) => ({
+  ...c,
+}));
 
 /** What the platform has for Monitoring to watch; each part only when the platform built it. */
 export interface GcpPlatformWatchTargets {
