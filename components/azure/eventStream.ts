@@ -19,7 +19,7 @@ import {
   roleDefinitionId,
   TIER_LIMITS,
 } from "./eventStreamConfig";
-import { AzurePrivateEndpointArgs, checkPrivateEndpoint, privateEndpoint } from "./eventStreamEndpoint";
+import { AzurePrivateEndpointArgs, checkPrivateEndpoint, privateEndpoint } from "./privateEndpoint";
 import { azureKeyVaultKey, AzureKeyVaultKeyOption, checkAzureKeyVaultKeyOption } from "./keyVaultKey";
 
 export interface EventStreamArgs {

@@ -58,8 +58,7 @@ export const PRINCIPAL_ID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 export const LOCATION = /^[a-z]+[a-z0-9]*$/;
 
 /** A subnet's ARM id. */
-export const SUBNET_ID =
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+export { SUBNET_ID } from "./privateEndpoint";
 
 /** The Kafka endpoint's port (SASL_SSL). */
 export const KAFKA_PORT = 9093;

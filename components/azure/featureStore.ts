@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RedisConnection } from "../contracts";
 import { isKnown, Problems } from "../validation";
 import { LOCATION, PRINCIPAL_ID } from "./eventStreamConfig";
-import { AzurePrivateEndpointArgs, checkPrivateEndpoint, privateEndpoint } from "./eventStreamEndpoint";
+import { AzurePrivateEndpointArgs, checkPrivateEndpoint, privateEndpoint } from "./privateEndpoint";
 import {
   AOF_FREQUENCIES,
   CLUSTER_NAME,

@@ -2,7 +2,7 @@ import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import { Cidr, isPrivate, overlaps, parseCidr } from "../cidr";
 import { helperChoice, isKnown, Problems } from "../validation";
-import { PRIVATE_DNS_ZONES, PrivateDnsService } from "./privateEndpoint";
+import { PRIVATE_DNS_ZONES, PrivateDnsService, SUBNET_ID } from "./privateEndpoint";
 
 export { privateEndpoint, PRIVATE_DNS_ZONES, PRIVATE_LINK_GROUP_IDS } from "./privateEndpoint";
 export type { AzurePrivateEndpointArgs, PrivateDnsService } from "./privateEndpoint";
@@ -142,8 +142,6 @@ const ARM = (type: string) =>
     "i",
   );
 const VNET_ID = ARM("Microsoft.Network/virtualNetworks");
-const SUBNET_ID =
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
 const DNS_ZONE_ID = ARM("Microsoft.Network/privateDnsZones");
 const STORAGE_ID = ARM("Microsoft.Storage/storageAccounts");
 const WORKSPACE_ID = ARM("Microsoft.OperationalInsights/workspaces");

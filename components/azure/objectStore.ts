@@ -1,7 +1,7 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { ObjectStoreLocation } from "../contracts";
-import { helperChoice, isKnown, Problems } from "../validation";
+import { helperChoice, Problems } from "../validation";
 import {
   AzureKeyVaultKey,
   azureKeyVaultKey,
@@ -14,7 +14,7 @@ import {
   lifecycleRules,
   skuHasArchive,
 } from "./objectStoreLifecycle";
-import { privateEndpoint } from "./privateEndpoint";
+import { checkPrivateEndpoint, privateEndpoint } from "./privateEndpoint";
 
 export type { AzureLifecycleArgs } from "./objectStoreLifecycle";
 
@@ -151,19 +151,8 @@ const DEFAULTS = { containerName: "lake", softDeleteDays: 30, changeFeedRetentio
 const LOCATION = /^[a-z]+[a-z0-9]*$/;
 const ACCOUNT_NAME = /^[a-z0-9]{3,24}$/;
 const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const SUBNET_ID =
-  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
-
 function checkEndpoints(p: Problems, field: string, value: AzureObjectStoreEndpoints | undefined): void {
-  const subnet = value?.subnetId;
-  if (subnet === undefined || (isKnown(subnet) && (typeof subnet !== "string" || !SUBNET_ID.test(subnet)))) {
-    p.add(
-      "SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT",
-      `${field}.subnetId`,
-      subnet,
-      "public network access is disabled, so clients reach the account through private endpoints: give their subnet, /subscriptions/<sub>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
-    );
-  }
+  checkPrivateEndpoint(p, "SEAWALL_AZURE_OBJECTSTORE_PRIVATE_ENDPOINT", field, value);
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
+import { isKnown, ProblemCode, Problems } from "../validation";
 
 /**
  * Private endpoints and the private DNS zones they register in: what every Azure data service
@@ -33,6 +34,31 @@ export const PRIVATE_LINK_GROUP_IDS: Record<PrivateDnsService, string> = {
   eventHubs: "namespace",
   redis: "redisEnterprise",
 };
+
+/** A subnet's ARM id. */
+export const SUBNET_ID =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+
+/**
+ * Adds a problem (with the component's `code`) when `value` is not a private endpoint's arguments
+ * with a subnet id: a store with public network access disabled is reachable only through one.
+ */
+export function checkPrivateEndpoint(
+  p: Problems,
+  code: ProblemCode,
+  field: string,
+  value: { subnetId?: pulumi.Input<string> } | undefined,
+): void {
+  const subnet = value?.subnetId;
+  if (subnet === undefined || (isKnown(subnet) && (typeof subnet !== "string" || !SUBNET_ID.test(subnet)))) {
+    p.add(
+      code,
+      `${field}.subnetId`,
+      subnet,
+      "public network access is disabled, so clients connect through a private endpoint: give its subnet as /subscriptions/<sub>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
+    );
+  }
+}
 
 /** Where a private endpoint goes. */
 export interface AzurePrivateEndpointArgs {
