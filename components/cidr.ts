@@ -2,6 +2,8 @@
  * IPv4 network arithmetic shared by every cloud's network component: parsing and printing CIDR
  * blocks, overlap and RFC 1918 checks, and carving equal subnets out of a block. No Pulumi here.
  */
+import type { ProblemCode } from "./problemCodes";
+import type { Problems } from "./validation";
 
 /** An IPv4 network: its first address as an unsigned 32-bit number, and its prefix length. */
 export interface Cidr {
@@ -66,4 +68,29 @@ export function subnetCidrs(block: string, count: number, subnetPrefixLength: nu
   return Array.from({ length: count }, (_, i) =>
     formatCidr({ address: vpc.address + i * size, prefixLength: subnetPrefixLength }),
   );
+}
+
+/**
+ * Checks that `value` is an RFC 1918 network address with a prefix from /`min` to /`max`, adding a
+ * problem with the component's `code` when it is not; returns the parsed network when it is.
+ */
+export function checkPrivateCidr(
+  p: Problems,
+  code: ProblemCode,
+  field: string,
+  value: unknown,
+  min: number,
+  max: number,
+): Cidr | undefined {
+  const c = typeof value === "string" ? parseCidr(value) : undefined;
+  if (!c || c.prefixLength < min || c.prefixLength > max || !isPrivate(c)) {
+    p.add(
+      code,
+      field,
+      value,
+      `must be an RFC 1918 (10/8, 172.16/12, 192.168/16) network address with a prefix from /${min} to /${max} and no host bits set`,
+    );
+    return undefined;
+  }
+  return c;
 }

@@ -1,6 +1,6 @@
 import * as azure from "@pulumi/azure-native";
 import * as pulumi from "@pulumi/pulumi";
-import { Cidr, isPrivate, overlaps, parseCidr } from "../cidr";
+import { checkPrivateCidr, overlaps } from "../cidr";
 import { helperChoice, isKnown, Problems } from "../validation";
 import { PRIVATE_DNS_ZONES, PrivateDnsService, SUBNET_ID } from "./privateEndpoint";
 
@@ -162,19 +162,9 @@ function checkId(p: Problems, field: string, value: unknown, pattern: RegExp, sh
   }
 }
 
-function checkCidr(p: Problems, field: string, value: unknown, min: number, max: number): Cidr | undefined {
-  const c = typeof value === "string" ? parseCidr(value) : undefined;
-  if (!c || c.prefixLength < min || c.prefixLength > max || !isPrivate(c)) {
-    p.add(
-      "SEAWALL_AZURE_NETWORK_CIDR",
-      field,
-      value,
-      `must be an RFC 1918 (10/8, 172.16/12, 192.168/16) network address with a prefix from /${min} to /${max} and no host bits set`,
-    );
-    return undefined;
-  }
-  return c;
-}
+/** Checks a CIDR: an RFC 1918 network with a prefix in [min, max]; returns it when good. */
+const checkCidr = (p: Problems, field: string, value: unknown, min: number, max: number) =>
+  checkPrivateCidr(p, "SEAWALL_AZURE_NETWORK_CIDR", field, value, min, max);
 
 /**
  * Checks {@link AzureNetworkArgs} and throws one error listing every problem.

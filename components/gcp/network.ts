@@ -1,15 +1,8 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { helperChoice, isKnown, Problems } from "../validation";
-import {
-  isPortEntry,
-  isPrivate,
-  KAFKA_PORTS,
-  overlaps,
-  parseCidr,
-  REDIS_PORTS,
-  VALKEY_PORTS,
-} from "./networkPlan";
+import { checkPrivateCidr } from "../cidr";
+import { isPortEntry, KAFKA_PORTS, overlaps, parseCidr, REDIS_PORTS, VALKEY_PORTS } from "./networkPlan";
 
 /** A VPC network and regional subnets the platform team already has. */
 export interface GcpExistingNetwork {
@@ -175,25 +168,8 @@ function checkPorts(p: Problems, field: string, ports: unknown): void {
 }
 
 /** Checks a CIDR: an RFC 1918 network with a prefix in [min, max]; returns it when good. */
-function checkCidr(
-  p: Problems,
-  field: string,
-  value: unknown,
-  min: number,
-  max: number,
-): ReturnType<typeof parseCidr> {
-  const c = typeof value === "string" ? parseCidr(value) : undefined;
-  if (!c || c.prefixLength < min || c.prefixLength > max || !isPrivate(c)) {
-    p.add(
-      "SEAWALL_GCP_NETWORK_CIDR",
-      field,
-      value,
-      `must be an RFC 1918 (10/8, 172.16/12, 192.168/16) network address with a prefix from /${min} to /${max} and no host bits set`,
-    );
-    return undefined;
-  }
-  return c;
-}
+const checkCidr = (p: Problems, field: string, value: unknown, min: number, max: number) =>
+  checkPrivateCidr(p, "SEAWALL_GCP_NETWORK_CIDR", field, value, min, max);
 
 /**
  * Checks a {@link GcpNetworkArgs} and throws one error listing every problem.
