@@ -6,7 +6,7 @@
  * the worker turns not ready and `done` rejects (the entry point then exits non-zero).
  */
 import { AimdController } from "./aimd";
-import { consumerGroups, type Stage, type WorkerConfig } from "./config";
+import { consumerGroups, stages, type Stage, type WorkerConfig } from "./config";
 import { createDeadLetterSink, type Rejected } from "./deadLetter";
 import { errorCode, isTransient } from "./errors";
 import { startHttp, type Route } from "./http";
@@ -16,6 +16,7 @@ import { createLogger, rateLimitedErrorLog, type Logger } from "./log";
 import { createMetrics, type Metrics } from "./metrics";
 import { connectRedis, type Redis } from "./redis";
 import { callPolicy, type CallPolicy } from "./resilience";
+import { createChain, parseChain, type ChainPlan } from "./stages/chain";
 import { createDedup } from "./stages/dedup";
 import { createFeatureRoutes } from "./stages/featureServer";
 import { createFeatureWriter } from "./stages/featureWriter";
@@ -25,7 +26,8 @@ import { createObjectStore } from "./store";
 import { runBatchLoop, type BatchStage } from "./worker";
 
 export interface Worker {
-  stage: Stage;
+  /** The stage, or the chain (`ingest+dedup+...`) this process runs. */
+  stage: string;
   metrics: Metrics;
   log: Logger;
   /** The HTTP port (useful when HTTP_PORT=0). */
@@ -40,7 +42,7 @@ export interface Worker {
 
 /** What a stage is built from: the clients the table asked for, shared policies, dead-lettering. */
 export interface StageContext {
-  stage: Stage;
+  stage: string;
   cfg: WorkerConfig;
   log: Logger;
   metrics: Metrics;
@@ -81,17 +83,7 @@ export const stageTable: Record<Stage, StageDefinition> = {
   "lake-sink": {
     redis: true,
     consumes: true,
-    build: async (c) => ({
-      batch: createLakeSink(c.cfg, {
-        store: await createObjectStore(c.cfg),
-        storePolicy: c.policy("object-store"),
-        redis: c.redis!,
-        redisPolicy: c.redisPolicy,
-        metrics: c.metrics,
-        deadLetter: c.deadLetter,
-        log: c.log,
-      }),
-    }),
+    build: async (c) => ({ batch: await lakeSinkOf(c) }),
   },
   "feature-writer": {
     redis: true,
@@ -114,8 +106,48 @@ export const stageTable: Record<Stage, StageDefinition> = {
   },
 };
 
+async function lakeSinkOf(c: StageContext) {
+  return createLakeSink(c.cfg, {
+    store: await createObjectStore(c.cfg),
+    storePolicy: c.policy("object-store"),
+    redis: c.redis!,
+    redisPolicy: c.redisPolicy,
+    metrics: c.metrics,
+    deadLetter: c.deadLetter,
+    log: c.log,
+  });
+}
+
+/** A chain of stages in one process (see `stages/chain.ts`): one consumer on the chain's input. */
+function chainDefinition(plan: ChainPlan): StageDefinition & { input: { group: string; topic: string } } {
+  return {
+    redis: true,
+    consumes: true,
+    input: { group: plan.group, topic: plan.topic },
+    build: async (c) => ({
+      batch: createChain(plan, c.cfg, {
+        producer: c.producer!,
+        redis: c.redis!,
+        redisPolicy: c.redisPolicy,
+        metrics: c.metrics,
+        lake: plan.has("lake-sink") ? await lakeSinkOf(c) : undefined,
+      }),
+    }),
+  };
+}
+
+/** Whether `topology` names one stage (else it is a chain, `a+b+...`, or a named topology). */
+export function isStage(topology: string): topology is Stage {
+  return (stages as readonly string[]).includes(topology);
+}
+
+/**
+ * Starts one stage, or a chain of stages (`ingest+dedup+lake-sink+feature-writer`, or a named
+ * topology such as `chained`), in this process. A topology that is not a chain throws a
+ * `TopologyError` naming it and the fix.
+ */
 export async function startWorker(
-  stage: Stage,
+  stage: string,
   cfg: WorkerConfig,
   hooks: {
     onBatch?: (n: number) => void;
@@ -123,7 +155,11 @@ export async function startWorker(
     createConsumer?: typeof createConsumer;
   } = {},
 ): Promise<Worker> {
-  const def = stageTable[stage];
+  const chain = isStage(stage) ? undefined : parseChain(stage, cfg);
+  const def: StageDefinition & { input?: { group: string; topic: string } } = chain
+    ? chainDefinition(chain)
+    : stageTable[stage as Stage];
+  if (chain) stage = chain.name;
   const log = createLogger(stage, cfg.LOG_LEVEL);
   const metrics = createMetrics(stage);
   const abort = new AbortController();
@@ -186,7 +222,7 @@ export async function startWorker(
       abort.signal.addEventListener("abort", () => resolve()),
     );
     if (batch) {
-      const { group, topic } = consumerGroups(cfg).find((g) => g.stage === stage)!;
+      const { group, topic } = def.input ?? consumerGroups(cfg).find((g) => g.stage === stage)!;
       const consumer = await (hooks.createConsumer ?? createConsumer)(cfg, {
         groupId: group,
         topics: [topic],

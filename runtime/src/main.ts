@@ -1,16 +1,30 @@
 /**
- * The container's entry point: `node dist/main.js <stage>`. Reads the environment, starts the stage,
- * and on SIGTERM/SIGINT stops within SHUTDOWN_DEADLINE_MS (finish and commit the batch, close).
+ * The container's entry point: `node dist/main.js <stage>` runs one stage;
+ * `node dist/main.js ingest+dedup+lake-sink+feature-writer` (or the named topology `chained`) runs
+ * those stages chained in one process (`stages/chain.ts`). Reads the environment, starts them, and
+ * on SIGTERM/SIGINT stops within SHUTDOWN_DEADLINE_MS (finish and commit the batch, close).
  */
-import { startWorker } from "./app";
+import { isStage, startWorker } from "./app";
 import { setCrashRate } from "./chaos";
-import { ConfigError, parseWorkerEnv, stages, type Stage } from "./config";
+import { ConfigError, parseWorkerEnv, stages } from "./config";
+import { chainStages, namedTopologies, TopologyError } from "./stages/chain";
+
+const USAGE = `usage: main <stage> | <stage>+<stage>... | ${Object.keys(namedTopologies).join(" | ")}, where a stage is one of: ${stages.join(", ")}`;
 
 async function main() {
-  const stage = process.argv[2] as Stage;
-  if (!stages.includes(stage)) {
-    process.stderr.write(`usage: main <stage>, where stage is one of: ${stages.join(", ")}\n`);
+  const stage = process.argv[2];
+  if (!stage) {
+    process.stderr.write(`${USAGE}\n`);
     process.exit(2);
+  }
+  if (!isStage(stage)) {
+    try {
+      chainStages(stage);
+    } catch (err) {
+      if (!(err instanceof TopologyError)) throw err;
+      process.stderr.write(`${err.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
   }
   let cfg;
   try {

@@ -15,6 +15,7 @@ import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import { nextTraceparent } from "../trace";
 import type { Event } from "../validate";
+import { parseJsonObject } from "../json";
 import { byPartition, mapLimit, type BatchStage } from "../worker";
 import { crashPoint } from "../chaos";
 
@@ -66,105 +67,146 @@ redis.call('EXPIRE', KEYS[2], ARGV[2])
 return {count, sumText, string.format('%d', maxTs), version}
 `;
 
+/** An event dedup can fold into features, or what is wrong with the record. */
+export function parseDedupEvent(
+  value: Buffer | null,
+): { ok: true; event: Event } | { ok: false; detail: string } {
+  const parsed = parseJsonObject(value);
+  if (!parsed.ok) return parsed;
+  const event = parsed.object as Event;
+  if (typeof event.eventId !== "string" || typeof event.entity !== "string")
+    return { ok: false, detail: "no event id" };
+  return checkFoldable(event);
+}
+
+/**
+ * Whether an event that passed ingest's schema can enter the features: a custom EVENT_SCHEMA may let
+ * through events without an integer `ts` or a finite `value`, which the feature script needs; the
+ * bound on values keeps every window's sum finite.
+ */
+export function checkFoldable(event: Event): { ok: true; event: Event } | { ok: false; detail: string } {
+  if (
+    !Number.isSafeInteger(event.ts) ||
+    typeof event.value !== "number" ||
+    !Number.isFinite(event.value) ||
+    Math.abs(event.value) > MAX_ABS_VALUE
+  ) {
+    return { ok: false, detail: `ts must be an integer and value a finite number within ±${MAX_ABS_VALUE}` };
+  }
+  return { ok: true, event };
+}
+
+/** An event and the record it came from, as stages hand them over in memory. */
+export interface EventItem {
+  record: InRecord;
+  event: Event;
+}
+
+/**
+ * Folds owned events into their entities' windowed features (one script call per entity, pipelined)
+ * and returns one snapshot per entity. Idempotent: a replayed event changes nothing.
+ */
+export function createFeatureFolder(
+  cfg: Pick<WorkerConfig, "FEATURE_WINDOW_SECONDS">,
+  deps: { redis: Redis; redisPolicy: CallPolicy },
+): (items: EventItem[]) => Promise<FeatureSnapshot[]> {
+  let sha: string | undefined;
+  const windowMs = String(cfg.FEATURE_WINDOW_SECONDS * 1000);
+  const ttl = String(Math.max(cfg.FEATURE_WINDOW_SECONDS * 2, 3600));
+  return async (items) => {
+    const byEntity = new Map<string, string[]>();
+    for (const { event } of items) {
+      let args = byEntity.get(event.entity);
+      if (!args) byEntity.set(event.entity, (args = []));
+      args.push(String(event.ts), `${event.eventId}|${event.value}`);
+    }
+    if (byEntity.size === 0) return [];
+    const entities = [...byEntity.keys()];
+    const results = await deps.redisPolicy.execute(async () => {
+      sha ??= await deps.redis.scriptLoad(featureScript);
+      const m = deps.redis.multi();
+      for (const entity of entities) {
+        m.addCommand([
+          "EVALSHA",
+          sha,
+          "2",
+          windowKey(entity),
+          windowStateKey(entity),
+          windowMs,
+          ttl,
+          ...byEntity.get(entity)!,
+        ]);
+      }
+      try {
+        return await m.execAsPipeline();
+      } catch (err) {
+        // A restarted Redis forgot the script: load it again on the retry. Any other error reply
+        // (WRONGTYPE on a key someone else wrote) is about the data: it is not retried, and the
+        // worker loop splits the batch to dead-letter the records that cause it.
+        if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) {
+          sha = undefined;
+          throw new TransientError("SEAWALL_REDIS_NOSCRIPT", "feature script not loaded", { cause: err });
+        }
+        throw err;
+      }
+    });
+    return entities.map((entity, i) => {
+      const [count, sum, windowEnd, version] = (results[i] as unknown as Array<string | number>).map(Number);
+      return {
+        entity,
+        count,
+        sum,
+        mean: count > 0 ? sum / count : 0,
+        windowEnd,
+        windowSeconds: cfg.FEATURE_WINDOW_SECONDS,
+        version,
+      };
+    });
+  };
+}
+
 export function createDedup(
   cfg: Cfg,
   deps: { producer: ProducerTransport; redis: Redis; redisPolicy: CallPolicy; metrics: Metrics },
 ): BatchStage {
-  let sha: string | undefined;
-  const windowMs = cfg.FEATURE_WINDOW_SECONDS * 1000;
-  const ttl = String(Math.max(cfg.FEATURE_WINDOW_SECONDS * 2, 3600));
+  const fold = createFeatureFolder(cfg, deps);
   // Partitions in parallel (an entity lives in one partition, so its features stay in order).
   const processPartition = async (records: InRecord[]) => {
     const out: OutRecord[] = [];
     const parsed: Array<{ id: string; record: InRecord; event: Event }> = [];
     for (const r of records) {
-      try {
-        const event = JSON.parse(r.value!.toString("utf8")) as Event;
-        if (typeof event.eventId !== "string" || typeof event.entity !== "string")
-          throw new Error("no event id");
-        // A custom EVENT_SCHEMA may let these through; the feature script needs them, so a record
-        // without them is dead-lettered here instead of failing its batch forever. The bound on
-        // values keeps every window's sum finite.
-        if (
-          !Number.isSafeInteger(event.ts) ||
-          typeof event.value !== "number" ||
-          !Number.isFinite(event.value) ||
-          Math.abs(event.value) > MAX_ABS_VALUE
-        ) {
-          throw new Error(`ts must be an integer and value a finite number within ±${MAX_ABS_VALUE}`);
-        }
-        parsed.push({ id: event.eventId, record: r, event });
-      } catch (err) {
-        deps.metrics.deadLettered.labels("not-an-event").inc();
-        out.push(
-          deadLetterRecord(
-            r,
-            cfg.TOPIC_DEAD_LETTER,
-            { reason: "not-an-event", detail: (err as Error).message, stage: "dedup" },
-            cfg.DEAD_LETTER_MAX_BYTES,
-          ),
-        );
+      const p = parseDedupEvent(r.value);
+      if (p.ok) {
+        parsed.push({ id: p.event.eventId, record: r, event: p.event });
+        continue;
       }
+      deps.metrics.deadLettered.labels("not-an-event").inc();
+      out.push(
+        deadLetterRecord(
+          r,
+          cfg.TOPIC_DEAD_LETTER,
+          { reason: "not-an-event", detail: p.detail, stage: "dedup" },
+          cfg.DEAD_LETTER_MAX_BYTES,
+        ),
+      );
     }
     const owned = await claim(deps.redis, deps.redisPolicy, "dedup", cfg.DEDUP_TTL_SECONDS, parsed);
     crashPoint("dedup-after-claims");
-    const byEntity = new Map<string, Event[]>();
-    let dups = 0;
-    parsed.forEach(({ record, event }, i) => {
-      if (!owned[i]) {
-        dups++;
-        return;
-      }
+    const mine: EventItem[] = [];
+    for (let i = 0; i < parsed.length; i++) {
+      if (!owned[i]) continue;
+      const { record, event } = parsed[i];
+      mine.push(parsed[i]);
       out.push({
         topic: cfg.TOPIC_EVENTS,
         key: event.entity,
         value: record.value!,
         headers: { traceparent: nextTraceparent(record.headers), "x-source": positionOf(record) },
       });
-      const list = byEntity.get(event.entity) ?? [];
-      list.push(event);
-      byEntity.set(event.entity, list);
-    });
-    deps.metrics.duplicates.inc(dups);
-    if (byEntity.size > 0) {
-      const entities = [...byEntity.keys()];
-      const results = await deps.redisPolicy.execute(async () => {
-        sha ??= await deps.redis.scriptLoad(featureScript);
-        const m = deps.redis.multi();
-        for (const entity of entities) {
-          const args = [String(windowMs), ttl];
-          for (const e of byEntity.get(entity)!) args.push(String(e.ts), `${e.eventId}|${e.value}`);
-          m.addCommand(["EVALSHA", sha!, "2", windowKey(entity), windowStateKey(entity), ...args]);
-        }
-        try {
-          return await m.execAsPipeline();
-        } catch (err) {
-          // A restarted Redis forgot the script: load it again on the retry. Any other error reply
-          // (WRONGTYPE on a key someone else wrote) is about the data: it is not retried, and the
-          // worker loop splits the batch to dead-letter the records that cause it.
-          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) {
-            sha = undefined;
-            throw new TransientError("SEAWALL_REDIS_NOSCRIPT", "feature script not loaded", { cause: err });
-          }
-          throw err;
-        }
-      });
-      entities.forEach((entity, i) => {
-        const [count, sum, windowEnd, version] = (results[i] as unknown as Array<string | number>).map(
-          Number,
-        );
-        const snap: FeatureSnapshot = {
-          entity,
-          count,
-          sum,
-          mean: count > 0 ? sum / count : 0,
-          windowEnd,
-          windowSeconds: cfg.FEATURE_WINDOW_SECONDS,
-          version,
-        };
-        out.push({ topic: cfg.TOPIC_FEATURES, key: entity, value: JSON.stringify(snap) });
-      });
     }
+    const dups = parsed.length - mine.length;
+    deps.metrics.duplicates.inc(dups);
+    for (const snap of await fold(mine)) out.push(snapshotRecord(cfg.TOPIC_FEATURES, snap));
     crashPoint("dedup-before-produce");
     await deps.producer.send(out);
     deps.metrics.recordsOut.inc(records.length - dups);
@@ -174,4 +216,9 @@ export function createDedup(
       await mapLimit(byPartition(records), concurrency, processPartition);
     },
   };
+}
+
+/** A snapshot as a record of the features topic, keyed by its entity. */
+export function snapshotRecord(topic: string, snap: FeatureSnapshot): OutRecord {
+  return { topic, key: snap.entity, value: JSON.stringify(snap) };
 }

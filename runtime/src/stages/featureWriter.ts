@@ -24,6 +24,60 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return 1
 `;
 
+/**
+ * Stores snapshots (at most one per entity) with the version check of {@link writeScript},
+ * pipelined. Idempotent: an older or equal version changes nothing.
+ */
+export function createSnapshotWriter(
+  cfg: Cfg,
+  deps: { redis: Redis; redisPolicy: CallPolicy },
+): (snapshots: Iterable<FeatureSnapshot>) => Promise<void> {
+  let sha: string | undefined;
+  const ttl = String(cfg.FEATURE_TTL_SECONDS);
+  return (snapshots) => {
+    // A list, not the iterable: a retry must send the same snapshots again.
+    const list = [...snapshots];
+    return deps.redisPolicy.execute(async () => {
+      sha ??= await deps.redis.scriptLoad(writeScript);
+      const m = deps.redis.multi();
+      for (const s of list) {
+        const version = String(s.version);
+        m.addCommand([
+          "EVALSHA",
+          sha,
+          "1",
+          featureKey(s.entity),
+          ttl,
+          version,
+          "version",
+          version,
+          "count",
+          String(s.count),
+          "sum",
+          String(s.sum),
+          "mean",
+          String(s.mean),
+          "windowEnd",
+          String(s.windowEnd),
+          "windowSeconds",
+          String(s.windowSeconds),
+        ]);
+      }
+      try {
+        await m.execAsPipeline();
+      } catch (err) {
+        // Only a forgotten script is retried; another error reply is about the data (a key of
+        // another type): the worker loop splits the batch and dead-letters what fails alone.
+        if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) {
+          sha = undefined;
+          throw new TransientError("SEAWALL_REDIS_NOSCRIPT", "feature script not loaded", { cause: err });
+        }
+        throw err;
+      }
+    });
+  };
+}
+
 export function createFeatureWriter(
   cfg: Cfg,
   deps: {
@@ -34,7 +88,7 @@ export function createFeatureWriter(
     deadLetter: (rejected: Rejected[]) => Promise<void>;
   },
 ): BatchStage {
-  let sha: string | undefined;
+  const write = createSnapshotWriter(cfg, deps);
   return {
     async process(records) {
       const latest = new Map<string, FeatureSnapshot>();
@@ -51,43 +105,7 @@ export function createFeatureWriter(
       await deps.deadLetter(rejected);
       if (latest.size === 0) return;
       crashPoint("features-before-write");
-      await deps.redisPolicy.execute(async () => {
-        sha ??= await deps.redis.scriptLoad(writeScript);
-        const m = deps.redis.multi();
-        for (const s of latest.values()) {
-          m.addCommand([
-            "EVALSHA",
-            sha,
-            "1",
-            featureKey(s.entity),
-            String(cfg.FEATURE_TTL_SECONDS),
-            String(s.version),
-            "version",
-            String(s.version),
-            "count",
-            String(s.count),
-            "sum",
-            String(s.sum),
-            "mean",
-            String(s.mean),
-            "windowEnd",
-            String(s.windowEnd),
-            "windowSeconds",
-            String(s.windowSeconds),
-          ]);
-        }
-        try {
-          await m.execAsPipeline();
-        } catch (err) {
-          // Only a forgotten script is retried; another error reply is about the data (a key of
-          // another type): the worker loop splits the batch and dead-letters what fails alone.
-          if (/NOSCRIPT/.test(String((err as Error).message) + JSON.stringify(err))) {
-            sha = undefined;
-            throw new TransientError("SEAWALL_REDIS_NOSCRIPT", "feature script not loaded", { cause: err });
-          }
-          throw err;
-        }
-      });
+      await write(latest.values());
       deps.metrics.recordsOut.inc(records.length - rejected.length);
     },
   };

@@ -15,11 +15,16 @@ import { crashPoint } from "../chaos";
 type Cfg = Pick<WorkerConfig, "TOPIC_VALID" | "TOPIC_DEAD_LETTER" | "EVENT_SCHEMA" | "MAX_RECORD_BYTES"> &
   Partial<Pick<WorkerConfig, "DEAD_LETTER_MAX_BYTES">>;
 
-export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metrics: Metrics }): BatchStage {
-  const validate = createValidator({
-    schema: cfg.EVENT_SCHEMA ? JSON.parse(cfg.EVENT_SCHEMA) : defaultEventSchema,
+/** Ingest's validator for the configured schema and size limit (compiled once). */
+export function createIngestValidator(cfg: Pick<Cfg, "EVENT_SCHEMA" | "MAX_RECORD_BYTES">) {
+  return createValidator({
+    schema: cfg.EVENT_SCHEMA ? (JSON.parse(cfg.EVENT_SCHEMA) as object) : defaultEventSchema,
     maxBytes: cfg.MAX_RECORD_BYTES,
   });
+}
+
+export function createIngest(cfg: Cfg, deps: { producer: ProducerTransport; metrics: Metrics }): BatchStage {
+  const validate = createIngestValidator(cfg);
   const processPartition = async (records: InRecord[]) => {
     const out: OutRecord[] = [];
     let bad = 0;

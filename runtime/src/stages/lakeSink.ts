@@ -43,12 +43,28 @@ export function parseLakeEvent(
 ): { ok: true; event: Event } | { ok: false; detail: string } {
   const parsed = parseJsonObject(value);
   if (!parsed.ok) return parsed;
-  const o = parsed.object;
+  return checkLakeEvent(parsed.object);
+}
+
+/** Whether a parsed object is an event the lake can store (a non-empty id, a nameable date). */
+export function checkLakeEvent(
+  o: Record<string, unknown>,
+): { ok: true; event: Event } | { ok: false; detail: string } {
   if (typeof o.eventId !== "string" || o.eventId === "")
     return { ok: false, detail: "/eventId: must be a non-empty string" };
   if (!Number.isSafeInteger(o.ts) || Math.abs(o.ts as number) > MAX_TS)
     return { ok: false, detail: `/ts: must be an integer epoch-ms within ±${MAX_TS}` };
   return { ok: true, event: o as Event };
+}
+
+/** The lake sink as a stage, and its two steps for a chained topology to call on records it holds. */
+export interface LakeSink extends BatchStage {
+  /** The highest offset the lake is known to hold for a partition and date (tests). */
+  covered(topic: string, partition: number, date: string): number | undefined;
+  /** The rows that own their event id; the others are counted as duplicates. */
+  claimOwned(rows: LakeRow[], concurrency: number): Promise<LakeRow[]>;
+  /** Writes owned rows to the lake, skipping what it already holds. */
+  writeOwned(rows: LakeRow[], concurrency: number): Promise<void>;
 }
 
 export function createLakeSink(
@@ -63,7 +79,7 @@ export function createLakeSink(
     deadLetter: (rejected: Rejected[]) => Promise<void>;
     log?: { warn(obj: object, msg: string): void };
   },
-): BatchStage & { covered(topic: string, partition: number, date: string): number | undefined } {
+): LakeSink {
   /** `${topic}/${partition}/${date}` → highest offset the lake holds for it (-1: nothing). */
   const cover = new Map<string, number>();
   const format = lakeFormat(cfg.LAKE_FORMAT);
@@ -200,11 +216,57 @@ export function createLakeSink(
     }
   };
 
+  /** The rows that own their event id (claimed per partition, in parallel): the lake's content. */
+  const claimOwned = async (rows: LakeRow[], concurrency: number): Promise<LakeRow[]> => {
+    const partitions = new Map<string, LakeRow[]>();
+    for (const row of rows) {
+      const k = `${row.record.topic}\u0000${row.record.partition}`;
+      const list = partitions.get(k);
+      if (list) list.push(row);
+      else partitions.set(k, [row]);
+    }
+    const owned: LakeRow[] = [];
+    await mapLimit([...partitions.values()], concurrency, async (mine) => {
+      const { topic, partition } = mine[0].record;
+      const flags = await claimPartition(topic, partition, mine);
+      let dups = 0;
+      for (let i = 0; i < mine.length; i++) {
+        if (flags[i]) owned.push(mine[i]);
+        else dups++;
+      }
+      deps.metrics.duplicates.inc(dups);
+    });
+    return owned;
+  };
+
+  /** Writes owned rows: per partition in parallel, one partition's dates in order, each in offset order. */
+  const writeOwned = async (rows: LakeRow[], concurrency: number): Promise<void> => {
+    const byPartition = new Map<string, Map<string, LakeRow[]>>();
+    for (const row of rows) {
+      const p = `${row.record.topic}\u0000${row.record.partition}`;
+      let dates = byPartition.get(p);
+      if (!dates) byPartition.set(p, (dates = new Map()));
+      const date = eventDate(row.event.ts);
+      const list = dates.get(date);
+      if (list) list.push(row);
+      else dates.set(date, [row]);
+    }
+    await mapLimit([...byPartition.values()], concurrency, async (dates) => {
+      for (const [date, group] of dates) {
+        group.sort((a, b) => a.record.offset - b.record.offset);
+        const { topic, partition } = group[0].record;
+        await writeGroup(topic, partition, date, group);
+      }
+    });
+  };
+
   return {
     covered: (topic, partition, date) => cover.get(`${topic}/${partition}/${date}`),
     onRebalance() {
       cover.clear();
     },
+    claimOwned,
+    writeOwned,
     async process(records, concurrency) {
       const rows: LakeRow[] = [];
       const rejected: Rejected[] = [];
@@ -214,45 +276,9 @@ export function createLakeSink(
         else rejected.push({ record, reason: "not-an-event", detail: p.detail });
       }
       await deps.deadLetter(rejected);
-      const groups = new Map<string, { topic: string; partition: number; date: string; rows: LakeRow[] }>();
-      const partitions = new Map<string, LakeRow[]>();
-      for (const row of rows) {
-        const k = `${row.record.topic}\u0000${row.record.partition}`;
-        const list = partitions.get(k);
-        if (list) list.push(row);
-        else partitions.set(k, [row]);
-      }
-      await mapLimit([...partitions.values()], concurrency, async (mine) => {
-        const { topic, partition } = mine[0].record;
-        const owned = await claimPartition(topic, partition, mine);
-        mine.forEach((row, i) => {
-          if (!owned[i]) {
-            deps.metrics.duplicates.inc();
-            return;
-          }
-          const date = eventDate(row.event.ts);
-          const g = `${topic}/${partition}/${date}`;
-          const group = groups.get(g) ?? { topic, partition, date, rows: [] };
-          group.rows.push(row);
-          groups.set(g, group);
-        });
-      });
+      const owned = await claimOwned(rows, concurrency);
       crashPoint("lake-after-claims");
-      // Partitions in parallel, one partition's dates in order.
-      const byPartition = new Map<
-        string,
-        Array<{ topic: string; partition: number; date: string; rows: LakeRow[] }>
-      >();
-      for (const g of groups.values()) {
-        const p = `${g.topic}/${g.partition}`;
-        byPartition.set(p, [...(byPartition.get(p) ?? []), g]);
-      }
-      await mapLimit([...byPartition.values()], concurrency, async (gs) => {
-        for (const g of gs) {
-          g.rows.sort((a, b) => a.record.offset - b.record.offset);
-          await writeGroup(g.topic, g.partition, g.date, g.rows);
-        }
-      });
+      await writeOwned(owned, concurrency);
     },
   };
 }
