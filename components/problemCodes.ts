@@ -30,6 +30,23 @@ export const PROBLEM_CODES = {
     "A platform setting has no equivalent on GCP (the fix says what to do instead).",
   SEAWALL_PLATFORM_GCP_LABEL: "A tag or the owner is not a valid GCP label key or value.",
 
+  // Kubernetes stage workers (StageWorkers).
+  SEAWALL_K8S_WORKERS_IMAGE: "image is not a pinned image reference (no tag, latest, or malformed).",
+  SEAWALL_K8S_WORKERS_NAME:
+    "The namespace or a workload's name is not a DNS label, or two workloads share a name.",
+  SEAWALL_K8S_WORKERS_IDENTITY_NAMESPACE: "workloadIdentity.namespace is not the workers' namespace.",
+  SEAWALL_K8S_WORKERS_WORKLOADS_EMPTY: "workloads is empty, or a workload has no stage.",
+  SEAWALL_K8S_WORKERS_STAGE_UNKNOWN: "A workload names a stage the runtime does not have.",
+  SEAWALL_K8S_WORKERS_STAGE_TWICE: "A stage runs in two workloads, or twice in one.",
+  SEAWALL_K8S_WORKERS_CHAIN_ORDER:
+    "A chain's stages are not in pipeline order, or the feature server is chained.",
+  SEAWALL_K8S_WORKERS_REPLICAS:
+    "A workload's minReplicas or maxReplicas is out of range, or min exceeds max.",
+  SEAWALL_K8S_WORKERS_PARTITIONS:
+    "An autoscaled workload's input topic has no partition count, or a bad one.",
+  SEAWALL_K8S_WORKERS_ENV: "env names a variable the worker does not read, or a credential.",
+  SEAWALL_K8S_WORKERS_LAG_THRESHOLD: "autoscaling.lagThreshold is not a whole number from 1 to 100000000.",
+
   // Network.
   SEAWALL_NETWORK_SUBNETS_TOO_FEW: "A brought VPC has fewer than two private subnets.",
   SEAWALL_NETWORK_ZONES_RANGE: "vpc.args.availabilityZones is not a whole number from 2 to 6.",

@@ -22,6 +22,7 @@ import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../comp
 import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
 import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
+import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -64,6 +65,8 @@ const gcpCache = (args: object) => () =>
     ...args,
   } as never);
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
+const k8sWorkers = (args: object) => () =>
+  validateStageWorkersConfig({ image: "r/seawall:1.0.0", autoscaling: false, ...args } as never);
 const AZURE_SUBNET =
   "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/endpoints";
 const azureStream = (args: object) => () =>
@@ -879,6 +882,41 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "privateEndpoint.subnetId",
     azureCache({ privateEndpoint: { subnetId: "s" } }),
   ],
+  ["SEAWALL_K8S_WORKERS_IMAGE", "image", k8sWorkers({ image: "r/seawall:latest" })],
+  ["SEAWALL_K8S_WORKERS_NAME", "namespace", k8sWorkers({ namespace: "Seawall" })],
+  [
+    "SEAWALL_K8S_WORKERS_IDENTITY_NAMESPACE",
+    "workloadIdentity.namespace",
+    k8sWorkers({ identityNamespace: "other" }),
+  ],
+  ["SEAWALL_K8S_WORKERS_WORKLOADS_EMPTY", "workloads", k8sWorkers({ workloads: [] })],
+  [
+    "SEAWALL_K8S_WORKERS_STAGE_UNKNOWN",
+    "workloads[0].stages[0]",
+    k8sWorkers({ workloads: [{ stages: ["nope"] }] }),
+  ],
+  [
+    "SEAWALL_K8S_WORKERS_STAGE_TWICE",
+    "workloads[1].stages[0]",
+    k8sWorkers({ workloads: [{ stages: ["ingest"] }, { stages: ["ingest"], name: "again" }] }),
+  ],
+  [
+    "SEAWALL_K8S_WORKERS_CHAIN_ORDER",
+    "workloads[0].stages",
+    k8sWorkers({ workloads: [{ stages: ["dedup", "ingest"] }] }),
+  ],
+  [
+    "SEAWALL_K8S_WORKERS_REPLICAS",
+    "workloads[0].minReplicas",
+    k8sWorkers({ workloads: [{ stages: ["ingest"], minReplicas: 0 }] }),
+  ],
+  [
+    "SEAWALL_K8S_WORKERS_PARTITIONS",
+    'autoscaling.partitions["events.raw"]',
+    k8sWorkers({ workloads: [{ stages: ["ingest"] }], autoscaling: true, partitions: {} }),
+  ],
+  ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
+  ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
 ];
 
 /** The TypeScript sources under `dir`. */

@@ -1,0 +1,74 @@
+/**
+ * Validates rendered Kubernetes objects and custom resources against the schemas the API server
+ * applies (../shared/schemas: Kubernetes 1.31 standalone-strict, the KEDA and prometheus-operator
+ * CRDs' strict schemas), as kubeconform would, with no cluster.
+ */
+import Ajv, { type ValidateFunction } from "ajv";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const SCHEMAS = join(__dirname, "../../../shared/schemas");
+
+const FILES: Record<string, string> = {
+  "v1/Namespace": "kubernetes/v1.31.0-standalone-strict/namespace-v1.json",
+  "v1/ServiceAccount": "kubernetes/v1.31.0-standalone-strict/serviceaccount-v1.json",
+  "v1/Service": "kubernetes/v1.31.0-standalone-strict/service-v1.json",
+  "v1/Secret": "kubernetes/v1.31.0-standalone-strict/secret-v1.json",
+  "v1/ConfigMap": "kubernetes/v1.31.0-standalone-strict/configmap-v1.json",
+  "apps/v1/Deployment": "kubernetes/v1.31.0-standalone-strict/deployment-apps-v1.json",
+  "policy/v1/PodDisruptionBudget": "kubernetes/v1.31.0-standalone-strict/poddisruptionbudget-policy-v1.json",
+  "networking.k8s.io/v1/NetworkPolicy":
+    "kubernetes/v1.31.0-standalone-strict/networkpolicy-networking-v1.json",
+  "autoscaling/v2/HorizontalPodAutoscaler":
+    "kubernetes/v1.31.0-standalone-strict/horizontalpodautoscaler-autoscaling-v2.json",
+  "monitoring.coreos.com/v1/ServiceMonitor":
+    "prometheus-operator/json-strict/prometheus-operator-servicemonitor-v1.json",
+  "monitoring.coreos.com/v1/PrometheusRule":
+    "prometheus-operator/json-strict/prometheus-operator-prometheusrule-v1.json",
+  "keda.sh/v1alpha1/ScaledObject": "keda/json-strict/keda-scaledobject-v1alpha1.json",
+  "keda.sh/v1alpha1/TriggerAuthentication": "keda/json-strict/keda-triggerauthentication-v1alpha1.json",
+};
+
+const ajv = new Ajv({
+  strict: false,
+  allErrors: true,
+  validateFormats: false,
+  validateSchema: false,
+  // Go's (?i) prefix, which one prometheus-operator pattern uses, becomes JavaScript's i flag.
+  code: {
+    regExp: ((pattern: string, flags: string) =>
+      pattern.startsWith("(?i)")
+        ? new RegExp(pattern.slice(4), `${flags}i`)
+        : new RegExp(pattern, flags)) as never,
+  },
+});
+const compiled = new Map<string, ValidateFunction>();
+
+/** The schema file for an object's apiVersion and kind; fails for a kind no schema covers. */
+export function schemaFileOf(obj: { apiVersion?: unknown; kind?: unknown }): string {
+  const key = `${String(obj.apiVersion)}/${String(obj.kind)}`;
+  const file = FILES[key];
+  if (!file) throw new Error(`no schema for ${key}`);
+  const path = join(SCHEMAS, file);
+  if (!existsSync(path)) throw new Error(`schema ${path} is missing: the tests need ../shared/schemas`);
+  return path;
+}
+
+/** The schema errors of one object, as `instancePath message` lines; [] when it is valid. */
+export function schemaErrors(
+  obj: { apiVersion?: unknown; kind?: unknown } & Record<string, unknown>,
+): string[] {
+  const path = schemaFileOf(obj);
+  let validate = compiled.get(path);
+  if (!validate) {
+    validate = ajv.compile(JSON.parse(readFileSync(path, "utf8")));
+    compiled.set(path, validate);
+  }
+  // JSON round trip: what the API server receives (undefined fields dropped).
+  const ok = validate(JSON.parse(JSON.stringify(obj)));
+  return ok
+    ? []
+    : (validate.errors ?? []).map(
+        (e) => `${obj.kind} ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,
+      );
+}
