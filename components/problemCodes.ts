@@ -347,6 +347,30 @@ export const PROBLEM_CODES = {
   SEAWALL_AZURE_OBJECTSTORE_RESTORE_DAYS:
     "pointInTimeRestoreDays is not fewer than softDeleteDays, or the change feed is kept no longer than it.",
   SEAWALL_AZURE_OBJECTSTORE_IMMUTABILITY: "immutability.days is not a whole number from 1 to 146000.",
+
+  // Kubernetes clusters, every cloud (components/kubernetes/clusterProvider.ts).
+  SEAWALL_K8S_CLUSTER_EXISTING_CONFLICT:
+    "A brought cluster ({ existing }) is given with arguments only a built cluster takes, or with a key it does not know.",
+  SEAWALL_K8S_KUBECONFIG_REQUIRED: "A brought cluster has no kubeconfig, or an empty one.",
+  SEAWALL_K8S_NAME: "A namespace or service account name is not a DNS-1123 label.",
+
+  // AWS Cluster (components/aws/cluster.ts).
+  SEAWALL_AWS_CLUSTER_NAME: "clusterName breaks EKS's naming rules.",
+  SEAWALL_AWS_CLUSTER_NETWORK: "network is not set, or has fewer than two private subnets.",
+  SEAWALL_AWS_CLUSTER_ADMINS_REQUIRED:
+    "adminPrincipalArns is empty, so nobody could reach a cluster whose creator gets no access.",
+  SEAWALL_AWS_CLUSTER_PRINCIPAL_ARN: "An admin principal is not an IAM role or user ARN.",
+  SEAWALL_AWS_CLUSTER_VERSION:
+    "kubernetesVersion is not major.minor, or has no pinned add-on versions and addonVersions does not give them all.",
+  SEAWALL_AWS_CLUSTER_ADDON_VERSION:
+    "An addonVersions entry names an add-on the cluster does not install, or is not an EKS add-on version.",
+  SEAWALL_AWS_CLUSTER_NODE_GROUPS:
+    "nodeGroups is empty, or a node group's name or capacity type is invalid or its name repeated.",
+  SEAWALL_AWS_CLUSTER_INSTANCE_TYPE:
+    "A node group's instanceTypes is empty, names no EC2 instance type, or mixes architectures.",
+  SEAWALL_AWS_CLUSTER_NODE_GROUP_SIZE:
+    "A node group's sizes are not whole numbers with minSize <= desiredSize <= maxSize.",
+  SEAWALL_AWS_CLUSTER_ROOT_VOLUME: "A node group's rootVolumeGiB is not a whole number from 20 to 16384.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -23,6 +23,7 @@ import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../co
 import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
+import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -115,6 +116,12 @@ const config = (patch: Record<string, string | undefined>) => () => {
   return parseStackConfig("dev-aws", all);
 };
 
+const AWS_CLUSTER_BASE = {
+  network: { vpcId: "vpc", privateSubnetIds: ["subnet-a", "subnet-b"], clientSecurityGroupId: "sg" },
+  adminPrincipalArns: ["arn:aws:iam::123456789012:role/admin"],
+};
+const awsCluster = (args: object) => () => validateAwsClusterArgs({ ...AWS_CLUSTER_BASE, ...args } as never);
+const awsNodeGroup = (group: object) => awsCluster({ nodeGroups: [group] });
 /** Every code, the field it names and an input that triggers it. */
 const azureKey = (option: object) => () => {
   const p = new Problems();
@@ -917,6 +924,35 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ],
   ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
   ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
+  [
+    "SEAWALL_K8S_CLUSTER_EXISTING_CONFLICT",
+    "existing",
+    () => validateAwsClusterArgs({ existing: { kubeconfig: "k" }, clusterName: "c" } as never),
+  ],
+  [
+    "SEAWALL_K8S_KUBECONFIG_REQUIRED",
+    "existing.kubeconfig",
+    () => validateAwsClusterArgs({ existing: { kubeconfig: "" } }),
+  ],
+  ["SEAWALL_K8S_NAME", "workloads.namespace", awsCluster({ workloads: { namespace: "Seawall" } })],
+  ["SEAWALL_AWS_CLUSTER_NAME", "clusterName", awsCluster({ clusterName: "-c" })],
+  ["SEAWALL_AWS_CLUSTER_NETWORK", "network", awsCluster({ network: undefined })],
+  ["SEAWALL_AWS_CLUSTER_ADMINS_REQUIRED", "adminPrincipalArns", awsCluster({ adminPrincipalArns: [] })],
+  [
+    "SEAWALL_AWS_CLUSTER_PRINCIPAL_ARN",
+    "adminPrincipalArns[0]",
+    awsCluster({ adminPrincipalArns: ["admin"] }),
+  ],
+  ["SEAWALL_AWS_CLUSTER_VERSION", "kubernetesVersion", awsCluster({ kubernetesVersion: "1.29" })],
+  [
+    "SEAWALL_AWS_CLUSTER_ADDON_VERSION",
+    "addonVersions.coredns",
+    awsCluster({ addonVersions: { coredns: "1" } }),
+  ],
+  ["SEAWALL_AWS_CLUSTER_NODE_GROUPS", "nodeGroups", awsCluster({ nodeGroups: [] })],
+  ["SEAWALL_AWS_CLUSTER_INSTANCE_TYPE", "nodeGroups[0].instanceTypes", awsNodeGroup({ instanceTypes: [] })],
+  ["SEAWALL_AWS_CLUSTER_NODE_GROUP_SIZE", "nodeGroups[0]", awsNodeGroup({ minSize: 4, maxSize: 2 })],
+  ["SEAWALL_AWS_CLUSTER_ROOT_VOLUME", "nodeGroups[0].rootVolumeGiB", awsNodeGroup({ rootVolumeGiB: 4 })],
 ];
 
 /** The TypeScript sources under `dir`. */

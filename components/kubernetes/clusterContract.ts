@@ -98,4 +98,9 @@ export interface ClusterOutputs {
    * `podIdentity.provider: aws`). Unset: scale on the lag the workers export (Prometheus scaler).
    */
   kedaIdentity?: WorkloadIdentity;
+  /**
+   * The StorageClass the cluster made its default (volumes encrypted with the cluster's key), for
+   * the layer's persistent volumes (Prometheus, Alertmanager). Unset: the cluster's own default.
+   */
+  storageClassName?: string;
 }

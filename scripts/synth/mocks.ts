@@ -255,6 +255,40 @@ function awsResource(
         },
       };
     }
+    case "aws:eks/cluster:Cluster": {
+      // A private endpoint and a CA as EKS returns them; the cluster security group EKS makes.
+      const clusterName = (inputs.name as string) ?? physicalName(args.name, seed);
+      const vpcConfig = (inputs.vpcConfig ?? {}) as Record<string, unknown>;
+      return {
+        id: clusterName,
+        state: {
+          ...inputs,
+          name: clusterName,
+          arn: `arn:aws:eks:${region}:${account}:cluster/${clusterName}`,
+          endpoint: `https://${digest(seed, 32).toUpperCase()}.gr7.${region}.eks.amazonaws.com`,
+          certificateAuthority: {
+            data: Buffer.from(
+              `-----BEGIN CERTIFICATE-----\n${digest(seed, 64)}\n-----END CERTIFICATE-----\n`,
+            ).toString("base64"),
+          },
+          vpcConfig: { ...vpcConfig, clusterSecurityGroupId: `sg-${digest(`${seed}::cluster-sg`, 17)}` },
+          platformVersion: "eks.1",
+          status: "ACTIVE",
+        },
+      };
+    }
+    case "aws:ec2/launchTemplate:LaunchTemplate": {
+      const id = `lt-${digest(seed, 17)}`;
+      return {
+        id,
+        state: {
+          ...inputs,
+          arn: `arn:aws:ec2:${region}:${account}:launch-template/${id}`,
+          latestVersion: 1,
+          defaultVersion: 1,
+        },
+      };
+    }
     case "aws:cloudwatch/dashboard:Dashboard": {
       const name = inputs.dashboardName as string;
       return {
