@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the quick-start commands need on a fresh machine that has only Node 20:
 # - Debian packages for the runtime's real services and native build: redis-server and
-#   redis-benchmark, librdkafka-dev (the Kafka mock cluster and its headers), kcat, a C/C++
+#   redis-benchmark, librdkafka-dev (the Kafka mock cluster and its headers), kcat, promtool
+#   (Debian's prometheus package: the alert-rule tests), a C/C++
 #   toolchain and python3 for node-gyp (skipped when already there);
 # - the npm packages pinned in package-lock.json (once per lock file change), building
 #   @confluentinc/kafka-javascript from source (no prebuilt binary can be fetched here);
@@ -18,6 +19,7 @@ command -v kcat >/dev/null || need+=(kcat)
 { command -v gcc && command -v g++ && command -v make; } >/dev/null || need+=(build-essential)
 command -v python3 >/dev/null || need+=(python3)
 command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v promtool >/dev/null || need+=(prometheus)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "seawall: installing Debian packages: ${need[*]}" >&2
   sudo=""

@@ -37,8 +37,8 @@ const ajv = new Ajv({
   // Go's (?i) prefix, which one prometheus-operator pattern uses, becomes JavaScript's i flag.
   code: {
     regExp: ((pattern: string, flags: string) =>
-      pattern.startsWith("(?i)")
-        ? new RegExp(pattern.slice(4), `${flags}i`)
+      /^\^?\(\?i\)/.test(pattern)
+        ? new RegExp(pattern.replace(/^(\^?)\(\?i\)/, "$1"), `${flags}i`)
         : new RegExp(pattern, flags)) as never,
   },
 });

@@ -58,7 +58,7 @@ async function workers(
 function asObject(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const [, group, kind] = /^kubernetes:(.+):(\w+)$/.exec(type)!;
   const apiVersion = group.startsWith("core/") ? group.slice(5) : group;
-  const { apiVersion: _a, kind: _k, ...rest } = inputs;  
+  const { apiVersion: _a, kind: _k, ...rest } = inputs;
   const unwrap = (v: unknown): unknown =>
     v instanceof Secret
       ? unwrap(v.value)
