@@ -24,8 +24,9 @@ export interface StageWorkload {
   name?: string;
   /**
    * The consumer group the workload joins, which KEDA's `kafka` scaler reads the lag of.
-   * @defaultValue `${KAFKA_GROUP_PREFIX}-${first stage}` (runtime/src/config.ts `consumerGroups`):
-   * a chain consumes its first stage's input topic as that stage's group
+   * @defaultValue the runtime's: `${KAFKA_GROUP_PREFIX}-${stage}` for a stage alone
+   * (runtime/src/config.ts `consumerGroups`), `${KAFKA_GROUP_PREFIX}-${stages joined by "+"}` for a
+   * chain, which reads its first stage's input topic (runtime/src/stages/chain.ts `parseChain`)
    */
   consumerGroup?: string;
   /**
@@ -155,7 +156,9 @@ export function workloadInput(
   });
   const first = groups.find((g) => g.stage === w.stages[0]);
   if (!first) return undefined;
-  return { topic: first.topic, group: w.consumerGroup ?? first.group };
+  // A chain joins its own group, `${prefix}-${stages joined by "+"}` (runtime/src/stages/chain.ts `parseChain`).
+  const group = w.stages.length > 1 ? `${value("KAFKA_GROUP_PREFIX")}-${workloadCommand(w)}` : first.group;
+  return { topic: first.topic, group: w.consumerGroup ?? group };
 }
 
 /** The replica bounds of a workload: min from its args, max capped by its input's partitions. */
@@ -243,12 +246,17 @@ export function validateStageWorkersConfig(c: StageWorkersConfig): void {
     });
     if (w.stages.length > 1) {
       const order = w.stages.map((s) => PIPELINE_ORDER.indexOf(s));
-      if (order.some((o) => o < 0) || order.some((o, k) => k > 0 && o <= order[k - 1])) {
+      const downstream = w.stages.some((s) => s === "lake-sink" || s === "feature-writer");
+      if (
+        order.some((o) => o < 0) ||
+        order.some((o, k) => k > 0 && o <= order[k - 1]) ||
+        (downstream && !w.stages.includes("dedup"))
+      ) {
         p.add(
           "SEAWALL_K8S_WORKERS_CHAIN_ORDER",
           `${field}.stages`,
           w.stages,
-          `a chain lists consuming stages in pipeline order (${PIPELINE_ORDER.join(", ")}); the feature server runs alone`,
+          `a chain lists consuming stages in pipeline order (${PIPELINE_ORDER.join(", ")}), each fed in the same process: lake-sink and feature-writer need dedup in the chain; the feature server runs alone`,
         );
       }
     }

@@ -25,6 +25,7 @@ import {
   renderTriggerAuthentication,
   type ScaledWorkload,
 } from "../../components/kubernetes/stageWorkersScaling";
+import { chainOrder, chainStages, parseChain } from "../../runtime/src/stages/chain";
 import { problemsThrownBy } from "../helpers";
 import { schemaErrors } from "./schemas";
 
@@ -350,12 +351,56 @@ describe("scaling", () => {
   });
 
   it("reads a chain's input as its first stage's topic and group, with the runtime's names", () => {
-    expect(workloadInput(chain)).toEqual({ topic: "events.raw", group: "seawall-ingest" });
+    expect(workloadInput(chain)).toEqual({
+      topic: "events.raw",
+      group: "seawall-ingest+dedup+lake-sink+feature-writer",
+    });
     expect(
       workloadInput({ stages: ["lake-sink"] }, { KAFKA_GROUP_PREFIX: "acme", TOPIC_EVENTS: "e" }),
     ).toEqual({ topic: "e", group: "acme-lake-sink" });
     expect(workloadInput(server)).toBeUndefined();
   });
+});
+
+describe("the runtime's topologies", () => {
+  const subsets = (list: readonly string[]): string[][] =>
+    list
+      .reduce<string[][]>((acc, x) => [...acc, ...acc.map((a) => [...a, x])], [[]])
+      .filter((a) => a.length > 1);
+
+  it.each(subsets(chainOrder).map((stages) => [stages.join("+"), stages]))(
+    "%s: accepted here exactly when the runtime runs it, with the runtime's group and topic",
+    (_name, stages) => {
+      const w = { stages: stages as StageWorkload["stages"] };
+      const runtimeRuns = (() => {
+        try {
+          chainStages(stages.join("+"));
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const accepted = (() => {
+        try {
+          validateStageWorkersConfig({ image: DIGEST, workloads: [w], autoscaling: false });
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      expect(accepted).toBe(runtimeRuns);
+      if (runtimeRuns) {
+        const plan = parseChain(stages.join("+"), {
+          KAFKA_GROUP_PREFIX: "seawall",
+          TOPIC_RAW: "events.raw",
+          TOPIC_VALID: "events.valid",
+          TOPIC_EVENTS: "events.unique",
+          TOPIC_FEATURES: "features",
+        });
+        expect(workloadInput(w)).toEqual({ topic: plan.topic, group: plan.group });
+      }
+    },
+  );
 });
 
 describe("validation", () => {
