@@ -371,6 +371,14 @@ export const PROBLEM_CODES = {
   SEAWALL_AWS_CLUSTER_NODE_GROUP_SIZE:
     "A node group's sizes are not whole numbers with minSize <= desiredSize <= maxSize.",
   SEAWALL_AWS_CLUSTER_ROOT_VOLUME: "A node group's rootVolumeGiB is not a whole number from 20 to 16384.",
+
+  // GCP Cluster (components/gcp/cluster.ts).
+  SEAWALL_GCP_CLUSTER_NAME: "clusterName breaks GKE's naming rules.",
+  SEAWALL_GCP_CLUSTER_NETWORK: "network is not set, or has no subnet.",
+  SEAWALL_GCP_CLUSTER_REGION: "Neither region nor gcp:region is set.",
+  SEAWALL_GCP_CLUSTER_VERSION:
+    "releaseChannel is not a GKE release channel, or minMasterVersion is not 1.35 or later.",
+  SEAWALL_GCP_CLUSTER_NODE_POOL: "A node pool's sizes are out of range, or its minimum exceeds its maximum.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -24,6 +24,7 @@ import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
+import { validateGkeClusterArgs } from "../components/gcp/cluster";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -122,6 +123,12 @@ const AWS_CLUSTER_BASE = {
 };
 const awsCluster = (args: object) => () => validateAwsClusterArgs({ ...AWS_CLUSTER_BASE, ...args } as never);
 const awsNodeGroup = (group: object) => awsCluster({ nodeGroups: [group] });
+const gkeCluster = (args: object) => () =>
+  validateGkeClusterArgs({
+    network: { networkId: "projects/p/global/networks/data", subnetIds: ["s"] },
+    region: "europe-west1",
+    ...args,
+  } as never);
 /** Every code, the field it names and an input that triggers it. */
 const azureKey = (option: object) => () => {
   const p = new Problems();
@@ -953,6 +960,15 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_AWS_CLUSTER_INSTANCE_TYPE", "nodeGroups[0].instanceTypes", awsNodeGroup({ instanceTypes: [] })],
   ["SEAWALL_AWS_CLUSTER_NODE_GROUP_SIZE", "nodeGroups[0]", awsNodeGroup({ minSize: 4, maxSize: 2 })],
   ["SEAWALL_AWS_CLUSTER_ROOT_VOLUME", "nodeGroups[0].rootVolumeGiB", awsNodeGroup({ rootVolumeGiB: 4 })],
+  ["SEAWALL_GCP_CLUSTER_NAME", "clusterName", gkeCluster({ clusterName: "Data" })],
+  [
+    "SEAWALL_GCP_CLUSTER_NETWORK",
+    "network.subnetIds",
+    gkeCluster({ network: { networkId: "n", subnetIds: [] } }),
+  ],
+  ["SEAWALL_GCP_CLUSTER_REGION", "region", gkeCluster({ region: undefined })],
+  ["SEAWALL_GCP_CLUSTER_VERSION", "minMasterVersion", gkeCluster({ minMasterVersion: "1.30" })],
+  ["SEAWALL_GCP_CLUSTER_NODE_POOL", "nodePools[0]", gkeCluster({ nodePools: [{ minNodesPerZone: 4 }] })],
 ];
 
 /** The TypeScript sources under `dir`. */

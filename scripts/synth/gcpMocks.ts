@@ -156,6 +156,26 @@ export function gcpResource(
         },
       };
     }
+    case "gcp:container/cluster:Cluster": {
+      // A private endpoint's address and the cluster CA GKE returns.
+      const location = (inputs.location as string | undefined) ?? config.region;
+      const ca = `-----BEGIN CERTIFICATE-----\n${digest(seed, 64)}\n-----END CERTIFICATE-----\n`;
+      return {
+        id: `projects/${project}/locations/${location}/clusters/${name}`,
+        state: {
+          ...inputs,
+          name,
+          project,
+          location,
+          endpoint: `10.${parseInt(digest(seed, 2), 16) % 256}.0.2`,
+          masterAuth: {
+            ...(inputs.masterAuth as object),
+            clusterCaCertificate: Buffer.from(ca).toString("base64"),
+          },
+          selfLink: `https://container.googleapis.com/v1/projects/${project}/locations/${location}/clusters/${name}`,
+        },
+      };
+    }
     default: {
       const id = `projects/${project}/locations/${(inputs.location ?? inputs.region ?? config.region) as string}/${args.name}`;
       return { id, state: { ...inputs, name, project } };
