@@ -26,7 +26,6 @@ import { crashPoint } from "../chaos";
 import { consumerGroups, type BatchStageName, type WorkerConfig } from "../config";
 import { deadLetterRecord } from "../deadLetter";
 import type { Event } from "../validate";
-import type { FeatureSnapshot } from "../features";
 import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport";
 import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
@@ -34,7 +33,6 @@ import type { CallPolicy } from "../resilience";
 import { nextTraceparent } from "../trace";
 import type { BatchStage } from "../worker";
 import { checkFoldable, createFeatureFolder, parseDedupEvent, snapshotRecord, type EventItem } from "./dedup";
-import { createSnapshotWriter } from "./featureWriter";
 import { createIngestValidator } from "./ingest";
 import { checkLakeEvent, type LakeSink } from "./lakeSink";
 
@@ -141,8 +139,8 @@ export function createChain(
   },
 ): BatchStage {
   const validate = plan.has("ingest") ? createIngestValidator(cfg) : undefined;
-  const fold = createFeatureFolder(cfg, deps);
-  const store = plan.has("feature-writer") ? createSnapshotWriter(cfg, deps) : undefined;
+  // With the feature writer chained, the fold stores each snapshot in the same script call.
+  const fold = createFeatureFolder(cfg, deps, { store: plan.has("feature-writer") });
   const lake = plan.has("lake-sink") ? deps.lake : undefined;
   if (plan.has("lake-sink") && !lake) throw new Error(`chain ${plan.name}: the lake sink was not given`);
   const { metrics } = deps;
@@ -206,15 +204,6 @@ export function createChain(
     return owned;
   };
 
-  const features = async (owned: EventItem[]): Promise<FeatureSnapshot[]> => {
-    const snapshots = await fold(owned);
-    if (store && snapshots.length > 0) {
-      crashPoint("features-before-write");
-      await store(snapshots);
-    }
-    return snapshots;
-  };
-
   return {
     onRebalance: () => lake?.onRebalance?.(),
     async process(records, concurrency) {
@@ -223,7 +212,7 @@ export function createChain(
       const owned = await own(items, concurrency);
       crashPoint("chain-after-claims");
       // The lake and the features are independent effects: both in flight at once.
-      const [snapshots] = await Promise.all([features(owned), lake?.writeOwned(owned, concurrency)]);
+      const [snapshots] = await Promise.all([fold(owned), lake?.writeOwned(owned, concurrency)]);
       for (const s of snapshots) out.push(snapshotRecord(cfg.TOPIC_FEATURES, s));
       if (!lake) {
         for (const { record, event } of owned) {

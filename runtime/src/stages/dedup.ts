@@ -8,7 +8,7 @@ import { claim, positionOf } from "../claims";
 import type { WorkerConfig } from "../config";
 import { deadLetterRecord } from "../deadLetter";
 import { TransientError } from "../errors";
-import { MAX_ABS_VALUE, windowKey, windowStateKey, type FeatureSnapshot } from "../features";
+import { featureKey, MAX_ABS_VALUE, windowKey, windowStateKey, type FeatureSnapshot } from "../features";
 import type { Metrics } from "../metrics";
 import type { InRecord, OutRecord, ProducerTransport } from "../kafka/transport";
 import type { Redis } from "../redis";
@@ -30,42 +30,84 @@ type Cfg = Pick<
 >;
 
 /**
- * KEYS: window zset (`eventId|value` scored by event time), running state hash (count, sum,
- * version). ARGV: window ms, ttl s, then (score, member) pairs. Incremental: only new members are
- * added to the sums and only members leaving the window are subtracted, so a batch costs what it
- * changes, not the window's size. Atomic, so a crash never leaves the two keys out of step.
+ * Folds many entities' new events into their windows in one call. KEYS, per entity: window zset
+ * (`eventId|value` scored by event time), running state hash (count, sum, version, maxTs), and, when
+ * storing, the feature hash. ARGV: window ms, state ttl s, feature ttl s (0: do not store), window
+ * seconds, then per entity: the number of events n and n (score, member) pairs. Returns, per entity,
+ * count, sum (text), window end (text) and version.
+ *
+ * Incremental: only new members are added to the sums and only members leaving the window are
+ * subtracted, so a call costs what it changes, not the window's size. With the feature writer
+ * chained in the same process, the snapshot is stored in the same call (the state only grows in
+ * version, so the stored snapshot is always the newest). Atomic, so a crash never leaves the keys
+ * out of step; entities per call are bounded ({@link FOLD_CHUNK}) so one call never holds Redis for
+ * long.
  */
 export const featureScript = `
 local function val(m) return tonumber(string.match(m, '|([^|]*)$')) end
-local added, addSum = 0, 0
-for i = 3, #ARGV, 2 do
-  if redis.call('ZADD', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
-    added = added + 1
-    addSum = addSum + val(ARGV[i + 1])
+local windowMs = tonumber(ARGV[1])
+local store = tonumber(ARGV[3]) > 0
+local per = 2
+if store then per = 3 end
+local out = {}
+local a = 5
+for e = 0, #KEYS / per - 1 do
+  local wk, sk = KEYS[e * per + 1], KEYS[e * per + 2]
+  local n = tonumber(ARGV[a])
+  a = a + 1
+  local added, addSum, maxAdded = 0, 0, nil
+  for _ = 1, n do
+    local score = tonumber(ARGV[a])
+    if redis.call('ZADD', wk, ARGV[a], ARGV[a + 1]) == 1 then
+      added = added + 1
+      addSum = addSum + val(ARGV[a + 1])
+    end
+    if maxAdded == nil or score > maxAdded then maxAdded = score end
+    a = a + 2
   end
-end
-local st = redis.call('HMGET', KEYS[2], 'count', 'sum', 'version')
-local count = tonumber(st[1] or '0') + added
-local sum = tonumber(st[2] or '0') + addSum
-local version = tonumber(st[3] or '0') + added
-local top = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-local maxTs = tonumber(top[2])
-local cut = '(' .. string.format('%d', maxTs - tonumber(ARGV[1]))
-local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', cut)
-if #old > 0 then
-  for _, m in ipairs(old) do
-    sum = sum - val(m)
-    count = count - 1
+  local st = redis.call('HMGET', sk, 'count', 'sum', 'version', 'maxTs')
+  local count = tonumber(st[1] or '0') + added
+  local sum = tonumber(st[2] or '0') + addSum
+  local version = tonumber(st[3] or '0') + added
+  local maxTs = tonumber(st[4] or '')
+  if maxTs == nil then
+    maxTs = tonumber(redis.call('ZRANGE', wk, -1, -1, 'WITHSCORES')[2])
+  elseif maxAdded ~= nil and maxAdded > maxTs then
+    maxTs = maxAdded
   end
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', cut)
+  local cut = '(' .. string.format('%d', maxTs - windowMs)
+  local old = redis.call('ZRANGEBYSCORE', wk, '-inf', cut)
+  if #old > 0 then
+    for _, m in ipairs(old) do
+      sum = sum - val(m)
+      count = count - 1
+    end
+    redis.call('ZREMRANGEBYSCORE', wk, '-inf', cut)
+  end
+  if count == 0 then sum = 0 end
+  local sumText = string.format('%.17g', sum)
+  local maxText = string.format('%d', maxTs)
+  redis.call('HSET', sk, 'count', count, 'sum', sumText, 'version', version, 'maxTs', maxText)
+  redis.call('EXPIRE', wk, ARGV[2])
+  redis.call('EXPIRE', sk, ARGV[2])
+  if store then
+    local mean = 0
+    if count > 0 then mean = sum / count end
+    local fk = KEYS[e * per + 3]
+    redis.call('HSET', fk, 'version', version, 'count', count, 'sum', sumText,
+      'mean', string.format('%.17g', mean), 'windowEnd', maxText, 'windowSeconds', ARGV[4])
+    redis.call('EXPIRE', fk, ARGV[3])
+  end
+  out[#out + 1] = count
+  out[#out + 1] = sumText
+  out[#out + 1] = maxText
+  out[#out + 1] = version
 end
-if count == 0 then sum = 0 end
-local sumText = string.format('%.17g', sum)
-redis.call('HSET', KEYS[2], 'count', count, 'sum', sumText, 'version', version)
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-return {count, sumText, string.format('%d', maxTs), version}
+return out
 `;
+
+/** Entities folded per script call: bounds how long one call holds Redis (feature reads wait). */
+export const FOLD_CHUNK = 128;
 
 /** An event dedup can fold into features, or what is wrong with the record. */
 export function parseDedupEvent(
@@ -107,12 +149,21 @@ export interface EventItem {
  * and returns one snapshot per entity. Idempotent: a replayed event changes nothing.
  */
 export function createFeatureFolder(
-  cfg: Pick<WorkerConfig, "FEATURE_WINDOW_SECONDS">,
+  cfg: Pick<WorkerConfig, "FEATURE_WINDOW_SECONDS"> & Partial<Pick<WorkerConfig, "FEATURE_TTL_SECONDS">>,
   deps: { redis: Redis; redisPolicy: CallPolicy },
+  options: {
+    /**
+     * Also store each snapshot in its feature hash (TTL `FEATURE_TTL_SECONDS`), as the feature
+     * writer does. @defaultValue false
+     */
+    store?: boolean;
+  } = {},
 ): (items: EventItem[]) => Promise<FeatureSnapshot[]> {
   let sha: string | undefined;
   const windowMs = String(cfg.FEATURE_WINDOW_SECONDS * 1000);
   const ttl = String(Math.max(cfg.FEATURE_WINDOW_SECONDS * 2, 3600));
+  const storeTtl = options.store ? String(cfg.FEATURE_TTL_SECONDS ?? 86400) : "0";
+  const head = [windowMs, ttl, storeTtl, String(cfg.FEATURE_WINDOW_SECONDS)];
   return async (items) => {
     const byEntity = new Map<string, string[]>();
     for (const { event } of items) {
@@ -122,20 +173,21 @@ export function createFeatureFolder(
     }
     if (byEntity.size === 0) return [];
     const entities = [...byEntity.keys()];
-    const results = await deps.redisPolicy.execute(async () => {
+    const replies = await deps.redisPolicy.execute(async () => {
       sha ??= await deps.redis.scriptLoad(featureScript);
       const m = deps.redis.multi();
-      for (const entity of entities) {
-        m.addCommand([
-          "EVALSHA",
-          sha,
-          "2",
-          windowKey(entity),
-          windowStateKey(entity),
-          windowMs,
-          ttl,
-          ...byEntity.get(entity)!,
-        ]);
+      for (let from = 0; from < entities.length; from += FOLD_CHUNK) {
+        const chunk = entities.slice(from, from + FOLD_CHUNK);
+        const keys: string[] = [];
+        const args: string[] = [...head];
+        for (const entity of chunk) {
+          keys.push(windowKey(entity), windowStateKey(entity));
+          if (options.store) keys.push(featureKey(entity));
+          const pairs = byEntity.get(entity)!;
+          args.push(String(pairs.length / 2));
+          for (const a of pairs) args.push(a);
+        }
+        m.addCommand(["EVALSHA", sha, String(keys.length), ...keys, ...args]);
       }
       try {
         return await m.execAsPipeline();
@@ -150,16 +202,18 @@ export function createFeatureFolder(
         throw err;
       }
     });
+    const flat = (replies as unknown as Array<Array<string | number>>).flat();
     return entities.map((entity, i) => {
-      const [count, sum, windowEnd, version] = (results[i] as unknown as Array<string | number>).map(Number);
+      const count = Number(flat[4 * i]);
+      const sum = Number(flat[4 * i + 1]);
       return {
         entity,
         count,
         sum,
         mean: count > 0 ? sum / count : 0,
-        windowEnd,
+        windowEnd: Number(flat[4 * i + 2]),
         windowSeconds: cfg.FEATURE_WINDOW_SECONDS,
-        version,
+        version: Number(flat[4 * i + 3]),
       };
     });
   };
