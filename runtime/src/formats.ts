@@ -45,14 +45,24 @@ export interface LakeFormat {
 
 export type LakeFormatName = WorkerConfig["LAKE_FORMAT"];
 
-/** One line per event: the event plus where it came from. */
+/**
+ * One line per event: the event plus where it came from. The event's own JSON text is kept as it
+ * arrived and the position appended to it, instead of parsing it back into an object and writing it
+ * again; only text that cannot be extended as is (a line break inside, position fields of its own,
+ * not an object) is written from the parsed event.
+ */
 export function lakeLine(r: LakeRow): string {
-  return JSON.stringify({
-    ...r.event,
-    _topic: r.record.topic,
-    _partition: r.record.partition,
-    _offset: r.record.offset,
-  });
+  const { topic, partition, offset } = r.record;
+  const text = r.record.value?.toString("utf8").trimEnd();
+  if (
+    text &&
+    text.endsWith("}") &&
+    !/[\r\n]|"_(topic|partition|offset)"/.test(text) &&
+    !/^\s*\{\s*\}$/.test(text)
+  ) {
+    return `${text.slice(0, -1)},"_topic":${JSON.stringify(topic)},"_partition":${partition},"_offset":${offset}}`;
+  }
+  return JSON.stringify({ ...r.event, _topic: topic, _partition: partition, _offset: offset });
 }
 
 const jsonLines: LakeFormat = {

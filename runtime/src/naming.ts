@@ -1,9 +1,19 @@
 /** Deterministic lake object names: a replay of the same records rewrites the same object. */
 import type { WorkerConfig } from "./config";
 
+const DAY_MS = 86_400_000;
+/** The last day named: events of one batch mostly share a date, so it is formatted once. */
+let lastDay = NaN;
+let lastDate = "";
+
 /** UTC event date, `YYYY-MM-DD`. */
 export function eventDate(tsMs: number): string {
-  return new Date(tsMs).toISOString().slice(0, 10);
+  const day = Math.floor(tsMs / DAY_MS);
+  if (day !== lastDay) {
+    lastDate = new Date(tsMs).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDate;
 }
 
 const OFFSET_DIGITS = 20;

@@ -122,6 +122,8 @@ function segment(key: string): string {
 }
 
 function surrogateAt(s: string): string | undefined {
+  // Most strings are ASCII: no code unit of a surrogate, no regular expression to run.
+  if (!/[^\x00-\x7f]/.test(s)) return undefined;
   const m = loneSurrogate.exec(s);
   return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase()}` : undefined;
 }
@@ -129,36 +131,57 @@ function surrogateAt(s: string): string | undefined {
 /**
  * The first (in document order) non-finite number or string with a lone surrogate, in keys and
  * values at any depth, as a reason and a detail naming its JSON Pointer path. Applies whatever the
- * configured schema says. Recursion is bounded by the depth check that runs before parsing.
+ * configured schema says. Recursion is bounded by the depth check that runs before parsing. The path
+ * is built only for what is found, while the recursion unwinds: a valid event costs no strings.
  */
 export function findUnsafeValue(value: unknown, path = ""): { reason: string; detail: string } | undefined {
+  const found = unsafeIn(value);
+  if (!found) return undefined;
+  const at = path + found.segments.reverse().join("");
+  return { reason: found.reason, detail: `${at || "/"}: ${found.what}` };
+}
+
+interface Unsafe {
+  reason: string;
+  what: string;
+  /** JSON Pointer segments (`/key`), innermost first. */
+  segments: string[];
+}
+
+function unsafeIn(value: unknown): Unsafe | undefined {
   if (typeof value === "number") {
     if (Number.isFinite(value)) return undefined;
     return {
       reason: "non-finite-number",
-      detail: `${path || "/"}: ${value} is not a finite number; numbers must be within ±${Number.MAX_VALUE}`,
+      what: `${value} is not a finite number; numbers must be within ±${Number.MAX_VALUE}`,
+      segments: [],
     };
   }
   if (typeof value === "string") {
     const u = surrogateAt(value);
     return u
-      ? { reason: "lone-surrogate", detail: `${path || "/"}: lone surrogate ${u} in a string` }
+      ? { reason: "lone-surrogate", what: `lone surrogate ${u} in a string`, segments: [] }
       : undefined;
   }
+  if (typeof value !== "object" || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnsafeValue(value[i], `${path}/${i}`);
-      if (found) return found;
+      const found = unsafeIn(value[i]);
+      if (found) {
+        found.segments.push(`/${i}`);
+        return found;
+      }
     }
     return undefined;
   }
-  if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
-      const p = `${path}/${segment(k)}`;
-      const u = surrogateAt(k);
-      if (u) return { reason: "lone-surrogate", detail: `${p}: lone surrogate ${u} in a key` };
-      const found = findUnsafeValue(v, p);
-      if (found) return found;
+  for (const k in value) {
+    const u = surrogateAt(k);
+    if (u)
+      return { reason: "lone-surrogate", what: `lone surrogate ${u} in a key`, segments: [`/${segment(k)}`] };
+    const found = unsafeIn((value as Record<string, unknown>)[k]);
+    if (found) {
+      found.segments.push(`/${segment(k)}`);
+      return found;
     }
   }
   return undefined;

@@ -93,3 +93,35 @@ describe("the parquet format", () => {
     expect(format.extension).toBe("parquet");
   });
 });
+
+describe("a lake line", () => {
+  const withBytes = (text: string, offset = 5): LakeRow => ({
+    record: { topic: 'ev"t', partition: 3, offset, key: null, value: Buffer.from(text), headers: {} },
+    event: JSON.parse(text) as LakeRow["event"],
+  });
+
+  it("keeps the event's own text as it arrived and appends the position, escaped", () => {
+    const text = '{"eventId":"e-9","entity":"u","ts":1,"value":1.0,"big":12345678901234567890}  ';
+    expect(lakeLine(withBytes(text))).toBe(
+      '{"eventId":"e-9","entity":"u","ts":1,"value":1.0,"big":12345678901234567890,"_topic":"ev\\"t","_partition":3,"_offset":5}',
+    );
+  });
+
+  it("writes the parsed event instead when the text has a line break, position fields of its own, or nothing inside", () => {
+    const broken = '{"eventId":"e-9",\n"entity":"u","ts":1,"value":2}';
+    expect(lakeLine(withBytes(broken))).toBe(
+      '{"eventId":"e-9","entity":"u","ts":1,"value":2,"_topic":"ev\\"t","_partition":3,"_offset":5}',
+    );
+    const own = '{"eventId":"e-9","entity":"u","ts":1,"value":2,"_offset":99}';
+    expect(JSON.parse(lakeLine(withBytes(own)))).toEqual({
+      eventId: "e-9",
+      entity: "u",
+      ts: 1,
+      value: 2,
+      _offset: 5,
+      _topic: 'ev"t',
+      _partition: 3,
+    });
+    expect(lakeLine(withBytes("{ }"))).toBe('{"_topic":"ev\\"t","_partition":3,"_offset":5}');
+  });
+});
