@@ -122,6 +122,11 @@ export const workerEnvSchema = z.object({
   DEDUP_TTL_SECONDS: int(1, 30 * 86400).default(7 * 86400),
   FEATURE_WINDOW_SECONDS: int(1, 30 * 86400).default(3600),
   FEATURE_TTL_SECONDS: int(1, 30 * 86400).default(86400),
+  /**
+   * How stale a feature the feature server answers may be, in ms: it answers an entity read from
+   * Redis less than this long ago from its in-process cache; 0 turns the cache off.
+   */
+  FEATURE_MAX_STALENESS_MS: int(0, 60000).default(250),
 
   BATCH_MIN: int(1, 100000).default(100),
   BATCH_MAX: int(1, 100000).default(5000),

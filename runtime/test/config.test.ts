@@ -70,6 +70,14 @@ describe("worker environment", () => {
     expect(p).toMatch(/^LAKE_FORMAT: got "csv"; .*"jsonl\.gz".*"parquet"/);
   });
 
+  it("bounds the feature server's staleness at 250 ms by default, 0 (cache off) to 60000", () => {
+    expect(parseWorkerEnv(minimal).FEATURE_MAX_STALENESS_MS).toBe(250);
+    expect(parseWorkerEnv({ ...minimal, FEATURE_MAX_STALENESS_MS: "0" }).FEATURE_MAX_STALENESS_MS).toBe(0);
+    expect(problems({ ...minimal, FEATURE_MAX_STALENESS_MS: "-1" })).toEqual([
+      'FEATURE_MAX_STALENESS_MS: got "-1"; use an integer from 0 to 60000',
+    ]);
+  });
+
   it("rejects BATCH_MIN above BATCH_MAX and an EVENT_SCHEMA that is not JSON", () => {
     const p = problems({ ...minimal, BATCH_MIN: "500", BATCH_MAX: "100", EVENT_SCHEMA: "{nope" });
     expect(p).toEqual([
