@@ -165,6 +165,18 @@ export function sendJson(
   return true;
 }
 
+/** Answers a JSON text as is, with its length (headers as a flat list: nothing to copy or merge). */
+export function sendJsonText(res: ServerResponse, status: number, json: string): true {
+  res.writeHead(status, [
+    "content-type",
+    "application/json",
+    "content-length",
+    String(Buffer.byteLength(json)),
+  ]);
+  res.end(json);
+  return true;
+}
+
 /**
  * Reads a request body of at most `maxBytes`: a larger `content-length` is refused before reading,
  * and a body that grows past the limit (chunked) is refused as soon as it does. Both answer 413

@@ -1,6 +1,16 @@
 import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
-import { createFeatureReader, ReadsOverloadedError } from "../src/stages/featureServer";
+import { Registry, type Counter } from "prom-client";
+import { startHttp } from "../src/http";
+import { createMetrics } from "../src/metrics";
+import {
+  createFeatureLookup,
+  createFeatureReader,
+  createFeatureRoutes,
+  ReadsOverloadedError,
+  type Feature,
+} from "../src/stages/featureServer";
+import { FeatureCache, featureCacheCounters } from "../src/featureCache";
 import { featureKey } from "../src/features";
 import { gatedRedis, useRedis } from "./support";
 
@@ -118,5 +128,162 @@ describe("the feature server's coalescing reader", () => {
     expect(counts(await fits)).toEqual(["8", "9"]);
     // Answered, so nothing is pending: a read larger than the bound is still tried alone.
     expect(counts(await read(ids(100, 12)))).toEqual(ids(100, 12).map((e) => e.slice(3)));
+  });
+});
+
+describe("the feature cache", () => {
+  const answer = (version: number) => ({
+    feature: { version } as unknown as Feature,
+    json: JSON.stringify({ version }),
+  });
+  const clock = () => {
+    const c = { t: 1000, now: () => c.t };
+    return c;
+  };
+
+  it("serves an entry only while it is younger than the bound, counted from when its read was sent", () => {
+    const c = clock();
+    const cache = new FeatureCache<Feature>({ maxAgeMs: 250, now: c.now });
+    const readAt = cache.stamp();
+    c.t += 40; // the read's round trip: the age counts from before it
+    cache.set("a", answer(1), readAt);
+    c.t = readAt + 249;
+    expect(cache.get("a")?.json).toBe('{"version":1}');
+    c.t = readAt + 250;
+    expect(cache.get("a")).toBeUndefined();
+    // An answer already past the bound when it arrives is not kept at all.
+    cache.set("b", answer(1), c.t - 250);
+    expect([cache.get("b"), cache.size]).toEqual([undefined, 0]);
+  });
+
+  it("keeps the newer read when an older one is answered after it", () => {
+    const c = clock();
+    const cache = new FeatureCache<Feature>({ maxAgeMs: 250, now: c.now });
+    const older = cache.stamp();
+    c.t += 10;
+    const newer = cache.stamp();
+    cache.set("a", answer(2), newer);
+    cache.set("a", answer(1), older);
+    expect(cache.get("a")?.json).toBe('{"version":2}');
+  });
+
+  it("holds at most maxEntries, dropping the oldest first, and drops expired entries as it inserts", () => {
+    const c = clock();
+    const cache = new FeatureCache<Feature>({ maxAgeMs: 250, maxEntries: 3, now: c.now });
+    for (const [i, e] of ["a", "b", "c", "d"].entries()) cache.set(e, answer(i), c.t);
+    expect(["a", "b", "c", "d"].map((e) => cache.get(e)?.json ?? null)).toEqual([
+      null,
+      '{"version":1}',
+      '{"version":2}',
+      '{"version":3}',
+    ]);
+    c.t += 300;
+    cache.set("e", answer(4), c.t);
+    expect(cache.size).toBe(1);
+  });
+
+  it("keeps nothing with a bound of 0, and refuses a negative bound or size", () => {
+    const cache = new FeatureCache<Feature>({ maxAgeMs: 0 });
+    cache.set("a", answer(1), cache.stamp());
+    expect([cache.enabled, cache.size, cache.get("a")]).toEqual([false, 0, undefined]);
+    expect(() => new FeatureCache({ maxAgeMs: -1 })).toThrow(
+      "maxAgeMs is -1: use 0 (off) or a positive number of ms",
+    );
+    expect(() => new FeatureCache({ maxEntries: 0 })).toThrow("maxEntries is 0: use a positive integer");
+  });
+
+  it("answers cached entities without Redis and reads only the others, counting hits and misses", async () => {
+    const c = counted(redis);
+    const registry = new Registry();
+    const counters = featureCacheCounters(registry);
+    const lookup = createFeatureLookup(
+      createFeatureReader(c.redis, callPolicy({ dependency: "redis" })),
+      new FeatureCache<Feature>({ maxAgeMs: 60000 }),
+      counters,
+    );
+    const first = await lookup(["fs-1", "fs-2", "nobody"]);
+    const second = lookup(["fs-2", "fs-3", "nobody", "fs-1"]);
+    const third = lookup(["fs-3", "fs-1"]);
+    expect(Array.isArray(third)).toBe(false); // fs-3 is being read by `second`, not yet cached
+    const answers = [first, await second, await third].map((a) => a.map((x) => x.feature?.count ?? null));
+    expect(answers).toEqual([
+      [1, 2, null],
+      [2, 3, null, 1],
+      [3, 1],
+    ]);
+    const fourth = lookup(["fs-3", "nobody"]);
+    expect(Array.isArray(fourth)).toBe(true); // all cached: answered in the same turn
+    expect(c.pipelines).toEqual([3, 2]);
+    const value = async (m: Counter<string>) => (await m.get()).values[0]?.value;
+    expect([await value(counters.hits), await value(counters.misses)]).toEqual([6, 5]);
+    expect(featureCacheCounters(registry).hits).toBe(counters.hits); // once per registry
+  });
+});
+
+describe("the feature server with its cache, on a real Redis", () => {
+  it("never answers a feature older than FEATURE_MAX_STALENESS_MS after a newer version is written", async () => {
+    const bound = 200;
+    const entity = `stale-${process.pid}`;
+    const write = (version: number) =>
+      redis.hSet(featureKey(entity), {
+        version: String(version),
+        count: String(version),
+        sum: "0",
+        mean: "0",
+        windowEnd: "0",
+        windowSeconds: "60",
+      });
+    await write(1);
+    const metrics = createMetrics("feature-server");
+    const http = await startHttp({
+      host: "127.0.0.1",
+      port: 0,
+      registry: metrics.registry,
+      ready: () => true,
+      routes: createFeatureRoutes({
+        redis,
+        redisPolicy: callPolicy({ dependency: "redis" }),
+        metrics,
+        maxStalenessMs: bound,
+      }),
+    });
+    try {
+      const base = `http://127.0.0.1:${http.port}`;
+      const version = async (how: "get" | "batch") => {
+        const r =
+          how === "get"
+            ? await fetch(`${base}/features/${entity}`)
+            : await fetch(`${base}/features:batch`, {
+                method: "POST",
+                headers: { "content-type": "application/json" },
+                body: JSON.stringify({ entities: [entity] }),
+              });
+        const body = (await r.json()) as { version?: number; features?: Record<string, { version: number }> };
+        return how === "get" ? body.version : body.features?.[entity].version;
+      };
+      expect([await version("get"), await version("batch")]).toEqual([1, 1]);
+      await write(2);
+      const written = performance.now();
+      // Ask both routes until well past the bound: each answer sent at least `bound` ms after the
+      // write must be version 2; before that, the cache may answer 1.
+      const seen: Array<{ sentAfterMs: number; version: number | undefined }> = [];
+      while (performance.now() - written < bound * 2.5) {
+        for (const how of ["get", "batch"] as const) {
+          const sentAfterMs = performance.now() - written;
+          seen.push({ sentAfterMs, version: await version(how) });
+        }
+      }
+      const late = seen.filter((s) => s.sentAfterMs >= bound);
+      expect(late.length).toBeGreaterThan(0);
+      expect(late.filter((s) => s.version !== 2)).toEqual([]);
+      // The cache was in use: right after the write, the cached version 1 was still answered.
+      expect(seen[0].version).toBe(1);
+      const hits = (
+        await (metrics.registry.getSingleMetric("seawall_feature_cache_hits_total") as Counter).get()
+      ).values[0].value;
+      expect(hits).toBeGreaterThan(0);
+    } finally {
+      await http.close();
+    }
   });
 });

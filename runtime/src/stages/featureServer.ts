@@ -8,14 +8,19 @@
  * arrived while the previous one was in flight, so the cost per request falls as the rate rises.
  * The entities waiting or in flight are bounded: beyond the bound a request is shed with 503 and
  * `Retry-After` rather than queued, so a burst of connections cannot grow memory without limit.
+ * In front of the reader, an in-process cache (`featureCache.ts`) answers an entity read less than
+ * `maxStalenessMs` ago (`FEATURE_MAX_STALENESS_MS`; 0 turns it off) without asking Redis; a request
+ * whose entities are all cached is answered in the same turn, with no Redis round trip.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { TransientError } from "../errors";
-import { HttpError, readBody, router, sendJson, type Route } from "../http";
+import { HttpError, readBody, router, sendJson, sendJsonText, type Route } from "../http";
 import type { Metrics } from "../metrics";
 import type { Redis } from "../redis";
 import type { CallPolicy } from "../resilience";
 import { FEATURE_FIELDS, featureKey, type FeatureSnapshot } from "../features";
+import { workerEnvSchema } from "../config";
+import { FeatureCache, featureCacheCounters, type CachedFeature } from "../featureCache";
 
 /** What the server returns for an entity: the snapshot dedup computed and the writer stored. */
 export type Feature = FeatureSnapshot;
@@ -126,7 +131,58 @@ export function createFeatureReader(
     });
 }
 
+/** An entity's answer: its snapshot (or null) and that as JSON. */
+export type FeatureAnswer = CachedFeature<Feature>;
+
+/**
+ * Answers entities from `cache` where it can and reads the rest with `read`, keeping their answers.
+ * Returns the answers themselves (no promise) when every entity is cached.
+ */
+export function createFeatureLookup(
+  read: (entities: string[]) => Promise<Reply[]>,
+  cache: FeatureCache<Feature>,
+  counters?: { hits: { inc(n: number): void }; misses: { inc(n: number): void } },
+): (entities: string[]) => FeatureAnswer[] | Promise<FeatureAnswer[]> {
+  const answer = (entity: string, h: Reply): FeatureAnswer => {
+    const feature = toFeature(entity, h);
+    return { feature, json: JSON.stringify(feature) };
+  };
+  return (entities) => {
+    const n = entities.length;
+    const out = new Array<FeatureAnswer>(n);
+    let missing: number[] | undefined;
+    if (cache.enabled)
+      for (let i = 0; i < n; i++) {
+        const hit = cache.get(entities[i]);
+        if (hit !== undefined) out[i] = hit;
+        else (missing ??= []).push(i);
+      }
+    const misses = cache.enabled ? (missing?.length ?? 0) : n;
+    if (n - misses > 0) counters?.hits.inc(n - misses);
+    if (misses === 0) return out;
+    counters?.misses.inc(misses);
+    const ask = misses === n ? entities : missing!.map((i) => entities[i]);
+    const readAt = cache.stamp();
+    return read(ask).then((replies) => {
+      for (let k = 0; k < ask.length; k++) {
+        const a = answer(ask[k], replies[k]);
+        cache.set(ask[k], a, readAt);
+        out[misses === n ? k : missing![k]] = a;
+      }
+      return out;
+    });
+  };
+}
+
 export interface FeatureRoutesOptions extends FeatureReaderOptions {
+  /**
+   * How stale an answer may be, in ms: an entity read from Redis less than this long ago is answered
+   * from the in-process cache; 0 turns the cache off. Set from `FEATURE_MAX_STALENESS_MS`.
+   * @defaultValue 250 (`FEATURE_MAX_STALENESS_MS`'s default)
+   */
+  maxStalenessMs: number;
+  /** Entities the cache holds at once. @defaultValue 65536 */
+  cacheMaxEntries: number;
   /** Largest request body accepted. @defaultValue 1048576 (1 MiB) */
   maxBodyBytes: number;
   /** `Retry-After` (seconds) when a read is shed. @defaultValue 1 */
@@ -233,15 +289,16 @@ function entityOf(segment: string): string {
  * A batch answer as JSON, written key by key: no object is built from the entities, so names like
  * `__proto__` or `constructor` are answered like any other.
  */
-function batchJson(entities: string[], features: Array<Feature | null>): string {
+function batchJson(entities: string[], answers: FeatureAnswer[]): string {
   const seen = new Set<string>();
-  const parts: string[] = [];
-  entities.forEach((e, i) => {
-    if (seen.has(e)) return;
+  let json = '{"features":{';
+  for (let i = 0; i < entities.length; i++) {
+    const e = entities[i];
+    if (seen.has(e)) continue;
     seen.add(e);
-    parts.push(`${JSON.stringify(e)}:${JSON.stringify(features[i])}`);
-  });
-  return `{"features":{${parts.join(",")}}}`;
+    json += `${seen.size > 1 ? "," : ""}${JSON.stringify(e)}:${answers[i].json}`;
+  }
+  return `${json}}}`;
 }
 
 export function createFeatureRoutes(
@@ -250,21 +307,27 @@ export function createFeatureRoutes(
   const read = createFeatureReader(deps.redis, deps.redisPolicy, {
     maxPendingEntities: deps.maxPendingEntities,
   });
+  const cache = new FeatureCache<Feature>({
+    maxAgeMs: deps.maxStalenessMs ?? workerEnvSchema.shape.FEATURE_MAX_STALENESS_MS.parse(undefined),
+    maxEntries: deps.cacheMaxEntries,
+  });
+  const lookup = createFeatureLookup(read, cache, featureCacheCounters(deps.metrics.registry));
   const maxBodyBytes = deps.maxBodyBytes ?? 1 << 20;
   const retryAfter = String(deps.retryAfterSeconds ?? 1);
-  const readShedding = async (entities: string[]) => {
-    try {
-      return await read(entities);
-    } catch (err) {
-      if (err instanceof ReadsOverloadedError)
-        throw new HttpError(
-          503,
-          "SEAWALL_HTTP_OVERLOADED",
-          `overloaded: ${err.pending} entities are already being read (limit ${err.limit}); retry after ${retryAfter} s`,
-          { "retry-after": retryAfter },
-        );
-      throw err;
-    }
+  const shed = (err: unknown): never => {
+    if (err instanceof ReadsOverloadedError)
+      throw new HttpError(
+        503,
+        "SEAWALL_HTTP_OVERLOADED",
+        `overloaded: ${err.pending} entities are already being read (limit ${err.limit}); retry after ${retryAfter} s`,
+        { "retry-after": retryAfter },
+      );
+    throw err;
+  };
+  /** The answers, from the cache when every entity is in it, else after the Redis read. */
+  const answersOf = (entities: string[]) => {
+    const got = lookup(entities);
+    return Array.isArray(got) ? got : got.catch(shed);
   };
 
   return router([
@@ -274,10 +337,10 @@ export function createFeatureRoutes(
       methods: {
         GET: async (_req: IncomingMessage, res: ServerResponse, pathname: string) => {
           const entity = entityOf(pathname.slice("/features/".length));
-          const [h] = await readShedding([entity]);
+          const got = answersOf([entity]);
+          const [a] = Array.isArray(got) ? got : await got;
           deps.metrics.featureReads.inc();
-          const f = toFeature(entity, h);
-          if (f) sendJson(res, 200, f);
+          if (a.feature) sendJsonText(res, 200, a.json);
           else sendJson(res, 404, { error: `no features for ${entity}`, code: "SEAWALL_FEATURE_NOT_FOUND" });
         },
       },
@@ -299,17 +362,10 @@ export function createFeatureRoutes(
             );
           }
           const entities = parseBatchBody(text);
-          const hashes = await readShedding(entities);
+          const got = answersOf(entities);
+          const answers = Array.isArray(got) ? got : await got;
           deps.metrics.featureReads.inc(entities.length);
-          const json = batchJson(
-            entities,
-            entities.map((e, i) => toFeature(e, hashes[i])),
-          );
-          res.writeHead(200, {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(json),
-          });
-          res.end(json);
+          sendJsonText(res, 200, batchJson(entities, answers));
         },
       },
     },
