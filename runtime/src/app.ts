@@ -101,7 +101,12 @@ export const stageTable: Record<Stage, StageDefinition> = {
     redis: true,
     consumes: false,
     build: async (c) => ({
-      route: createFeatureRoutes({ redis: c.redis!, redisPolicy: c.redisPolicy, metrics: c.metrics }),
+      route: createFeatureRoutes({
+        redis: c.redis!,
+        redisPolicy: c.redisPolicy,
+        metrics: c.metrics,
+        maxStalenessMs: c.cfg.FEATURE_MAX_STALENESS_MS,
+      }),
     }),
   },
 };
