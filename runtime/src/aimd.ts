@@ -1,7 +1,8 @@
 /**
  * Additive-increase, multiplicative-decrease control of batch size and in-flight concurrency.
  * While batches finish under the latency target and there is lag (or the batch came back full), grow
- * by a step; when a batch is slower than the target or fails, cut by a factor. Always within bounds.
+ * by a step; when a batch is slower than the target, cut its size by a factor, and when it fails,
+ * cut its size and its concurrency. Always within bounds.
  * Like TCP, it starts in slow start (doubling) until the first cut, so it finds the right size fast.
  */
 export interface AimdOptions {
@@ -70,7 +71,10 @@ export class AimdController {
     const o = this.options;
     if (sample.failed || sample.latencyMs > o.targetLatencyMs) {
       this.size = Math.max(o.minBatch, Math.floor(this.size * o.decreaseFactor));
-      this.inFlight = Math.max(o.minConcurrency, Math.floor(this.inFlight * o.decreaseFactor));
+      // A slow batch is cut in size; its parallelism is cut only when it failed (a dependency
+      // refusing or timing out). Fewer partitions at once would only make a slow batch slower.
+      if (sample.failed)
+        this.inFlight = Math.max(o.minConcurrency, Math.floor(this.inFlight * o.decreaseFactor));
       this.slowStart = false;
       return "decrease";
     }

@@ -16,10 +16,19 @@ describe("AIMD controller", () => {
     expect(c.batchSize).toBe(400);
     expect(c.observe({ latencyMs: 500, records: 400, lag: 500 })).toBe("decrease");
     expect(c.batchSize).toBe(200);
-    expect(c.concurrency).toBe(1);
     c.observe({ latencyMs: 10, records: 200, lag: 500 });
     expect(c.batchSize).toBe(250);
-    expect(c.concurrency).toBe(2);
+  });
+
+  it("cuts a slow batch's size but keeps its concurrency; cuts both when a batch fails", () => {
+    const c = new AimdController(opts);
+    c.observe({ latencyMs: 10, records: 100, lag: 500 });
+    c.observe({ latencyMs: 10, records: 200, lag: 500 });
+    expect([c.batchSize, c.concurrency]).toEqual([400, 3]);
+    expect(c.observe({ latencyMs: 500, records: 400, lag: 500 })).toBe("decrease");
+    expect([c.batchSize, c.concurrency]).toEqual([200, 3]);
+    expect(c.observe({ latencyMs: 5, records: 200, lag: 500, failed: true })).toBe("decrease");
+    expect([c.batchSize, c.concurrency]).toEqual([100, 1]);
   });
 
   it("holds when there is no lag and batches come back short", () => {
