@@ -8,7 +8,10 @@
  * workers really used, read from their metrics.
  *
  * Options: --events N (default 100000), --entities N (default 1000), --format jsonl.gz|parquet
- * (default jsonl.gz), --keep (keep the lake).
+ * (default jsonl.gz), --topology chained|per-stage (default chained: the fastest, see `npm run bench`:
+ * ingest, dedup, lake-sink and feature-writer chained in one worker, one Kafka hop; per-stage: each
+ * stage its own worker, a topic between each), --keep (keep the lake). The report names the
+ * topology it ran.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
@@ -26,10 +29,19 @@ import { FsObjectStore } from "../src/store/fsStore";
 import { localWorkerEnv, pipelineTopics, startMockCluster, startRedis } from "../src/services/local";
 
 const FORMATS = workerEnvSchema.shape.LAKE_FORMAT.unwrap().options;
-const USAGE = `usage: npm start -- [--events N] [--entities N] [--format ${FORMATS.join("|")}] [--keep]`;
+const TOPOLOGIES = ["chained", "per-stage"] as const;
+type Topology = (typeof TOPOLOGIES)[number];
+const USAGE = `usage: npm start -- [--events N] [--entities N] [--format ${FORMATS.join("|")}] [--topology ${TOPOLOGIES.join("|")}] [--keep]`;
+const CHAIN = "ingest+dedup+lake-sink+feature-writer";
 
 /** The options, or a one-line error naming the bad one and what it takes (exit 2, no stack trace). */
-function options(): { events: number; entities: number; format: WorkerConfig["LAKE_FORMAT"]; keep: boolean } {
+function options(): {
+  events: number;
+  entities: number;
+  format: WorkerConfig["LAKE_FORMAT"];
+  topology: Topology;
+  keep: boolean;
+} {
   const fail = (why: string): never => {
     process.stderr.write(`seawall local: ${why}\n${USAGE}\n`);
     process.exit(2);
@@ -41,6 +53,7 @@ function options(): { events: number; entities: number; format: WorkerConfig["LA
         events: { type: "string", default: "100000" },
         entities: { type: "string", default: "1000" },
         format: { type: "string", default: "jsonl.gz" },
+        topology: { type: "string", default: "chained" },
         keep: { type: "boolean", default: false },
       },
     }));
@@ -55,7 +68,10 @@ function options(): { events: number; entities: number; format: WorkerConfig["LA
   };
   const format = FORMATS.find((f) => f === values.format);
   if (!format) return fail(`--format ${String(values.format)}: use ${FORMATS.join(" or ")}`);
+  const topology = TOPOLOGIES.find((t) => t === values.topology);
+  if (!topology) return fail(`--topology ${String(values.topology)}: use ${TOPOLOGIES.join(" or ")}`);
   return {
+    topology,
     events: count("events", 100, 5_000_000),
     entities: count("entities", 1, 1_000_000),
     format,
@@ -93,7 +109,7 @@ async function sampleAimd(w: Worker, use: AimdUse) {
 }
 
 async function main() {
-  const { events, entities, format, keep } = options();
+  const { events, entities, format, topology, keep } = options();
   const partitions = 8;
   process.stdout.write(
     `seawall local: starting the Kafka mock cluster, redis-server and a filesystem lake\n`,
@@ -114,9 +130,20 @@ async function main() {
         { LAKE_PREFIX: "lake", LAKE_FORMAT: format, BATCH_MAX: "10000", LOG_LEVEL: "warn" },
       ),
     );
-    const stages: Stage[] = ["ingest", "dedup", "lake-sink", "feature-writer", "feature-server"];
-    for (const s of stages) workers.push(await startWorker(s, cfg));
-    const [ingest, dedup, sink, writer, server] = workers;
+    // The consuming workers, then the feature server.
+    const consumingNames: string[] =
+      topology === "chained" ? [CHAIN] : ["ingest", "dedup", "lake-sink", "feature-writer"];
+    for (const s of [...consumingNames, "feature-server"]) workers.push(await startWorker(s, cfg));
+    const server = workers[workers.length - 1];
+    const byName = (stage: Stage) => workers[topology === "chained" ? 0 : consumingNames.indexOf(stage)];
+    const [ingest, dedup, sink, writer] = (["ingest", "dedup", "lake-sink", "feature-writer"] as const).map(
+      byName,
+    );
+    process.stdout.write(
+      topology === "chained"
+        ? `seawall local: topology chained: ${CHAIN} in one worker (one Kafka hop from ${cfg.TOPIC_RAW}), feature-server in another\n`
+        : `seawall local: topology per-stage: ingest, dedup, lake-sink, feature-writer and feature-server, each its own worker\n`,
+    );
 
     process.stdout.write(
       `seawall local: producing ${fmt(events)} sample events with duplicates and malformed records\n`,
@@ -135,24 +162,30 @@ async function main() {
     await producer.close();
     const sent = stream.length;
 
-    const snapshot = async () => ({
-      in: await total(ingest.metrics.recordsIn),
-      valid: await total(ingest.metrics.recordsOut),
-      invalid: await total(ingest.metrics.deadLettered),
-      duplicates: (await total(dedup.metrics.duplicates)) + (await total(sink.metrics.duplicates)),
-      lake: await total(sink.metrics.recordsOut),
-      files: await total(sink.metrics.lakeFiles),
-      lakeBytes: await total(sink.metrics.lakeBytes),
-      features: await total(writer.metrics.recordsIn),
-    });
-    // The AIMD gauges of the consuming stages, sampled with each progress tick.
-    const consuming: Array<[Stage, Worker]> = [
-      ["ingest", ingest],
-      ["dedup", dedup],
-      ["lake-sink", sink],
-      ["feature-writer", writer],
-    ];
-    const aimd = new Map<Stage, AimdUse>(
+    // Chained, one worker holds every figure: what ingest rejected is dead-lettered, the rest is valid;
+    // duplicates are counted once (one claim per event), and snapshots are stored by the fold itself.
+    const snapshot = async () => {
+      const [inn, invalid] = [
+        await total(ingest.metrics.recordsIn),
+        await total(ingest.metrics.deadLettered),
+      ];
+      return {
+        in: inn,
+        valid: topology === "chained" ? inn - invalid : await total(ingest.metrics.recordsOut),
+        invalid,
+        duplicates:
+          topology === "chained"
+            ? await total(sink.metrics.duplicates)
+            : (await total(dedup.metrics.duplicates)) + (await total(sink.metrics.duplicates)),
+        lake: await total(sink.metrics.recordsOut),
+        files: await total(sink.metrics.lakeFiles),
+        lakeBytes: await total(sink.metrics.lakeBytes),
+        features: topology === "chained" ? undefined : await total(writer.metrics.recordsIn),
+      };
+    };
+    // The AIMD gauges of the consuming workers, sampled with each progress tick.
+    const consuming: Array<[string, Worker]> = workers.slice(0, -1).map((w) => [w.stage, w]);
+    const aimd = new Map<string, AimdUse>(
       consuming.map(([stage]) => [
         stage,
         { concurrency: { max: 0, last: undefined }, batchSize: { max: 0, last: undefined } },
@@ -238,13 +271,14 @@ async function main() {
         `  duplicates dropped    ${fmt(s.duplicates)}`,
         `  lake                  ${fmt(s.lake)} records in ${fmt(s.files)} ${format} files, ${bytes(s.lakeBytes)} (${lakeDir})`,
         `  lake read back        ${fmt(lakeBack.lines)} lines, ${fmt(lakeBack.distinctIds)} distinct event ids`,
-        `  feature snapshots     ${fmt(s.features)} written; ${fmt(served)} entity features served in ${fmt(latencies.length)} batched reads`,
+        `  topology              ${topology === "chained" ? `chained (${CHAIN} in one worker)` : "per-stage (each stage its own worker)"}`,
+        `  feature snapshots     ${s.features === undefined ? "stored with each fold" : `${fmt(s.features)} written`}; ${fmt(served)} entity features served in ${fmt(latencies.length)} batched reads`,
         `  throughput            ${fmt(s.lake / elapsed)} events/s end to end (${elapsed.toFixed(1)} s)`,
         `  feature reads         ${fmt(inFlight)} in flight: ${fmt(latencies.length / readSecs)} requests/s, p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
         `  AIMD, as the workers' metrics report it (sampled every 250 ms):`,
         ...consuming.map(
           ([stage]) =>
-            `    ${stage.padEnd(19)} concurrency ${used(aimd.get(stage)!.concurrency)}; batch size ${used(aimd.get(stage)!.batchSize)}`,
+            `    ${stage.padEnd(Math.max(19, stage.length + 1))} concurrency ${used(aimd.get(stage)!.concurrency)}; batch size ${used(aimd.get(stage)!.batchSize)}`,
         ),
         `  checks                ${ok ? "pass" : "FAIL"}: the lake holds each distinct valid event sent once, dead-lettered = malformed sent, in = sent, in = valid + dead-lettered, valid = lake + duplicates`,
         "",
