@@ -15,8 +15,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Counter, type Registry } from "prom-client";
 import { isTransient, SeawallError } from "./errors";
 
-/** A stage's routes: answers and returns true, or returns false to let the server answer 404. */
-export type Route = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+/**
+ * A stage's routes: answers and resolves true, or resolves false to let the server answer 404.
+ * `pathname` is the request's, when the caller has already parsed it (`pathnameOf(req.url)`).
+ */
+export type Route = (req: IncomingMessage, res: ServerResponse, pathname?: string) => Promise<boolean>;
+
+/** What a {@link router} returns for a path it does not serve: one settled promise, not one per request. */
+const NO_ROUTE: Promise<boolean> = Promise.resolve(false);
 
 /** An error the server answers as is: its status, code, message and headers are meant for the client. */
 export class HttpError extends SeawallError {
@@ -108,8 +114,10 @@ export interface RouteSpec {
  */
 export function pathnameOf(target: string | undefined): string {
   const t = target ?? "/";
-  if (t.startsWith("/")) {
-    const end = t.search(/[?#]/);
+  if (t.charCodeAt(0) === 47 /* "/" */) {
+    const q = t.indexOf("?");
+    const h = t.indexOf("#");
+    const end = q < 0 ? h : h < 0 ? q : Math.min(q, h);
     return end < 0 ? t : t.slice(0, end);
   }
   try {
@@ -128,10 +136,9 @@ export function pathnameOf(target: string | undefined): string {
  * method throws 405 with `Allow` (GET also serves HEAD); no matching path returns false.
  */
 export function router(specs: RouteSpec[]): Route {
-  return async (req, res) => {
-    const pathname = pathnameOf(req.url);
-    const spec = specs.find((s) => (s.prefix ? pathname.startsWith(s.path) : pathname === s.path));
-    if (!spec) return false;
+  const exact = new Map(specs.filter((s) => !s.prefix).map((s) => [s.path, s]));
+  const prefixes = specs.filter((s) => s.prefix);
+  const run = async (spec: RouteSpec, req: IncomingMessage, res: ServerResponse, pathname: string) => {
     const method = req.method ?? "GET";
     const handler = spec.methods[method] ?? (method === "HEAD" ? spec.methods.GET : undefined);
     if (!handler) {
@@ -145,6 +152,16 @@ export function router(specs: RouteSpec[]): Route {
     }
     await handler(req, res, pathname);
     return true;
+  };
+  return (req, res, pathname) => {
+    let path: string;
+    try {
+      path = pathname ?? pathnameOf(req.url);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+    const spec = exact.get(path) ?? prefixes.find((s) => path.startsWith(s.path));
+    return spec ? run(spec, req, res, path) : NO_ROUTE;
   };
 }
 
@@ -262,14 +279,19 @@ export async function startHttp(o: HttpServerOptions): Promise<HttpServer> {
       },
     },
   ]);
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (await own(req, res)) return;
-    if (o.routes && (await o.routes(req, res))) return;
-    throw new HttpError(
+  const notFound = (pathname: string) =>
+    new HttpError(
       404,
       "SEAWALL_HTTP_NOT_FOUND",
-      `no route for ${pathnameOf(req.url)}: see /healthz, /readyz, /metrics and the stage's routes`,
+      `no route for ${pathname}: see /healthz, /readyz, /metrics and the stage's routes`,
     );
+  /** The pathname parsed once; the server's own routes, then the stage's, then 404. */
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const pathname = pathnameOf(req.url);
+    const mine = own(req, res, pathname);
+    if (mine !== NO_ROUTE && (await mine)) return;
+    if (o.routes && (await o.routes(req, res, pathname))) return;
+    throw notFound(pathname);
   };
   const answerError = (err: unknown, req: IncomingMessage, res: ServerResponse) => {
     const method = req.method ?? "";

@@ -1,7 +1,7 @@
 import type { Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
 import { Registry, type Counter } from "prom-client";
-import { startHttp } from "../src/http";
+import { pathnameOf, startHttp } from "../src/http";
 import { createMetrics } from "../src/metrics";
 import {
   createFeatureLookup,
@@ -285,5 +285,21 @@ describe("the feature server with its cache, on a real Redis", () => {
     } finally {
       await http.close();
     }
+  });
+});
+
+describe("the pathname the server routes on (parsed once per request)", () => {
+  it("drops the query and the fragment, whichever comes first, and keeps percent-escapes", () => {
+    expect(
+      [
+        "/features/a%20b?x=1#f",
+        "/features:batch#f?x",
+        "/features/a?b#c",
+        "/metrics",
+        "http://h:1/a/b?q",
+        undefined,
+      ].map(pathnameOf),
+    ).toEqual(["/features/a%20b", "/features:batch", "/features/a", "/metrics", "/a/b", "/"]);
+    expect(() => pathnameOf("*")).toThrow('request target "*" is not a path');
   });
 });
