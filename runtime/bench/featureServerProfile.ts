@@ -12,7 +12,7 @@
  * whatever the answers (open loop), at most 256 in flight (beyond that a request is counted as shed),
  * `--mode batch`: POST /features:batch with 10 entities; `--mode get`: GET /features/:entity.
  * Prints one JSON line per rate: `{ offered, served, p50Ms, p99Ms, errors, shed, serverCpuUsPerReq,
- * redisCpuUsPerReq, loadavg }`: CPU microseconds (user + system, from /proc) the server and Redis
+ * redisCpuUsPerReq, loadavg, cacheHitRatio }`: CPU microseconds (user + system, from /proc) the server and Redis
  * spent per answered request, a figure the other load on a shared machine disturbs less than latency.
  * `--cpu-prof DIR` runs the server under `node --cpu-prof` (the profile is written at exit).
  * `--server baseline` runs a bare node:http server answering a fixed body (no Redis): the floor.
@@ -50,6 +50,18 @@ const pin = availableParallelism() >= 2;
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The feature cache's hit and miss counts, from the server's /metrics (0 where it has none). */
+async function cacheCounts(pool: Pool): Promise<{ hits: number; misses: number }> {
+  const res = await pool.request({ path: "/metrics", method: "GET" });
+  const text = await res.body.text();
+  const count = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, "m").exec(text)?.[1] ?? 0);
+  return {
+    hits: count("seawall_feature_cache_hits_total"),
+    misses: count("seawall_feature_cache_misses_total"),
+  };
 }
 
 /** Pins every thread of `pid` to CPU 0. */
@@ -152,6 +164,7 @@ async function main() {
       let open = 0;
       const inflight: Promise<void>[] = [];
       const c0 = [cpuSeconds(server.pid!), cpuSeconds(redisPid)];
+      const cache0 = await cacheCounts(pool);
       const l0 = performance.now();
       let sent = 0;
       while (performance.now() - l0 < seconds * 1000) {
@@ -176,6 +189,7 @@ async function main() {
       await Promise.all(inflight);
       const secs = (performance.now() - l0) / 1000;
       const cpu = [cpuSeconds(server.pid!) - c0[0], cpuSeconds(redisPid) - c0[1]];
+      const cache = await cacheCounts(pool);
       latencies.sort((a, b) => a - b);
       process.stdout.write(
         `${JSON.stringify({
@@ -190,6 +204,10 @@ async function main() {
           serverCpuUsPerReq: Math.round((cpu[0] * 1e6) / Math.max(1, latencies.length)),
           redisCpuUsPerReq: Math.round((cpu[1] * 1e6) / Math.max(1, latencies.length)),
           loadavg: +loadavg()[0].toFixed(2),
+          cacheHitRatio: +(
+            (cache.hits - cache0.hits) /
+            Math.max(1, cache.hits - cache0.hits + cache.misses - cache0.misses)
+          ).toFixed(3),
         })}\n`,
       );
       await new Promise((r) => setTimeout(r, 500));
