@@ -379,6 +379,16 @@ export const PROBLEM_CODES = {
   SEAWALL_GCP_CLUSTER_VERSION:
     "releaseChannel is not a GKE release channel, or minMasterVersion is not 1.35 or later.",
   SEAWALL_GCP_CLUSTER_NODE_POOL: "A node pool's sizes are out of range, or its minimum exceeds its maximum.",
+
+  // Azure Cluster (components/azure/cluster.ts).
+  SEAWALL_AZURE_CLUSTER_NAME: "clusterName breaks AKS's naming rules.",
+  SEAWALL_AZURE_CLUSTER_NETWORK: "network is not set, or has no subnet.",
+  SEAWALL_AZURE_CLUSTER_ADMINS:
+    "adminGroupObjectIds is empty (local accounts are off, so nobody could administer the cluster) or not group object ids.",
+  SEAWALL_AZURE_CLUSTER_VERSION:
+    "kubernetesVersion is not 1.35 or later, or upgradeChannel is not an automatic upgrade channel.",
+  SEAWALL_AZURE_CLUSTER_NODE_POOL:
+    "A node pool's name is invalid or repeated, or its counts are out of range or minCount exceeds maxCount.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

@@ -25,6 +25,7 @@ import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
+import { validateAksClusterArgs } from "../components/azure/cluster";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -127,6 +128,13 @@ const gkeCluster = (args: object) => () =>
   validateGkeClusterArgs({
     network: { networkId: "projects/p/global/networks/data", subnetIds: ["s"] },
     region: "europe-west1",
+    ...args,
+  } as never);
+const aksCluster = (args: object) => () =>
+  validateAksClusterArgs({
+    resourceGroupName: "data",
+    network: { vnetId: "v", subnetIds: ["s"] },
+    adminGroupObjectIds: ["11111111-2222-4333-8444-555555555555"],
     ...args,
   } as never);
 /** Every code, the field it names and an input that triggers it. */
@@ -969,6 +977,11 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_GCP_CLUSTER_REGION", "region", gkeCluster({ region: undefined })],
   ["SEAWALL_GCP_CLUSTER_VERSION", "minMasterVersion", gkeCluster({ minMasterVersion: "1.30" })],
   ["SEAWALL_GCP_CLUSTER_NODE_POOL", "nodePools[0]", gkeCluster({ nodePools: [{ minNodesPerZone: 4 }] })],
+  ["SEAWALL_AZURE_CLUSTER_NAME", "clusterName", aksCluster({ clusterName: "-data" })],
+  ["SEAWALL_AZURE_CLUSTER_NETWORK", "network", aksCluster({ network: undefined })],
+  ["SEAWALL_AZURE_CLUSTER_ADMINS", "adminGroupObjectIds", aksCluster({ adminGroupObjectIds: [] })],
+  ["SEAWALL_AZURE_CLUSTER_VERSION", "kubernetesVersion", aksCluster({ kubernetesVersion: "1.29" })],
+  ["SEAWALL_AZURE_CLUSTER_NODE_POOL", "nodePools[0].name", aksCluster({ nodePools: [{ name: "System" }] })],
 ];
 
 /** The TypeScript sources under `dir`. */

@@ -60,6 +60,15 @@ interface ArmType {
 }
 
 const ARM_TYPES: Record<string, ArmType> = {
+  "azure-native:containerservice:ManagedCluster": {
+    nameKey: "resourceName",
+    path: "Microsoft.ContainerService/managedClusters",
+  },
+  "azure-native:managedidentity:FederatedIdentityCredential": {
+    nameKey: "federatedIdentityCredentialResourceName",
+    path: "federatedIdentityCredentials",
+    parent: ["resourceName", "azure-native:managedidentity:UserAssignedIdentity"],
+  },
   "azure-native:keyvault:Vault": { nameKey: "vaultName", path: "Microsoft.KeyVault/vaults" },
   "azure-native:keyvault:Key": {
     nameKey: "keyName",
@@ -298,6 +307,14 @@ export function azureResource(
     case "azure-native:redisenterprise:RedisEnterprise":
       state.hostName = `${name}.${location}.redis.azure.net`;
       break;
+    case "azure-native:containerservice:ManagedCluster":
+      // The OIDC issuer and the private API server's name AKS reports.
+      state.oidcIssuerProfile = {
+        ...(inputs.oidcIssuerProfile as Record<string, unknown>),
+        issuerURL: `https://${location}.oic.prod-aks.azure.com/${config.tenantId}/${mockGuid(`${seed}::issuer`)}/`,
+      };
+      state.privateFQDN = `${name}-${digest(seed, 8)}.${mockGuid(`${seed}::zone`)}.privatelink.${location}.azmk8s.io`;
+      break;
     case "azure-native:operationalinsights:Workspace":
       state.customerId = mockGuid(`${seed}::customer`);
       break;
@@ -327,6 +344,26 @@ export function azureCall(
         subscriptionId: config.subscriptionId,
         tenantId: config.tenantId,
       };
+    case "azure-native:containerservice:listManagedClusterUserCredentials": {
+      // The user kubeconfig AKS returns (base64 YAML): the private server and the cluster CA.
+      const inputs = args.inputs as Record<string, string>;
+      const seed = `${inputs.resourceGroupName}/${inputs.resourceName}`;
+      const ca = Buffer.from(`-----BEGIN CERTIFICATE-----\n${digest(seed, 64)}\n-----END CERTIFICATE-----\n`);
+      const server = `https://${inputs.resourceName}-${digest(seed, 8)}.privatelink.${config.location}.azmk8s.io:443`;
+      const yaml = [
+        "apiVersion: v1",
+        "kind: Config",
+        "clusters:",
+        `- name: ${inputs.resourceName}`,
+        "  cluster:",
+        `    certificate-authority-data: ${ca.toString("base64")}`,
+        `    server: ${server}`,
+        "contexts: []",
+        "users: []",
+        "",
+      ].join("\n");
+      return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(yaml).toString("base64") }] };
+    }
     default:
       return undefined;
   }
