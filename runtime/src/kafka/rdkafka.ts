@@ -142,9 +142,13 @@ export function kafkaError(err: LibrdKafkaError | Error, what: string): Error {
     : new TransientError("SEAWALL_KAFKA", msg, { cause: err });
 }
 
+/** The headers of a record that has none: one shared, frozen object instead of one per record. */
+const NO_HEADERS: Record<string, Buffer> = Object.freeze({}) as Record<string, Buffer>;
+
 function toRecord(m: Message): InRecord {
-  const headers: Record<string, Buffer> = {};
-  if (m.headers) {
+  let headers = NO_HEADERS;
+  if (m.headers && m.headers.length > 0) {
+    headers = {};
     for (const h of m.headers) {
       for (const k in h) {
         const v = h[k];
