@@ -46,6 +46,7 @@ export const PROBLEM_CODES = {
     "An autoscaled workload's input topic has no partition count, or a bad one.",
   SEAWALL_K8S_WORKERS_ENV: "env names a variable the worker does not read, or a credential.",
   SEAWALL_K8S_WORKERS_LAG_THRESHOLD: "autoscaling.lagThreshold is not a whole number from 1 to 100000000.",
+  SEAWALL_K8S_KEDA_REPLICAS: "Keda's replicas is not a whole number from 1 to 5.",
 
   // Network.
   SEAWALL_NETWORK_SUBNETS_TOO_FEW: "A brought VPC has fewer than two private subnets.",

@@ -22,6 +22,7 @@ import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../comp
 import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
 import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
+import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
@@ -939,6 +940,7 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ],
   ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
   ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
+  ["SEAWALL_K8S_KEDA_REPLICAS", "replicas", () => validateKedaArgs({ replicas: 9 })],
   [
     "SEAWALL_K8S_CLUSTER_EXISTING_CONFLICT",
     "existing",
