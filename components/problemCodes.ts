@@ -47,6 +47,11 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_WORKERS_ENV: "env names a variable the worker does not read, or a credential.",
   SEAWALL_K8S_WORKERS_LAG_THRESHOLD: "autoscaling.lagThreshold is not a whole number from 1 to 100000000.",
   SEAWALL_K8S_KEDA_REPLICAS: "Keda's replicas is not a whole number from 1 to 5.",
+  SEAWALL_K8S_MONITORING_RETENTION: "MonitoringStack's profile.retention is not a Prometheus duration.",
+  SEAWALL_K8S_MONITORING_STORAGE: "A MonitoringStack volume size is not a whole number of GiB in range.",
+  SEAWALL_K8S_MONITORING_REPLICAS: "A MonitoringStack replica count is not a whole number from 1 to 5.",
+  SEAWALL_K8S_MONITORING_RECEIVER:
+    "MonitoringStack's receiver is not one of sns and webhook, the topic is not an SNS ARN, or the URL is not https.",
 
   // Network.
   SEAWALL_NETWORK_SUBNETS_TOO_FEW: "A brought VPC has fewer than two private subnets.",

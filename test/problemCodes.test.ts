@@ -23,6 +23,7 @@ import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../co
 import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateKedaArgs } from "../components/kubernetes/keda";
+import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
@@ -71,6 +72,12 @@ const gcpCache = (args: object) => () =>
 const gcpMonitoring = (args: object) => () => validateGcpMonitoringArgs(args as never);
 const k8sWorkers = (args: object) => () =>
   validateStageWorkersConfig({ image: "r/seawall:1.0.0", autoscaling: false, ...args } as never);
+const k8sMonitoring = (args: object) => () =>
+  validateMonitoringStackArgs({
+    environment: "prod",
+    receiver: { webhook: { url: "https://x" } },
+    ...args,
+  } as never);
 const AZURE_SUBNET =
   "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/endpoints";
 const azureStream = (args: object) => () =>
@@ -941,6 +948,22 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
   ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
   ["SEAWALL_K8S_KEDA_REPLICAS", "replicas", () => validateKedaArgs({ replicas: 9 })],
+  [
+    "SEAWALL_K8S_MONITORING_RETENTION",
+    "profile.retention",
+    k8sMonitoring({ profile: { retention: "2 weeks" } }),
+  ],
+  [
+    "SEAWALL_K8S_MONITORING_STORAGE",
+    "profile.prometheusStorageGiB",
+    k8sMonitoring({ profile: { prometheusStorageGiB: 0 } }),
+  ],
+  [
+    "SEAWALL_K8S_MONITORING_REPLICAS",
+    "profile.prometheusReplicas",
+    k8sMonitoring({ profile: { prometheusReplicas: 0 } }),
+  ],
+  ["SEAWALL_K8S_MONITORING_RECEIVER", "receiver", k8sMonitoring({ receiver: {} })],
   [
     "SEAWALL_K8S_CLUSTER_EXISTING_CONFLICT",
     "existing",
