@@ -221,7 +221,7 @@ export function readBody(req: IncomingMessage, maxBytes: number, hint = ""): Pro
       reject(tooLarge());
     };
     req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     req.on("error", () =>
       reject(
         new HttpError(400, "SEAWALL_HTTP_CLIENT_ABORTED", "the client closed the request before its end"),

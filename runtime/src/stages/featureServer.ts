@@ -207,7 +207,7 @@ function kindOf(v: unknown): string {
  */
 function checkContentType(req: IncomingMessage): void {
   const header = req.headers["content-type"];
-  if (header === undefined || header === "") return;
+  if (header === undefined || header === "" || header === "application/json") return;
   const [type, ...params] = header.split(";").map((p) => p.trim().toLowerCase());
   const json =
     type === "application/json" || /^application\/[\w.+-]+\+json$/.test(type) || type === "text/plain";
