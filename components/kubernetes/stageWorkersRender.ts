@@ -188,78 +188,84 @@ export function renderDeployment(input: WorkersRenderInput, w: StageWorkload): K
     whenUnsatisfiable,
     labelSelector: { matchLabels: selector },
   });
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
-    spec: {
-      ...(input.autoscaled.has(name) ? {} : { replicas: w.minReplicas ?? 2 }),
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: selector },
-      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: { labels: { ...workloadLabels(input.instance, name), ...input.identity.podLabels } },
-        spec: {
-          serviceAccountName: workerServiceAccountName(input.identity, name),
-          automountServiceAccountToken: false,
-          enableServiceLinks: false,
-          // The runtime finishes its batch and commits within SHUTDOWN_DEADLINE_MS of SIGTERM.
-          terminationGracePeriodSeconds: Math.ceil(deadline / 1000) + 10,
-          securityContext: {
-            runAsNonRoot: true,
-            // The image's USER is `node` (uid 1000): numeric here so the kubelet can verify non-root.
-            runAsUser: 1000,
-            runAsGroup: 1000,
-            fsGroup: 1000,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
-          topologySpreadConstraints: [
-            spread("topology.kubernetes.io/zone", "DoNotSchedule"),
-            spread("kubernetes.io/hostname", "ScheduleAnyway"),
-          ],
-          containers: [
-            {
-              name: "worker",
-              image: input.image,
-              imagePullPolicy: "IfNotPresent",
-              args: [workloadCommand(w)],
-              ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
-              env: renderEnv(input),
-              resources: w.resources ?? DEFAULT_RESOURCES,
-              startupProbe: probe("/healthz", 5, 24),
-              livenessProbe: probe("/healthz", 10, 3),
-              readinessProbe: probe("/readyz", 5, 3),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ["ALL"] },
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-            },
-          ],
-          volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }],
+  return workloadObject(input, name, "apps/v1", "Deployment", {
+    ...(input.autoscaled.has(name) ? {} : { replicas: w.minReplicas ?? 2 }),
+    revisionHistoryLimit: 5,
+    selector: { matchLabels: selector },
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+    template: {
+      metadata: { labels: { ...workloadLabels(input.instance, name), ...input.identity.podLabels } },
+      spec: {
+        serviceAccountName: workerServiceAccountName(input.identity, name),
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        // The runtime finishes its batch and commits within SHUTDOWN_DEADLINE_MS of SIGTERM.
+        terminationGracePeriodSeconds: Math.ceil(deadline / 1000) + 10,
+        securityContext: {
+          runAsNonRoot: true,
+          // The image's USER is `node` (uid 1000): numeric here so the kubelet can verify non-root.
+          runAsUser: 1000,
+          runAsGroup: 1000,
+          fsGroup: 1000,
+          seccompProfile: { type: "RuntimeDefault" },
         },
+        topologySpreadConstraints: [
+          spread("topology.kubernetes.io/zone", "DoNotSchedule"),
+          spread("kubernetes.io/hostname", "ScheduleAnyway"),
+        ],
+        containers: [
+          {
+            name: "worker",
+            image: input.image,
+            imagePullPolicy: "IfNotPresent",
+            args: [workloadCommand(w)],
+            ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
+            env: renderEnv(input),
+            resources: w.resources ?? DEFAULT_RESOURCES,
+            startupProbe: probe("/healthz", 5, 24),
+            livenessProbe: probe("/healthz", 10, 3),
+            readinessProbe: probe("/readyz", 5, 3),
+            securityContext: {
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              runAsNonRoot: true,
+              capabilities: { drop: ["ALL"] },
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          },
+        ],
+        volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } }],
       },
     },
+  });
+}
+
+/** A workload's object of `apiVersion`/`kind`: named after the workload, in the workers' namespace, labelled. */
+function workloadObject(
+  input: WorkersRenderInput,
+  name: string,
+  apiVersion: string,
+  kind: string,
+  spec: Record<string, unknown>,
+): KubeObject {
+  return {
+    apiVersion,
+    kind,
+    metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
+    spec,
   };
 }
 
 /** At most one pod of a workload evicted at a time (drains, node upgrades). */
 export function renderPodDisruptionBudget(input: WorkersRenderInput, w: StageWorkload): KubeObject {
   const name = workloadName(w);
-  return {
-    apiVersion: "policy/v1",
-    kind: "PodDisruptionBudget",
-    metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
-    spec: {
-      maxUnavailable: 1,
-      selector: { matchLabels: selectorLabels(input.instance, name) },
-      unhealthyPodEvictionPolicy: "AlwaysAllow",
-    },
-  };
+  return workloadObject(input, name, "policy/v1", "PodDisruptionBudget", {
+    maxUnavailable: 1,
+    selector: { matchLabels: selectorLabels(input.instance, name) },
+    unhealthyPodEvictionPolicy: "AlwaysAllow",
+  });
 }
 
 const tcp = (port: number) => ({ protocol: "TCP", port });
@@ -292,48 +298,33 @@ export function renderNetworkPolicy(input: WorkersRenderInput, w: StageWorkload)
   const from = w.stages.includes(FEATURE_SERVER)
     ? (input.featureServerClients ?? [{ namespaceSelector: {} }])
     : [monitoring];
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(input.instance, name) },
-      policyTypes: ["Ingress", "Egress"],
-      ingress: [{ from, ports: [tcp(port)] }],
-      egress,
-    },
-  };
+  return workloadObject(input, name, "networking.k8s.io/v1", "NetworkPolicy", {
+    podSelector: { matchLabels: selectorLabels(input.instance, name) },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from, ports: [tcp(port)] }],
+    egress,
+  });
 }
 
 /** The workload's Service: ClusterIP for the feature server, headless (discovery only) otherwise. */
 export function renderService(input: WorkersRenderInput, w: StageWorkload): KubeObject {
   const name = workloadName(w);
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
-    spec: {
-      type: "ClusterIP",
-      ...(isConsuming(w) ? { clusterIP: "None" } : {}),
-      selector: selectorLabels(input.instance, name),
-      ports: [{ name: "http", port: httpPort(input.env), targetPort: "http", protocol: "TCP" }],
-    },
-  };
+  return workloadObject(input, name, "v1", "Service", {
+    type: "ClusterIP",
+    ...(isConsuming(w) ? { clusterIP: "None" } : {}),
+    selector: selectorLabels(input.instance, name),
+    ports: [{ name: "http", port: httpPort(input.env), targetPort: "http", protocol: "TCP" }],
+  });
 }
 
 /** Prometheus scrapes the workload's `/metrics` every 30 s through its Service. */
 export function renderServiceMonitor(input: WorkersRenderInput, w: StageWorkload): KubeObject {
   const name = workloadName(w);
-  return {
-    apiVersion: "monitoring.coreos.com/v1",
-    kind: "ServiceMonitor",
-    metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
-    spec: {
-      selector: { matchLabels: selectorLabels(input.instance, name) },
-      namespaceSelector: { matchNames: [input.namespace] },
-      endpoints: [{ port: "http", path: "/metrics", scheme: "http", interval: "30s", scrapeTimeout: "10s" }],
-    },
-  };
+  return workloadObject(input, name, "monitoring.coreos.com/v1", "ServiceMonitor", {
+    selector: { matchLabels: selectorLabels(input.instance, name) },
+    namespaceSelector: { matchNames: [input.namespace] },
+    endpoints: [{ port: "http", path: "/metrics", scheme: "http", interval: "30s", scrapeTimeout: "10s" }],
+  });
 }
 
 /** The Secret with the credential variables (values as `stringData`). */

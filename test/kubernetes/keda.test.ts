@@ -1,5 +1,6 @@
 import * as kubernetes from "@pulumi/kubernetes";
 import { Keda, validateKedaArgs } from "../../components/kubernetes/keda";
+import { evaluateResources } from "../../policies/check";
 import { kedaValues } from "../../components/kubernetes/kedaValues";
 import { plan, problemsThrownBy } from "../helpers";
 import { chartDefaults, unknownValuePaths } from "./chartValues";
@@ -46,6 +47,8 @@ describe("KEDA", () => {
     expect(
       (ns.metadata as { labels: Record<string, string> }).labels["pod-security.kubernetes.io/enforce"],
     ).toBe("restricted");
+    const verdicts = await evaluateResources(p.resources, { environment: "prod" });
+    expect(verdicts.filter((v) => v.level === "mandatory").map((v) => `${v.rule} ${v.resource}`)).toEqual([]);
   });
 
   it("refuses replicas outside 1 to 5", () => {

@@ -25,6 +25,7 @@ import {
   renderTriggerAuthentication,
   type ScaledWorkload,
 } from "../../components/kubernetes/stageWorkersScaling";
+import fc from "fast-check";
 import { chainOrder, chainStages, parseChain } from "../../runtime/src/stages/chain";
 import { problemsThrownBy } from "../helpers";
 import { schemaErrors } from "./schemas";
@@ -348,6 +349,20 @@ describe("scaling", () => {
       min: 3,
       max: 3,
     });
+  });
+
+  it("keeps min <= max <= partitions for any bounds (the ScaledObject CRD's CEL rule, which no JSON schema checks)", () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+        fc.integer({ min: 1, max: 10000 }),
+        (minReplicas, maxReplicas, partitions) => {
+          const { min, max } = replicaBounds({ stages: ["ingest"], minReplicas, maxReplicas }, partitions);
+          return min >= 1 && min <= max && max <= partitions;
+        },
+      ),
+    );
   });
 
   it("reads a chain's input as its first stage's topic and group, with the runtime's names", () => {
