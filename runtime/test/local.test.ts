@@ -44,12 +44,6 @@ describe("npm start (runtime/scripts/local.ts)", () => {
     expectReport(report, ["ingest+dedup+lake-sink+feature-writer"]);
   });
 
-  it("runs each stage its own worker with --topology per-stage, to the same figures", async () => {
-    const report = await start(["--topology", "per-stage"]);
-    expect(report).toMatch(/^ {2}topology +per-stage \(each stage its own worker\)$/m);
-    expectReport(report, ["ingest", "dedup", "lake-sink", "feature-writer"]);
-  });
-
   it("names a topology it does not know and the ones it does, and exits 2", async () => {
     const err = (await run(
       process.execPath,
