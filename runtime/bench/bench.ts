@@ -1,40 +1,61 @@
 /**
- * `npm run -w runtime bench [-- --json] [--events N] [--rate R] [--seconds S] [--entities N] [--timeout S]`
+ * `npm run -w runtime bench [-- --json] [--events N] [--rates R,R,...] [--seconds S] [--entities N] [--timeout S]`
  * (options and their bounds: `options.ts`; a bad one exits 2 with a one-line error).
  *
- * 1. End-to-end throughput: one worker process runs ingest, dedup and lake-sink on a pre-filled raw
- *    topic; events/s from the first batch until every valid event is in the lake (or dropped as a
- *    duplicate). Reference: `kcat` consuming the same topic from the same mock cluster.
- * 2. Feature reads: the feature server (its own process) under an open-loop load of batched reads
- *    (10 entities each) at R requests/s; p50/p99 latency and achieved rate. Reference:
- *    `redis-benchmark` running HGETALL on the same Redis.
- * Figures are printed as ratios to the references measured in the same run. An end-to-end phase
- * that reaches its deadline (`--timeout`) is marked `timedOut` in the text and the JSON, and the
- * bench exits 1.
+ * Every worker runs as its own process (`src/main.ts <topology>`, as the image runs it) on the local
+ * services (the librdkafka mock cluster, redis-server, a filesystem lake); the bench watches it from
+ * outside, through its `/metrics` and Linux's /proc. Each figure comes with its reference, measured
+ * in the same run:
+ *
+ * 1. kcat consuming the raw topic (pre-filled with the sample stream: duplicates and malformed
+ *    records included): the reference of the end-to-end figures.
+ * 2. End to end, chained topology (`chained`): one process from the raw topic to the lake and the
+ *    features; done when it has consumed every record and lake rows + duplicates + dead letters
+ *    account for every one. Events/s and their ratio to kcat.
+ * 3. End to end, one process per stage: ingest, dedup, lake-sink and feature-writer at once on the
+ *    same raw topic (their own topics downstream, fresh consumer groups, Redis flushed, a fresh
+ *    lake); done when ingest's dead letters + the duplicates of dedup and the sink + lake rows
+ *    account for every record and the feature writer has drained its input.
+ * 4. Each stage alone on a pre-filled input topic (the `*.alone` topics: ingest first, whose output
+ *    is dedup's input, and so on), then `passthrough.ts` (the same Kafka client, batch loop and AIMD,
+ *    no work) on the same topic: the stage's events/s ÷ the pass-through's is its overhead ratio.
+ * 5. The feature server (its own process) under open-loop batched reads at each rate of `--rates`
+ *    (10 entities each): p50/p99 per step, and the highest rate with p99 under 2 ms. Beside it,
+ *    redis-benchmark's HGETALL on the same Redis.
+ * CPU-seconds per million events from /proc/<pid>/stat (utime + stime) over each run; RSS is each
+ * worker's peak (VmHWM). Each end-to-end and stage phase has `--timeout` seconds from when its
+ * workers are up: a phase that reaches it is marked `timedOut`, the Kafka phases after it are
+ * skipped, and the bench exits 1.
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Pool } from "undici";
-import { startWorker, type Worker } from "../src/app";
-import { parseWorkerEnv } from "../src/config";
+import type { BatchStageName } from "../src/config";
+import { featureKey } from "../src/features";
 import { createProducer } from "../src/kafka/rdkafka";
 import { connectRedis } from "../src/redis";
-import { fmt, percentile, total } from "../src/report";
+import { fmt } from "../src/report";
+import { newSampleCounts, sampleStream } from "../src/sample";
+import { localWorkerEnv, pipelineTopics, startMockCluster, startRedis } from "../src/services/local";
+import { ENTITIES_PER_REQUEST, featureLoad, maxRateP99Under2Ms, type CurvePoint } from "./featureLoad";
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from "./options";
-import { sampleStream } from "../src/sample";
+import { processed, runPhase, type PhaseResult } from "./phase";
+import { peakRssMb } from "./proc";
+import { onInterrupt, startPassthrough, startWorkerProcess, type WorkerProcess } from "./processes";
+import { M, metric, type MetricTotals } from "./prom";
 import {
-  freePort,
-  localWorkerEnv,
-  pipelineTopics,
-  startMockCluster,
-  startRedis,
-  stopChild,
-  waitForPort,
-} from "../src/services/local";
-import { featureKey } from "../src/features";
+  meetsOf,
+  renderText,
+  STAGES,
+  TARGETS,
+  type BenchResult,
+  type ChainedFigures,
+  type PerStageFigures,
+  type StageFigures,
+} from "./summary";
+import { openWatermarks } from "./topics";
 
 const run = promisify(execFile);
 let options: BenchOptions;
@@ -50,245 +71,347 @@ const log = (s: string) => {
   if (!json) process.stdout.write(`${s}\n`);
 };
 
-/** Whether the run reached a deadline: set by the end-to-end phase, read for the exit code. */
+/** Partitions of every pipeline topic. */
+const PARTITIONS = 8;
+/** The topics of the phase with one process per stage (the raw topic is shared with the chained run). */
+const E2E = {
+  TOPIC_VALID: "events.valid.e2e",
+  TOPIC_EVENTS: "events.unique.e2e",
+  TOPIC_FEATURES: "features.e2e",
+  TOPIC_DEAD_LETTER: "events.dead-letter.e2e",
+};
+/** The topics of the stages-alone phase: a raw topic of its own, filled with the same stream. */
+const ALONE = {
+  TOPIC_RAW: "events.raw.alone",
+  TOPIC_VALID: "events.valid.alone",
+  TOPIC_EVENTS: "events.unique.alone",
+  TOPIC_FEATURES: "features.alone",
+  TOPIC_DEAD_LETTER: "events.dead-letter.alone",
+};
+const PASSTHROUGH_SINK = "bench.passthrough";
+const INPUT_OF: Record<BatchStageName, keyof typeof ALONE> = {
+  ingest: "TOPIC_RAW",
+  dedup: "TOPIC_VALID",
+  "lake-sink": "TOPIC_EVENTS",
+  "feature-writer": "TOPIC_FEATURES",
+};
+
+/** Whether any phase reached its deadline: read for the exit code. */
 let timedOut = false;
+const perMillion = (cpu: number, events: number) => (events > 0 ? (cpu / events) * 1e6 : 0);
+const rate = (events: number, seconds: number) => (seconds > 0 ? events / seconds : 0);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 async function main() {
-  const { events, rate, seconds, entities, timeoutSeconds } = options;
-  const partitions = 8;
-  const [kafka, redis] = await Promise.all([startMockCluster(pipelineTopics(partitions)), startRedis()]);
-  const lakeDir = mkdtempSync(join(tmpdir(), "seawall-bench-"));
-  const env = localWorkerEnv(
-    { kafka, redis, lakeDir },
+  const { events, rates, seconds, entities, timeoutSeconds } = options;
+  const topics: Record<string, number> = { ...pipelineTopics(PARTITIONS), [PASSTHROUGH_SINK]: PARTITIONS };
+  for (const t of [...Object.values(E2E), ...Object.values(ALONE)])
+    topics[t] = t.includes("dead-letter") ? 1 : PARTITIONS;
+  const [kafka, redis] = await Promise.all([startMockCluster(topics), startRedis()]);
+  const lakeDirs: string[] = [];
+  onInterrupt(async () => {
+    await Promise.allSettled([kafka.stop(), redis.stop()]);
+    for (const d of lakeDirs) rmSync(d, { recursive: true, force: true });
+  });
+  const freshLake = () => {
+    const d = mkdtempSync(join(tmpdir(), "seawall-bench-"));
+    lakeDirs.push(d);
+    return d;
+  };
+  const base = localWorkerEnv(
+    { kafka, redis, lakeDir: freshLake() },
     { BATCH_MAX: "20000", CONCURRENCY_MAX: "8", LOG_LEVEL: "warn" },
   );
-  const cfg = parseWorkerEnv(env);
-  const workers: Worker[] = [];
+  const client = await connectRedis({
+    REDIS_HOST: redis.host,
+    REDIS_PORT: redis.port,
+    REDIS_TLS: false,
+    CALL_TIMEOUT_MS: 10000,
+  });
+  const watermarks = await openWatermarks(kafka.bootstrapServers);
+  const running = new Set<WorkerProcess>();
+  const start = async (name: string, topology: string, env: Record<string, string>) => {
+    const w = await startWorkerProcess(name, topology, env);
+    running.add(w);
+    return w;
+  };
+  const stop = async (w: WorkerProcess) => {
+    await w.stop();
+    running.delete(w);
+  };
+  const skipped: string[] = [];
+  const timeOut = (phase: string, done: number, of: number) => {
+    timedOut = true;
+    process.stderr.write(
+      `bench: TIMED OUT: the ${phase} phase reached its ${timeoutSeconds} s deadline with ${done} of ${of} events done\n`,
+    );
+  };
   try {
-    log(`bench: producing ${fmt(events)} events to ${cfg.TOPIC_RAW} (${partitions} partitions)`);
-    const stream = [...sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 })];
-    const producer = await createProducer(cfg);
-    for (let i = 0; i < stream.length; i += 20000) {
-      await producer.send(
-        stream.slice(i, i + 20000).map((r) => ({ topic: cfg.TOPIC_RAW, key: r.key, value: r.value })),
-      );
+    // The sample stream, on the raw topic and on the stages-alone raw topic.
+    const counts = newSampleCounts();
+    const stream = [...sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 }, counts)];
+    const produced = stream.length;
+    log(
+      `bench: producing ${fmt(produced)} records (${fmt(counts.valid)} valid, ${fmt(counts.duplicates)} duplicates, ${fmt(counts.malformed)} malformed) to events.raw and ${ALONE.TOPIC_RAW}, ${PARTITIONS} partitions each`,
+    );
+    const producer = await createProducer({
+      KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
+      KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
+    });
+    for (const topic of ["events.raw", ALONE.TOPIC_RAW]) {
+      for (let i = 0; i < produced; i += 20000) {
+        await producer.send(stream.slice(i, i + 20000).map((r) => ({ topic, key: r.key, value: r.value })));
+      }
     }
     await producer.close();
 
-    // Reference 1: raw consumption of the same topic by kcat.
+    // Reference: kcat consuming the raw topic.
     const k0 = performance.now();
     const { stdout } = await run(
       "sh",
-      [
-        "-c",
-        `kcat -C -b '${kafka.bootstrapServers}' -t ${cfg.TOPIC_RAW} -o beginning -e -q -f '%o\\n' | wc -l`,
-      ],
+      ["-c", `kcat -C -b '${kafka.bootstrapServers}' -t events.raw -o beginning -e -q -f '%o\\n' | wc -l`],
       { maxBuffer: 1 << 20 },
     );
     const kcatSecs = (performance.now() - k0) / 1000;
     const kcatCount = Number(stdout.trim());
-    const kcatRate = kcatCount / kcatSecs;
-    log(`  kcat: ${fmt(kcatCount)} records in ${kcatSecs.toFixed(2)} s = ${fmt(kcatRate)} records/s`);
-
-    // End to end in one worker process.
-    let first = 0;
-    const mark = () => {
-      if (!first) first = performance.now();
-    };
-    for (const stage of ["ingest", "dedup", "lake-sink"] as const)
-      workers.push(await startWorker(stage, cfg, { onBatch: mark }));
-    const [ingest, dedup, sink] = workers;
-    const started = performance.now();
-    const deadline = started + timeoutSeconds * 1000;
-    // Events done: dead-lettered by ingest, or valid and then in the lake or dropped as a duplicate.
-    let eventsDone = 0;
-    for (;;) {
-      const valid = await total(ingest.metrics.recordsOut);
-      const invalid = await total(ingest.metrics.deadLettered);
-      const done =
-        (await total(sink.metrics.recordsOut)) +
-        (await total(dedup.metrics.duplicates)) +
-        (await total(sink.metrics.duplicates));
-      eventsDone = invalid + Math.min(valid, done);
-      if (valid + invalid >= stream.length && done >= valid) break;
-      if (performance.now() >= deadline) {
-        timedOut = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const e2eSecs = (performance.now() - (first || started)) / 1000;
-    const e2eRate = eventsDone / e2eSecs;
-    const lakeRecords = await total(sink.metrics.recordsOut);
+    const kcat = { records: kcatCount, seconds: kcatSecs, recordsPerSecond: kcatCount / kcatSecs };
     log(
-      timedOut
-        ? `  end to end: TIMED OUT at its ${timeoutSeconds} s deadline: ${fmt(eventsDone)} of ${fmt(stream.length)} events done in ${e2eSecs.toFixed(2)} s = ${fmt(e2eRate)} events/s, ${fmt(lakeRecords)} in the lake`
-        : `  end to end (ingest + dedup + lake-sink, one process): ${fmt(stream.length)} events in ${e2eSecs.toFixed(2)} s = ${fmt(e2eRate)} events/s, ${fmt(lakeRecords)} in the lake`,
+      `  kcat: ${fmt(kcatCount)} records in ${kcatSecs.toFixed(2)} s = ${fmt(kcat.recordsPerSecond)} records/s`,
     );
-    await Promise.all(workers.splice(0).map((w) => w.close()));
+
+    // End to end, chained, one process.
+    const chainedWorker = await start("chained", "chained", {
+      ...base,
+      LAKE_BUCKET: freshLake(),
+      KAFKA_GROUP_PREFIX: "bench-chained",
+    });
+    const cr = await runPhase([chainedWorker], timeoutSeconds, (m) => {
+      const c = m.chained;
+      const done = processed(c);
+      return { done: Math.min(done, produced), complete: metric(c, M.in) >= produced && done >= produced };
+    });
+    const cm = cr.metrics.chained;
+    const chainedRate = rate(cr.eventsDone, cr.seconds);
+    const chained: ChainedFigures = {
+      eventsPerSecond: chainedRate,
+      kcatRatio: chainedRate / kcat.recordsPerSecond,
+      seconds: cr.seconds,
+      events: cr.eventsDone,
+      cpuSecondsPerMillion: perMillion(cr.cpuSeconds.chained, cr.eventsDone),
+      rssMb: cr.rssMb.chained,
+      timedOut: cr.timedOut,
+      recordsIn: metric(cm, M.in),
+      lakeRows: metric(cm, M.out),
+      duplicates: metric(cm, M.duplicates),
+      deadLetters: metric(cm, M.deadLettered),
+    };
+    log(
+      `  end to end, chained (one process): ${fmt(chained.events)} of ${fmt(produced)} events in ${chained.seconds.toFixed(2)} s = ${fmt(chainedRate)} events/s${cr.timedOut ? ", TIMED OUT" : ""}; ${fmt(chained.lakeRows)} in the lake`,
+    );
+    if (cr.timedOut) timeOut("chained end-to-end", chained.events, produced);
+    let stopping = stop(chainedWorker);
+
+    // End to end, one process per stage at once.
+    let perStage: PerStageFigures | null = null;
+    if (timedOut) skipped.push("end to end, process per stage");
+    else {
+      const env = { ...base, ...E2E, LAKE_BUCKET: freshLake(), KAFKA_GROUP_PREFIX: "bench-e2e" };
+      // Downstream first (while the chained worker shuts down), so each is up and joining its group
+      // before records reach it; ingest last, once the chained worker is gone and Redis is flushed.
+      const [downstream] = await Promise.all([
+        Promise.all((["dedup", "lake-sink", "feature-writer"] as const).map((s) => start(s, s, env))),
+        stopping,
+      ]);
+      await client.flushAll();
+      const workers = [await start("ingest", "ingest", env), ...downstream];
+      const pr = await runPhase(workers, timeoutSeconds, async (m) => {
+        const [ing, dd, ls, fw] = STAGES.map((s) => m[s]);
+        const done =
+          metric(ing, M.deadLettered) + metric(dd, M.deadLettered) + metric(dd, M.duplicates) + processed(ls);
+        if (done < produced) return { done, complete: false };
+        // Every event is in the lake or accounted for: has the feature writer drained its input?
+        const features = (await watermarks.records({ [E2E.TOPIC_FEATURES]: PARTITIONS }))[E2E.TOPIC_FEATURES];
+        const drained = metric(fw, M.in) >= features && processed(fw) >= features && metric(fw, M.lag) === 0;
+        return { done: produced, complete: drained };
+      });
+      const mm = (s: BatchStageName) => pr.metrics[s];
+      perStage = {
+        eventsPerSecond: rate(pr.eventsDone, pr.seconds),
+        seconds: pr.seconds,
+        events: pr.eventsDone,
+        cpuSecondsPerMillion: perMillion(sum(Object.values(pr.cpuSeconds)), pr.eventsDone),
+        rssMb: Object.fromEntries(STAGES.map((s) => [s, pr.rssMb[s]])) as Record<BatchStageName, number>,
+        timedOut: pr.timedOut,
+        lakeRows: metric(mm("lake-sink"), M.out),
+        duplicates: metric(mm("dedup"), M.duplicates) + metric(mm("lake-sink"), M.duplicates),
+        deadLetters: sum(STAGES.map((s) => metric(mm(s), M.deadLettered))),
+        featureUpdates: metric(mm("feature-writer"), M.in),
+      };
+      log(
+        `  end to end, one process per stage: ${fmt(perStage.events)} of ${fmt(produced)} events in ${perStage.seconds.toFixed(2)} s = ${fmt(perStage.eventsPerSecond)} events/s${pr.timedOut ? ", TIMED OUT" : ""}; ${fmt(perStage.lakeRows)} in the lake`,
+      );
+      if (pr.timedOut) timeOut("process-per-stage end-to-end", perStage.events, produced);
+      stopping = Promise.all(workers.map(stop)).then(() => undefined);
+    }
+
+    // Each stage alone on its pre-filled input, then the pass-through on the same topic.
+    const stages: BenchResult["stages"] = {};
+    if (!timedOut) {
+      await stopping;
+      await client.flushAll();
+      const env = { ...base, ...ALONE, LAKE_BUCKET: freshLake(), KAFKA_GROUP_PREFIX: "bench-alone" };
+      for (const stage of STAGES) {
+        if (timedOut) {
+          skipped.push(`${stage} alone`);
+          continue;
+        }
+        const input = ALONE[INPUT_OF[stage]];
+        const n = (await watermarks.records({ [input]: PARTITIONS }))[input];
+        const w = await start(stage, stage, env);
+        const sr: PhaseResult = await runPhase([w], timeoutSeconds, (m) => {
+          const done = processed(m[stage]);
+          return { done: Math.min(done, n), complete: metric(m[stage], M.in) >= n && done >= n };
+        });
+        const sm: MetricTotals = sr.metrics[stage];
+        if (sr.timedOut) timeOut(`${stage}-alone`, sr.eventsDone, n);
+        // The pass-through loads while the stage shuts down, and consumes only once it is gone.
+        const [waiting] = await Promise.all([
+          timedOut
+            ? undefined
+            : startPassthrough(`passthrough (${stage})`, env, {
+                topic: input,
+                sink: PASSTHROUGH_SINK,
+                group: `bench-passthrough-${stage}`,
+                records: n,
+                timeoutSeconds,
+              }),
+          stop(w),
+        ]);
+        const pt = waiting ? await waiting.go() : undefined;
+        if (pt?.timedOut) timeOut(`${stage} pass-through`, pt.records, n);
+        const stageRate = rate(sr.eventsDone, sr.seconds);
+        const ptRate = pt ? rate(pt.records, pt.seconds) : NaN;
+        stages[stage] = {
+          eventsPerSecond: stageRate,
+          overheadRatio: stageRate / ptRate,
+          cpuSecondsPerMillion: perMillion(sr.cpuSeconds[stage], sr.eventsDone),
+          rssMb: sr.rssMb[stage],
+          events: sr.eventsDone,
+          seconds: sr.seconds,
+          timedOut: sr.timedOut || pt?.timedOut === true,
+          out: metric(sm, M.out),
+          duplicates: metric(sm, M.duplicates),
+          deadLetters: metric(sm, M.deadLettered),
+          passthrough: {
+            eventsPerSecond: ptRate,
+            records: pt?.records ?? 0,
+            seconds: pt?.seconds ?? 0,
+            cpuSecondsPerMillion: pt ? perMillion(pt.cpuSeconds, pt.records) : NaN,
+            rssMb: pt?.rssMb ?? NaN,
+            timedOut: pt?.timedOut ?? false,
+          },
+        } satisfies StageFigures;
+        log(
+          `  ${stage} alone: ${fmt(sr.eventsDone)} of ${fmt(n)} records in ${sr.seconds.toFixed(2)} s = ${fmt(stageRate)} events/s; pass-through ${fmt(ptRate)} records/s; ratio ${(stageRate / ptRate).toFixed(3)}`,
+        );
+      }
+    } else skipped.push(...STAGES.map((s) => `${s} alone`));
+    await stopping;
 
     // Features for every entity, then the feature server in its own process.
-    const client = await connectRedis(cfg);
-    const m = client.multi();
-    for (let i = 0; i < entities; i++) {
-      m.hSet(featureKey(`user-${i}`), {
-        version: "1",
-        count: "3",
-        sum: "6",
-        mean: "2",
-        windowEnd: "0",
-        windowSeconds: "3600",
-      });
-    }
-    await m.execAsPipeline();
-    const port = await freePort();
-    const server = spawn(
-      process.execPath,
-      ["--import", "tsx", join(__dirname, "..", "src", "main.ts"), "feature-server"],
-      {
-        env: { ...process.env, ...env, HTTP_PORT: String(port) },
-        stdio: ["ignore", "ignore", "inherit"],
-      },
-    );
-    try {
-      await waitForPort(port, 30000);
-      // undici's Pool, not node:http: the generator shares the two cores with the server and Redis,
-      // and http.request's per-request cost made the generator the bottleneck.
-      const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64, pipelining: 1 });
-      const once = async (batch: string) => {
-        const t0 = performance.now();
-        const res = await pool.request({
-          path: "/features:batch",
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: batch,
+    await client.flushAll();
+    for (let i = 0; i < entities; i += 1000) {
+      const m = client.multi();
+      for (let j = i; j < Math.min(entities, i + 1000); j++) {
+        m.hSet(featureKey(`user-${j}`), {
+          version: "1",
+          count: "3",
+          sum: "6",
+          mean: "2",
+          windowEnd: "0",
+          windowSeconds: "3600",
         });
-        await res.body.dump();
-        if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}`);
-        return performance.now() - t0;
-      };
-      const bodies = Array.from({ length: 1000 }, (_, i) =>
-        JSON.stringify({ entities: Array.from({ length: 10 }, (_, j) => `user-${(i * 10 + j) % entities}`) }),
-      );
-      for (let i = 0; i < 2000; i++) await once(bodies[i % bodies.length]); // warm up
-      // Open loop at the target rate, at most 256 requests in flight: what cannot be sent on time
-      // is counted as shed rather than queued without bound.
-      const latencies: number[] = [];
-      let errors = 0;
-      let shed = 0;
-      let open = 0;
-      const inflight: Promise<void>[] = [];
-      const l0 = performance.now();
-      let sent = 0;
-      while (performance.now() - l0 < seconds * 1000) {
-        const due = Math.floor(((performance.now() - l0) / 1000) * rate);
-        for (; sent < due; sent++) {
-          if (open >= 256) {
-            shed++;
-            continue;
-          }
-          open++;
-          inflight.push(
-            once(bodies[sent % bodies.length])
-              .then(
-                (ms) => void latencies.push(ms),
-                () => void errors++,
-              )
-              .finally(() => open--),
-          );
-        }
-        // Sleep to the next timer tick (about 1 ms) rather than spin on setImmediate: spinning took
-        // a core from the server and Redis, which share the machine with the generator.
-        await new Promise((r) => setTimeout(r, 1));
       }
-      await Promise.all(inflight);
-      const loadSecs = (performance.now() - l0) / 1000;
-      await pool.close();
-      latencies.sort((a, b) => a - b);
-      const served = latencies.length / loadSecs;
-      const p50 = percentile(latencies, 50);
-      const p99 = percentile(latencies, 99);
-      log(
-        `  feature server: ${fmt(served)} batched requests/s (target ${fmt(rate)}), p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ${errors} errors, ${fmt(shed)} shed`,
-      );
-
-      // Reference 2: redis-benchmark, HGETALL of one feature hash on the same Redis.
-      const rb = await run("redis-benchmark", [
-        "-h",
-        "127.0.0.1",
-        "-p",
-        String(redis.port),
-        "-n",
-        "100000",
-        "-c",
-        "50",
-        "--csv",
-        "HGETALL",
-        featureKey("user-1"),
-      ]);
-      const row = rb.stdout
-        .trim()
-        .split("\n")
-        .pop()!
-        .split(",")
-        .map((c) => Number(c.replace(/"/g, "")));
-      const [, redisRps, , , redisP50, , redisP99] = row;
-      log(`  redis-benchmark HGETALL: ${fmt(redisRps)} requests/s, p50 ${redisP50} ms, p99 ${redisP99} ms`);
-      await client.close();
-
-      const result = {
-        timedOut,
-        events: stream.length,
-        lakeRecords,
-        kcat: { records: kcatCount, seconds: kcatSecs, recordsPerSecond: kcatRate },
-        endToEnd: {
-          timedOut,
-          deadlineSeconds: timeoutSeconds,
-          eventsDone,
-          seconds: e2eSecs,
-          eventsPerSecond: e2eRate,
-          ratioToKcat: e2eRate / kcatRate,
-          target: 100000,
-        },
-        featureServer: {
-          targetRequestsPerSecond: rate,
-          requestsPerSecond: served,
-          p50Ms: p50,
-          p99Ms: p99,
-          errors,
-          shed,
-          entitiesPerRequest: 10,
-        },
-        redisBenchmark: { requestsPerSecond: redisRps, p50Ms: redisP50, p99Ms: redisP99 },
-        ratios: {
-          endToEndToKcat: e2eRate / kcatRate,
-          featureP99ToRedisP99: p99 / redisP99,
-          featureRpsToRedisRps: served / redisRps,
-        },
-      };
-      if (timedOut) {
-        process.stderr.write(
-          `bench: TIMED OUT: the end-to-end phase reached its ${timeoutSeconds} s deadline with ${eventsDone} of ${stream.length} events done\n`,
-        );
-      }
-      if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else {
-        log(
-          `ratios: end-to-end/kcat ${result.ratios.endToEndToKcat.toFixed(3)}, feature p99/redis p99 ${result.ratios.featureP99ToRedisP99.toFixed(2)}, feature rps/redis rps ${result.ratios.featureRpsToRedisRps.toFixed(3)}`,
-        );
-      }
-    } finally {
-      await stopChild(server, () => server.kill("SIGTERM"));
+      await m.execAsPipeline();
     }
+    const server = await start("feature-server", "feature-server", base);
+    const curve: CurvePoint[] = [];
+    let serverRss: number;
+    try {
+      const load = featureLoad(server.port, entities);
+      await load.warmUp(2000);
+      for (const offered of rates) {
+        const pt = await load.step(offered, seconds);
+        curve.push(pt);
+        log(
+          `  feature server at ${fmt(offered)} requests/s offered: ${fmt(pt.served)} served, p50 ${pt.p50Ms.toFixed(2)} ms, p99 ${pt.p99Ms.toFixed(2)} ms, ${pt.errors} errors, ${fmt(pt.shed)} shed`,
+        );
+      }
+      await load.close();
+      serverRss = peakRssMb(server.pid);
+    } finally {
+      await stop(server);
+    }
+
+    // Reference: redis-benchmark, HGETALL of one feature hash on the same Redis.
+    const rb = await run("redis-benchmark", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(redis.port),
+      "-n",
+      "100000",
+      "-c",
+      "50",
+      "--csv",
+      "HGETALL",
+      featureKey("user-1"),
+    ]);
+    const row = rb.stdout
+      .trim()
+      .split("\n")
+      .pop()!
+      .split(",")
+      .map((c) => Number(c.replace(/"/g, "")));
+    const [, redisRps, , , redisP50, , redisP99] = row;
+    log(`  redis-benchmark HGETALL: ${fmt(redisRps)} requests/s, p50 ${redisP50} ms, p99 ${redisP99} ms`);
+
+    const partial: Omit<BenchResult, "targets" | "meets"> = {
+      timedOut,
+      deadlineSeconds: timeoutSeconds,
+      skipped,
+      events: produced,
+      produced: {
+        records: counts.records,
+        valid: counts.valid,
+        duplicates: counts.duplicates,
+        malformed: counts.malformed,
+      },
+      kcat,
+      endToEnd: { chained, perStageProcesses: perStage },
+      stages,
+      featureServer: {
+        curve,
+        maxRateP99Under2Ms: maxRateP99Under2Ms(curve),
+        rssMb: serverRss,
+        entitiesPerRequest: ENTITIES_PER_REQUEST,
+        secondsPerStep: seconds,
+      },
+      redisBenchmark: { requestsPerSecond: redisRps, p50Ms: redisP50, p99Ms: redisP99 },
+    };
+    const result: BenchResult = { ...partial, targets: TARGETS, meets: meetsOf(partial) };
+    if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+    else log(`\n${renderText(result)}`);
   } finally {
-    await Promise.allSettled(workers.map((w) => w.close()));
+    await Promise.allSettled([...running].map((w) => w.stop()));
+    await Promise.allSettled([watermarks.close(), client.close()]);
     await Promise.allSettled([kafka.stop(), redis.stop()]);
-    rmSync(lakeDir, { recursive: true, force: true });
+    for (const d of lakeDirs) rmSync(d, { recursive: true, force: true });
   }
 }
 
 main().then(
-  // Exit once stdout has drained (a pipe may not have taken the JSON yet), 1 when the run timed out.
+  // Exit once stdout has drained (a pipe may not have taken the JSON yet), 1 when a phase timed out.
   () => process.stdout.write("", () => process.exit(timedOut ? 1 : 0)),
   (err) => {
     process.stderr.write(`bench failed: ${(err as Error).stack}\n`);

@@ -1,5 +1,5 @@
 /**
- * The bench's command line: `[--json] [--events N] [--rate R] [--seconds S] [--entities N]
+ * The bench's command line: `[--json] [--events N] [--rates R,R,...] [--seconds S] [--entities N]
  * [--timeout S]`, validated. A bad option is reported on one line naming the option, the value given
  * and what it accepts; `bench.ts` prints every such line and exits 2, without a stack trace.
  */
@@ -8,20 +8,27 @@ import { parseArgs } from "node:util";
 export interface BenchOptions {
   /** Print one JSON object instead of text. @defaultValue false */
   json: boolean;
-  /** Distinct valid events produced to the raw topic. @defaultValue 200000 */
+  /** Distinct valid events produced to the raw topic (duplicates and malformed records come on top). @defaultValue 200000 */
   events: number;
-  /** Feature-server load, batched requests per second. @defaultValue 20000 */
-  rate: number;
-  /** How long the feature-server load runs, seconds. @defaultValue 5 */
+  /**
+   * The feature server's load curve: offered batched requests per second, one load step each, in
+   * ascending order. @defaultValue [1000, 2000, 5000, 10000, 20000]
+   */
+  rates: number[];
+  /** How long each feature-server load step runs, seconds. @defaultValue 5 */
   seconds: number;
   /** Entities the events and the feature reads spread over. @defaultValue 10000 */
   entities: number;
-  /** Deadline of the end-to-end phase, seconds: a run that reaches it is marked timed out. @defaultValue 600 */
+  /**
+   * Deadline of each end-to-end and stage phase, seconds, from the moment its workers are up: a
+   * phase that reaches it is marked timed out, the phases after it are skipped, and the bench exits 1.
+   * @defaultValue 600
+   */
   timeoutSeconds: number;
 }
 
 interface NumberOption {
-  key: Exclude<keyof BenchOptions, "json">;
+  key: Exclude<keyof BenchOptions, "json" | "rates">;
   integer: boolean;
   min: number;
   max: number;
@@ -31,14 +38,19 @@ interface NumberOption {
 /** The numeric options by their flag, with their bounds. */
 const NUMBERS: Record<string, NumberOption> = {
   events: { key: "events", integer: true, min: 100, max: 10_000_000, default: 200_000 },
-  rate: { key: "rate", integer: true, min: 1, max: 1_000_000, default: 20_000 },
   seconds: { key: "seconds", integer: false, min: 0.1, max: 3600, default: 5 },
   entities: { key: "entities", integer: true, min: 1, max: 1_000_000, default: 10_000 },
   timeout: { key: "timeoutSeconds", integer: false, min: 0.001, max: 86_400, default: 600 },
 };
 
+/** Bounds of `--rates`: each rate, and how many steps. */
+const RATES = { min: 1, max: 1_000_000, most: 20, default: [1000, 2000, 5000, 10000, 20000] };
+
+/** The flags in the order the usage and the errors list them. */
+const FLAGS = ["json", "events", "rates", "seconds", "entities", "timeout"];
+
 export const BENCH_USAGE =
-  "usage: npm run -w runtime bench -- [--json] [--events N] [--rate R] [--seconds S] [--entities N] [--timeout S]";
+  "usage: npm run -w runtime bench -- [--json] [--events N] [--rates R,R,...] [--seconds S] [--entities N] [--timeout S]";
 
 /** Bad options, one line each (`SEAWALL_BENCH_USAGE`). */
 export class BenchUsageError extends Error {
@@ -55,6 +67,19 @@ function accepts(o: NumberOption): string {
   return `${o.integer ? "an integer" : "a number"} from ${fmt(o.min)} to ${fmt(o.max)}`;
 }
 
+const ratesAccept = `up to ${RATES.most} distinct integers from ${fmt(RATES.min)} to ${fmt(RATES.max)}, comma-separated in ascending order (e.g. 1000,2000,5000)`;
+
+/** The rates of `--rates`, or undefined when the value is not a valid list. */
+function parseRates(text: string): number[] | undefined {
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.length > RATES.most || parts.some((p) => p === "")) return undefined;
+  const rates = parts.map(Number);
+  const ok = rates.every(
+    (r, i) => Number.isSafeInteger(r) && r >= RATES.min && r <= RATES.max && (i === 0 || r > rates[i - 1]),
+  );
+  return ok ? rates : undefined;
+}
+
 /** Parses and validates the bench's arguments; throws a {@link BenchUsageError} listing every bad one. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
   // Not strict: node's strict mode rejects `--events -5` as "ambiguous" without saying what is
@@ -65,18 +90,20 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     tokens: true,
     options: {
       json: { type: "boolean" },
+      rates: { type: "string" },
       ...Object.fromEntries(Object.keys(NUMBERS).map((k) => [k, { type: "string" as const }])),
     },
   });
   const problems: string[] = [];
   const out: BenchOptions = {
     json: false,
+    rates: [...RATES.default],
     ...(Object.fromEntries(Object.values(NUMBERS).map((o) => [o.key, o.default])) as Omit<
       BenchOptions,
-      "json"
+      "json" | "rates"
     >),
   };
-  const known = ["--json", ...Object.keys(NUMBERS).map((k) => `--${k}`)].join(", ");
+  const known = FLAGS.map((k) => `--${k}`).join(", ");
   for (const t of tokens) {
     if (t.kind === "positional") {
       problems.push(`${t.value}: unexpected argument; the options are ${known}`);
@@ -84,6 +111,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       if (t.name === "json") {
         if (t.value !== undefined) problems.push(`${t.rawName}=${t.value}: --json takes no value`);
         else out.json = true;
+        continue;
+      }
+      if (t.name === "rates") {
+        if (t.value === undefined) {
+          problems.push(`--rates: needs a value, ${ratesAccept}`);
+          continue;
+        }
+        const rates = parseRates(t.value);
+        if (!rates) problems.push(`--rates ${t.value}: use ${ratesAccept}`);
+        else out.rates = rates;
         continue;
       }
       const o = NUMBERS[t.name];
