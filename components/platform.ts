@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildAwsPlatform, validateAwsPlatformArgs } from "./aws/platform";
 import { KafkaConnection, ObjectStoreLocation, RedisConnection } from "./contracts";
+import type { PlatformKubernetesOutputs } from "./kubernetes/platformPipeline";
 import { DataPlatformArgs } from "./platformArgs";
 import { Profile, resolveProfile } from "./profiles";
 import { Problem, SeawallValidationError } from "./validation";
@@ -67,6 +68,11 @@ export interface PlatformOutputs {
   dashboardUrl?: pulumi.Output<string>;
   /** Encryption keys by what they protect. */
   kmsKeys: Record<string, pulumi.Output<string>>;
+  /**
+   * The Kubernetes layer, when `kubernetes` builds or brings a cluster: its provider (for more
+   * resources on it), kubeconfig (a secret), name, and the pipeline's namespaces and Deployments.
+   */
+  kubernetes?: PlatformKubernetesOutputs;
 }
 
 function cloudNeutralProblems(args: DataPlatformArgs, profile: Profile): Problem[] {
@@ -144,6 +150,21 @@ export class DataPlatform extends pulumi.ComponentResource {
       default:
         throw new Error(`unreachable: ${args.cloud} was rejected by validateDataPlatformArgs`);
     }
-    this.registerOutputs({ ...this.outputs });
+    // The cluster's provider is a resource, not an output: register what describes the cluster.
+    const { kubernetes, ...outputs } = this.outputs;
+    this.registerOutputs({
+      ...outputs,
+      ...(kubernetes
+        ? {
+            kubernetes: {
+              clusterName: kubernetes.clusterName,
+              kubeconfig: kubernetes.kubeconfig,
+              namespace: kubernetes.namespace,
+              monitoringNamespace: kubernetes.monitoringNamespace,
+              deployments: kubernetes.deployments,
+            },
+          }
+        : {}),
+    });
   }
 }

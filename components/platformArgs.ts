@@ -1,4 +1,4 @@
-import { KafkaTopic, LifecycleArgs, ObjectLockArgs } from "./contracts";
+import { Helper, KafkaTopic, LifecycleArgs, ObjectLockArgs } from "./contracts";
 import { DeepPartial, EnvironmentName, Profile } from "./profiles";
 
 export const CLOUDS = ["aws", "gcp", "azure", "kubernetes"] as const;
@@ -77,6 +77,81 @@ export interface MonitoringSettings {
   alertEmails?: string[];
 }
 
+/** One Deployment of the pipeline on Kubernetes: a stage alone, or several chained in one process. */
+export interface KubernetesWorkloadSettings {
+  /** The stages (runtime/src/config.ts `stages`), in pipeline order when chained. */
+  stages: string[];
+  /** The Deployment's name. @default - the stages joined by "-" */
+  name?: string;
+  /** Fewest replicas (also the replicas when KEDA is skipped). @default 2 */
+  minReplicas?: number;
+  /** Most replicas; a consumer never gets more than its input topic's partitions. @default - the partitions (10 for the feature server) */
+  maxReplicas?: number;
+}
+
+/** What runs on the cluster, whether the platform builds it or the team brings it. */
+export interface KubernetesPipelineSettings {
+  /**
+   * The runtime image, pinned: `<registry>/seawall-runtime@sha256:<64 hex>` (best: immutable) or a
+   * version tag such as `<registry>/seawall-runtime:1.4.0` (never `latest` nor no tag).
+   */
+  image: string;
+  /**
+   * Which stages run in which Deployment.
+   * @default - the chained topology `ingest+dedup+lake-sink+feature-writer` (the runtime's fastest,
+   * what `npm start` runs) and `feature-server` alone; list one workload per stage for the per-stage topology
+   */
+  workloads?: KubernetesWorkloadSettings[];
+  /**
+   * KEDA: installed from its official chart (`args`), yours (`existing`: its CRDs are installed),
+   * or none (`skip`: fixed replicas).
+   * @default { args: {} }
+   */
+  keda?: Helper<{ namespace: string }, { replicas?: number }>;
+  /**
+   * kube-prometheus-stack: installed (`args`) or yours (`existing`). Alerts go to the platform's
+   * SNS topic on AWS; on GCP and Azure give `alertWebhookUrl` (a relay to the Pub/Sub topic, a
+   * Logic App, an incident tool), which is required there.
+   * @default { args: {} }
+   */
+  monitoring?:
+    | { args: { alertWebhookUrl?: string } }
+    | { existing: { namespace: string; prometheusUrl?: string } };
+}
+
+/** A managed cluster the platform builds (EKS, GKE, AKS) in its network, and the pipeline on it. */
+export interface KubernetesClusterSettings extends KubernetesPipelineSettings {
+  /**
+   * Cluster administrators: IAM role or user ARNs on AWS (access entries; include the role that
+   * runs `pulumi up`, the creator gets no access), Entra ID group object ids on Azure (local
+   * accounts are off). GKE grants access through IAM: leave it unset there.
+   * @default [] (required on AWS and Azure)
+   */
+  admins?: string[];
+  /** The Kubernetes version (`1.NN`; the oldest one on GKE). @default "1.35" */
+  kubernetesVersion?: string;
+  /**
+   * The worker nodes: the instance type (EC2), machine type (GCE) or VM size (Azure), and the
+   * autoscaling bounds (per zone on GKE).
+   * @default - each cluster's default pool
+   */
+  nodes?: { instanceType?: string; minCount?: number; maxCount?: number };
+}
+
+/** A cluster the team already runs, reached through its kubeconfig, and the pipeline on it. */
+export interface ExistingKubernetesSettings extends KubernetesPipelineSettings {
+  /** The cluster's kubeconfig (keep it a secret: `pulumi config set --secret`). */
+  kubeconfig: string;
+  /** @default - the kubeconfig's current context */
+  context?: string;
+}
+
+/** The Kubernetes layer: build a cluster and run the pipeline on it, run it on yours, or neither. */
+export type KubernetesSettings =
+  | { args: KubernetesClusterSettings }
+  | { existing: ExistingKubernetesSettings }
+  | { skip: true };
+
 /** Everything `DataPlatform` needs; the stack config maps onto it one to one. */
 export interface DataPlatformArgs {
   cloud: CloudName;
@@ -96,6 +171,12 @@ export interface DataPlatformArgs {
   eventStream?: EventStreamSettings;
   featureStore?: FeatureStoreSettings;
   monitoring?: MonitoringSettings;
+  /**
+   * The Kubernetes layer: a managed cluster in the platform's network running the pipeline's stage
+   * workers, scaled on lag by KEDA and watched by kube-prometheus-stack; or the same on your cluster.
+   * @default { skip: true }
+   */
+  kubernetes?: KubernetesSettings;
   /** Extra tags for every resource. */
   tags?: Record<string, string>;
 }

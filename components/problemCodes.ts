@@ -52,6 +52,14 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_MONITORING_REPLICAS: "A MonitoringStack replica count is not a whole number from 1 to 5.",
   SEAWALL_K8S_MONITORING_RECEIVER:
     "MonitoringStack's receiver is not one of sns and webhook, the topic is not an SNS ARN, or the URL is not https.",
+  SEAWALL_K8S_PIPELINE_MONITORING_REQUIRED:
+    "The Pipeline has no monitoring: kube-prometheus-stack to install, or yours.",
+  SEAWALL_K8S_PIPELINE_PROMETHEUS_URL: "monitoring.existing.prometheusUrl is not an http(s) URL.",
+  SEAWALL_K8S_PIPELINE_TOPICS: "The Pipeline's topics declare a topic twice.",
+  SEAWALL_PLATFORM_KUBERNETES_ALERT_WEBHOOK:
+    "kubernetes monitoring has no alert webhook where the cloud has no Alertmanager receiver (GCP, Azure), or it is not https.",
+  SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH:
+    "The Kubernetes layer runs on AWS with MSK clients authenticating by SCRAM, not IAM.",
 
   // Network.
   SEAWALL_NETWORK_SUBNETS_TOO_FEW: "A brought VPC has fewer than two private subnets.",

@@ -67,6 +67,66 @@ const monitoring = z.strictObject({
   alertEmails: z.array(z.email()).optional(),
 });
 
+const kubernetesPipeline = {
+  /** Pinned: `<registry>/seawall-runtime@sha256:<digest>` or a version tag (checked by the platform). */
+  image: z.string().min(1),
+  workloads: z
+    .array(
+      z.strictObject({
+        stages: z.array(z.string().min(1)).min(1),
+        name: z.string().optional(),
+        minReplicas: z.int().min(1).optional(),
+        maxReplicas: z.int().min(1).optional(),
+      }),
+    )
+    .optional(),
+  keda: z
+    .union([
+      z.strictObject({ args: z.strictObject({ replicas: z.int().min(1).max(5).optional() }) }),
+      z.strictObject({ existing: z.strictObject({ namespace: z.string().min(1) }) }),
+      z.strictObject({ skip: z.literal(true) }),
+    ])
+    .optional(),
+  monitoring: z
+    .union([
+      z.strictObject({ args: z.strictObject({ alertWebhookUrl: z.url().optional() }) }),
+      z.strictObject({
+        existing: z.strictObject({ namespace: z.string().min(1), prometheusUrl: z.url().optional() }),
+      }),
+    ])
+    .optional(),
+};
+
+/**
+ * The Kubernetes layer: `{ args }` builds the cloud's cluster (EKS, GKE, AKS) and runs the pipeline
+ * on it, `{ existing }` runs it on a cluster reached through its kubeconfig (set it with
+ * `pulumi config set --secret`), `{ skip: true }` (the default) runs none.
+ */
+const kubernetes = z.union([
+  z.strictObject({
+    args: z.strictObject({
+      ...kubernetesPipeline,
+      admins: z.array(z.string().min(1)).optional(),
+      kubernetesVersion: z.string().optional(),
+      nodes: z
+        .strictObject({
+          instanceType: z.string().min(1).optional(),
+          minCount: z.int().min(0).optional(),
+          maxCount: z.int().min(1).optional(),
+        })
+        .optional(),
+    }),
+  }),
+  z.strictObject({
+    existing: z.strictObject({
+      ...kubernetesPipeline,
+      kubeconfig: z.string().min(1),
+      context: z.string().min(1).optional(),
+    }),
+  }),
+  z.strictObject({ skip: z.literal(true) }),
+]);
+
 /** The `seawall:` keys. */
 export const seawallConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
@@ -82,6 +142,7 @@ export const seawallConfigSchema = z.strictObject({
   eventStream: eventStream.optional(),
   featureStore: featureStore.optional(),
   monitoring: monitoring.optional(),
+  kubernetes: kubernetes.optional(),
   tags: z.record(z.string(), z.string()).optional(),
 });
 

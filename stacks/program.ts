@@ -32,5 +32,17 @@ export async function program(): Promise<Record<string, unknown>> {
     ...(o.alertTopicId ? { alertTopicId: o.alertTopicId } : {}),
     ...(o.dashboardUrl ? { dashboardUrl: o.dashboardUrl } : {}),
     kmsKeys: o.kmsKeys,
+    ...(o.kubernetes
+      ? {
+          kubernetes: {
+            clusterName: o.kubernetes.clusterName,
+            namespace: o.kubernetes.namespace,
+            monitoringNamespace: o.kubernetes.monitoringNamespace,
+            deployments: o.kubernetes.deployments,
+          },
+          // No credential in a built cluster's (it runs the cloud's CLI), but a brought one's may hold one.
+          kubeconfig: pulumi.secret(o.kubernetes.kubeconfig),
+        }
+      : {}),
   };
 }

@@ -25,6 +25,8 @@ import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
+import { validatePipelineArgs } from "../components/kubernetes/pipeline";
+import { kubernetesSettingProblems } from "../components/kubernetes/platformPipeline";
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
 import { validateAksClusterArgs } from "../components/azure/cluster";
@@ -964,6 +966,55 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     k8sMonitoring({ profile: { prometheusReplicas: 0 } }),
   ],
   ["SEAWALL_K8S_MONITORING_RECEIVER", "receiver", k8sMonitoring({ receiver: {} })],
+  [
+    "SEAWALL_K8S_PIPELINE_MONITORING_REQUIRED",
+    "monitoring",
+    () => validatePipelineArgs({ environment: "dev", image: "r/i:1", topics: [] } as never),
+  ],
+  [
+    "SEAWALL_K8S_PIPELINE_PROMETHEUS_URL",
+    "monitoring.existing.prometheusUrl",
+    () =>
+      validatePipelineArgs({
+        environment: "dev",
+        image: "r/i:1",
+        topics: [],
+        monitoring: { existing: { namespace: "monitoring", prometheusUrl: "prometheus:9090" } },
+      }),
+  ],
+  [
+    "SEAWALL_K8S_PIPELINE_TOPICS",
+    "topics[1].name",
+    () =>
+      validatePipelineArgs({
+        environment: "dev",
+        image: "r/i:1",
+        topics: [
+          { name: "events.raw", partitions: 3 },
+          { name: "events.raw", partitions: 6 },
+        ],
+        monitoring: { existing: { namespace: "monitoring" } },
+      }),
+  ],
+  [
+    "SEAWALL_PLATFORM_KUBERNETES_ALERT_WEBHOOK",
+    "kubernetes.args.monitoring.args.alertWebhookUrl",
+    () =>
+      kubernetesSettingProblems(
+        { ...platform, cloud: "gcp", kubernetes: { args: { image: "r/i:1" } } },
+        "webhook",
+      ),
+  ],
+  [
+    "SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH",
+    "eventStream.clientAuthentication",
+    () =>
+      validateDataPlatformArgs({
+        ...platform,
+        eventStream: { clientAuthentication: "scram" },
+        kubernetes: { existing: { kubeconfig: "apiVersion: v1", image: "r/i:1" } },
+      }),
+  ],
   [
     "SEAWALL_K8S_CLUSTER_EXISTING_CONFLICT",
     "existing",

@@ -17,6 +17,7 @@ import {
   validateServiceArgs,
 } from "./platformServices";
 import { backupsArgs, monitoringArgs, validateOperationsArgs } from "./platformOperations";
+import { buildAwsKubernetes, validateAwsKubernetesArgs } from "./platformKubernetes";
 
 /** The tags every resource of the platform carries. */
 export function platformTags(args: DataPlatformArgs, profile: Profile): Record<string, string> {
@@ -59,6 +60,7 @@ export function validateAwsPlatformArgs(args: DataPlatformArgs, profile: Profile
     ...problemsUnder("objectStore", () => validateObjectStoreArgs(objectStoreArgs(args, profile))),
     ...validateServiceArgs(args, profile),
     ...validateOperationsArgs(args, profile),
+    ...validateAwsKubernetesArgs(args, profile),
   ];
 }
 
@@ -109,6 +111,34 @@ export function buildAwsPlatform(
     }),
     { parent },
   );
+  const clusterNetwork = pulumi
+    .all([network.vpcId, network.privateSubnetIds, network.clientSecurityGroupId])
+    .apply(([vpcId, privateSubnetIds, clientSecurityGroupId]) => ({
+      vpcId,
+      privateSubnetIds,
+      clientSecurityGroupId,
+    }));
+  const kubernetes = buildAwsKubernetes(
+    parent,
+    name,
+    args,
+    profile,
+    tags,
+    {
+      network: clusterNetwork,
+      lake: { bucket: store.bucketName, prefix: args.objectStore?.prefix, kmsKeyArn: store.kmsKeyArn },
+      kafkaClientPolicyArn: events.clientPolicyArn,
+      kafkaClusterArn: events.clusterArn,
+      alertTopicArn: monitoring.alertTopicArn,
+      alertKmsKeyArn: monitoring.kmsKeyArn,
+    },
+    {
+      kafka: events.connection,
+      redis: features.connection,
+      lake: store.location,
+      topics: args.eventStream?.topics ?? [],
+    },
+  );
   const uri = (bucket: pulumi.Input<string>, prefix: string) => pulumi.interpolate`s3://${bucket}/${prefix}`;
   return {
     objectStore: store.location,
@@ -121,13 +151,8 @@ export function buildAwsPlatform(
     dashboardUrl: monitoring.dashboardUrl,
     kafkaClientPolicyArn: events.clientPolicyArn,
     redis: features.connection,
-    network: pulumi
-      .all([network.vpcId, network.privateSubnetIds, network.clientSecurityGroupId])
-      .apply(([vpcId, privateSubnetIds, clientSecurityGroupId]) => ({
-        vpcId,
-        privateSubnetIds,
-        clientSecurityGroupId,
-      })),
+    network: clusterNetwork,
+    ...(kubernetes ? { kubernetes } : {}),
     kmsKeys: {
       objectStore: store.kmsKeyArn,
       eventStream: events.kmsKeyArn,

@@ -21,6 +21,7 @@ import {
   validateServiceArgs,
 } from "./platformServices";
 import { azureSettingProblems, platformTags } from "./platformSettings";
+import { buildAzureKubernetes, validateAzureKubernetesArgs } from "./platformKubernetes";
 
 export { platformTags } from "./platformSettings";
 
@@ -42,6 +43,7 @@ export function validateAzurePlatformArgs(args: DataPlatformArgs, profile: Profi
     ...azureSettingProblems(args),
     ...validateServiceArgs(args, profile),
     ...validateOperationsArgs(args, profile),
+    ...validateAzureKubernetesArgs(args, profile),
   ];
 }
 
@@ -119,6 +121,26 @@ export function buildAzurePlatform(
     ),
     { parent },
   );
+  const azureNetwork = pulumi
+    .all([network.virtualNetworkId, network.workloadsSubnetId, network.privateEndpointsSubnetId])
+    .apply(([vnetId, workloads, endpoints]) => ({ vnetId, subnetIds: [workloads, endpoints] }));
+  const workloadIdentity = pulumi
+    .all([workers.id, workers.clientId, workers.principalId])
+    .apply(([id, clientId, principalId]) => ({ id, clientId, principalId }));
+  const kubernetes = buildAzureKubernetes(
+    parent,
+    name,
+    args,
+    profile,
+    tags,
+    { resourceGroupName, network: azureNetwork, workloadIdentity },
+    {
+      kafka: events.connection,
+      redis: features.connection,
+      lake: store.location,
+      topics: args.eventStream?.topics ?? [],
+    },
+  );
   const prefix = args.objectStore?.prefix ?? "";
   return {
     objectStore: store.location,
@@ -129,12 +151,9 @@ export function buildAzurePlatform(
     kafka: events.connection,
     redis: features.connection,
     resourceGroupName,
-    azureNetwork: pulumi
-      .all([network.virtualNetworkId, network.workloadsSubnetId, network.privateEndpointsSubnetId])
-      .apply(([vnetId, workloads, endpoints]) => ({ vnetId, subnetIds: [workloads, endpoints] })),
-    workloadIdentity: pulumi
-      .all([workers.id, workers.clientId, workers.principalId])
-      .apply(([id, clientId, principalId]) => ({ id, clientId, principalId })),
+    azureNetwork,
+    workloadIdentity,
+    ...(kubernetes ? { kubernetes } : {}),
     actionGroupId: monitoring.actionGroup.id,
     dashboardUrl: monitoring.dashboardUrl,
     // The components keep their Key Vault keys to themselves (each in its own vault).

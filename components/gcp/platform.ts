@@ -21,6 +21,7 @@ import {
   validateServiceArgs,
 } from "./platformServices";
 import { gcpSettingProblems, platformLabels } from "./platformSettings";
+import { buildGcpKubernetes, validateGcpKubernetesArgs } from "./platformKubernetes";
 
 export { platformLabels } from "./platformSettings";
 
@@ -44,6 +45,7 @@ export function validateGcpPlatformArgs(args: DataPlatformArgs, profile: Profile
     ...gcpSettingProblems(args),
     ...validateServiceArgs(args, profile),
     ...validateOperationsArgs(args, profile, gcp.config.project),
+    ...validateGcpKubernetesArgs(args, profile),
   ];
 }
 
@@ -121,16 +123,32 @@ export function buildGcpPlatform(
     }),
     { parent },
   );
+  const gcpNetwork = pulumi
+    .all([network.networkId, network.subnetIds])
+    .apply(([networkId, subnetIds]) => ({ networkId, subnetIds }));
+  const kubernetes = buildGcpKubernetes(
+    parent,
+    name,
+    args,
+    profile,
+    labels,
+    { network: gcpNetwork, workloadServiceAccount: workers.email },
+    {
+      kafka: events.connection,
+      redis: features.connection,
+      lake: store.location,
+      topics: args.eventStream?.topics ?? [],
+    },
+  );
   const prefix = args.objectStore?.prefix ?? "";
   return {
     objectStore: store.location,
     bucketUri: pulumi.interpolate`gs://${store.bucketName}/${prefix}`,
     kafka: events.connection,
     redis: features.connection,
-    gcpNetwork: pulumi
-      .all([network.networkId, network.subnetIds])
-      .apply(([networkId, subnetIds]) => ({ networkId, subnetIds })),
+    gcpNetwork,
     workloadServiceAccount: workers.email,
+    ...(kubernetes ? { kubernetes } : {}),
     alertTopicId: alerts.topic.id,
     dashboardUrl: monitoring.dashboardUrl,
     kmsKeys: {

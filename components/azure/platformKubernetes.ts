@@ -1,0 +1,115 @@
+/**
+ * The Azure platform's Kubernetes layer: an AKS cluster on the platform's workloads subnet whose
+ * workers act as the platform's workload identity through a federated credential (or a brought
+ * cluster), then the pipeline on it. KEDA scales the workers on the lag they export (Prometheus):
+ * its `kafka` scaler cannot get Entra ID tokens for Event Hubs from workload identity.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  buildPlatformKubernetes,
+  clusterSettingProblems,
+  existingClusterArgs,
+  kubernetesChoice,
+  kubernetesSettingProblems,
+  type PlatformKubernetesOutputs,
+  type PlatformPipelineInputs,
+} from "../kubernetes/platformPipeline";
+import type { DataPlatformArgs, KubernetesClusterSettings } from "../platformArgs";
+import type { Profile } from "../profiles";
+import type { Problem } from "../validation";
+import { AksCluster, type AksClusterArgs, type AksNetwork, validateAksClusterArgs } from "./cluster";
+
+/** How the platform's `kubernetes.args` settings name the AKS cluster's arguments. */
+const SETTING_FIELDS: [RegExp, string][] = [
+  [/^adminGroupObjectIds/, "admins"],
+  [/^nodePools\[0\]\.vmSize$/, "nodes.instanceType"],
+  [/^nodePools\[0\]\.minCount$/, "nodes.minCount"],
+  [/^nodePools\[0\]\.maxCount$/, "nodes.maxCount"],
+  [/^nodePools\[0\]$/, "nodes"],
+];
+
+/** What the Azure platform built that the cluster uses. */
+export interface AzureKubernetesRefs {
+  resourceGroupName: pulumi.Input<string>;
+  network: pulumi.Input<AksNetwork>;
+  workloadIdentity: pulumi.Input<{ id: string; clientId: string }>;
+}
+
+/** The AKS cluster's arguments from the platform's settings, profile and what it built. */
+export function aksClusterArgs(
+  s: KubernetesClusterSettings,
+  args: DataPlatformArgs,
+  profile: Profile,
+  tags: Record<string, string>,
+  refs: AzureKubernetesRefs,
+): AksClusterArgs {
+  const n = s.nodes;
+  return {
+    resourceGroupName: refs.resourceGroupName,
+    network: refs.network,
+    adminGroupObjectIds: s.admins ?? [],
+    location: args.region,
+    ...(s.kubernetesVersion ? { kubernetesVersion: s.kubernetesVersion } : {}),
+    ...(n
+      ? {
+          nodePools: [
+            {
+              ...(n.instanceType ? { vmSize: n.instanceType } : {}),
+              ...(n.minCount !== undefined ? { minCount: n.minCount } : {}),
+              ...(n.maxCount !== undefined ? { maxCount: n.maxCount } : {}),
+            },
+          ],
+        }
+      : {}),
+    workloads: { identity: refs.workloadIdentity },
+    protect: profile.deletionProtection,
+    tags,
+  };
+}
+
+/** Every problem with the platform's `kubernetes` setting on Azure: the cloud-neutral ones (an alert webhook is required) and the AKS cluster's own. */
+export function validateAzureKubernetesArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const problems = kubernetesSettingProblems(args, "webhook");
+  const choice = kubernetesChoice(args);
+  if (choice?.form !== "args") return problems;
+  const cluster = aksClusterArgs(
+    choice.settings,
+    args,
+    profile,
+    {},
+    {
+      resourceGroupName: "placeholder",
+      network: { vnetId: "placeholder", subnetIds: ["placeholder"] },
+      workloadIdentity: { id: "placeholder", clientId: "placeholder" },
+    },
+  );
+  problems.push(...clusterSettingProblems(() => validateAksClusterArgs(cluster), SETTING_FIELDS));
+  return problems;
+}
+
+/** Builds the AKS cluster (or the brought cluster's provider) and the pipeline on it; undefined without one. */
+export function buildAzureKubernetes(
+  parent: pulumi.Resource,
+  name: string,
+  args: DataPlatformArgs,
+  profile: Profile,
+  tags: Record<string, string>,
+  refs: AzureKubernetesRefs,
+  inputs: Omit<PlatformPipelineInputs, "receiver" | "lag">,
+): PlatformKubernetesOutputs | undefined {
+  return buildPlatformKubernetes(
+    parent,
+    name,
+    args,
+    profile,
+    (choice) =>
+      new AksCluster(
+        `${name}-cluster`,
+        choice.form === "args"
+          ? aksClusterArgs(choice.settings, args, profile, tags, refs)
+          : existingClusterArgs(choice.settings),
+        { parent },
+      ),
+    inputs,
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * The GCP platform's Kubernetes layer: a GKE cluster on the platform's workloads subnet whose
+ * workers act as the platform's workload service account through Workload Identity (or a brought
+ * cluster), then the pipeline on it. KEDA scales the workers on the lag they export (Prometheus):
+ * its `kafka` scaler cannot mint Google tokens for Managed Kafka from Workload Identity.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import {
+  buildPlatformKubernetes,
+  clusterSettingProblems,
+  existingClusterArgs,
+  kubernetesChoice,
+  kubernetesSettingProblems,
+  type PlatformKubernetesOutputs,
+  type PlatformPipelineInputs,
+} from "../kubernetes/platformPipeline";
+import type { DataPlatformArgs, KubernetesClusterSettings } from "../platformArgs";
+import type { Profile } from "../profiles";
+import type { Problem } from "../validation";
+import { GkeCluster, type GkeClusterArgs, type GkeNetwork, validateGkeClusterArgs } from "./cluster";
+
+/** How the platform's `kubernetes.args` settings name the GKE cluster's arguments. */
+const SETTING_FIELDS: [RegExp, string][] = [
+  [/^minMasterVersion$/, "kubernetesVersion"],
+  [/^nodePools\[0\]\.machineType$/, "nodes.instanceType"],
+  [/^nodePools\[0\]\.minNodesPerZone$/, "nodes.minCount"],
+  [/^nodePools\[0\]\.maxNodesPerZone$/, "nodes.maxCount"],
+  [/^nodePools\[0\]$/, "nodes"],
+];
+
+/** The GKE cluster's arguments from the platform's settings, profile and what it built. */
+export function gkeClusterArgs(
+  s: KubernetesClusterSettings,
+  args: DataPlatformArgs,
+  profile: Profile,
+  labels: Record<string, string>,
+  refs: { network: pulumi.Input<GkeNetwork>; workloadServiceAccount: pulumi.Input<string> },
+): GkeClusterArgs {
+  const n = s.nodes;
+  return {
+    network: refs.network,
+    region: args.region,
+    ...(s.kubernetesVersion ? { minMasterVersion: s.kubernetesVersion } : {}),
+    ...(n
+      ? {
+          nodePools: [
+            {
+              ...(n.instanceType ? { machineType: n.instanceType } : {}),
+              ...(n.minCount !== undefined ? { minNodesPerZone: n.minCount } : {}),
+              ...(n.maxCount !== undefined ? { maxNodesPerZone: n.maxCount } : {}),
+            },
+          ],
+        }
+      : {}),
+    workloads: { serviceAccountEmail: refs.workloadServiceAccount },
+    protect: profile.deletionProtection,
+    labels,
+  };
+}
+
+/**
+ * Every problem with the platform's `kubernetes` setting on GCP: the cloud-neutral ones (an alert
+ * webhook is required), `admins` (GKE grants access through IAM), and the GKE cluster's own.
+ */
+export function validateGcpKubernetesArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const problems = kubernetesSettingProblems(args, "webhook");
+  const choice = kubernetesChoice(args);
+  if (choice?.form !== "args") return problems;
+  if (choice.settings.admins !== undefined && choice.settings.admins.length > 0) {
+    problems.push({
+      code: "SEAWALL_PLATFORM_GCP_UNSUPPORTED",
+      field: "kubernetes.args.admins",
+      value: choice.settings.admins,
+      fix: "GKE grants cluster access through IAM (roles/container.admin on the project): leave admins unset and grant the role to your group",
+    });
+  }
+  const cluster = gkeClusterArgs(
+    choice.settings,
+    args,
+    profile,
+    {},
+    {
+      network: { networkId: "placeholder", subnetIds: ["placeholder"] },
+      workloadServiceAccount: "placeholder@placeholder.iam.gserviceaccount.com",
+    },
+  );
+  problems.push(...clusterSettingProblems(() => validateGkeClusterArgs(cluster), SETTING_FIELDS));
+  return problems;
+}
+
+/** Builds the GKE cluster (or the brought cluster's provider) and the pipeline on it; undefined without one. */
+export function buildGcpKubernetes(
+  parent: pulumi.Resource,
+  name: string,
+  args: DataPlatformArgs,
+  profile: Profile,
+  labels: Record<string, string>,
+  refs: { network: pulumi.Input<GkeNetwork>; workloadServiceAccount: pulumi.Input<string> },
+  inputs: Omit<PlatformPipelineInputs, "receiver" | "lag">,
+): PlatformKubernetesOutputs | undefined {
+  return buildPlatformKubernetes(
+    parent,
+    name,
+    args,
+    profile,
+    (choice) =>
+      new GkeCluster(
+        `${name}-cluster`,
+        choice.form === "args"
+          ? gkeClusterArgs(choice.settings, args, profile, labels, refs)
+          : existingClusterArgs(choice.settings),
+        { parent },
+      ),
+    inputs,
+  );
+}

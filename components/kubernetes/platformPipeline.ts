@@ -1,0 +1,243 @@
+/**
+ * How every cloud's platform turns its `kubernetes` setting into a cluster's pipeline: which form
+ * the team chose, the problems of what is cloud-neutral in it (the pipeline, the workloads, the
+ * partitions they scale to, where alerts go), and the {@link Pipeline} on the cluster the cloud
+ * built or the team brought. The cloud's own module builds the cluster and names its receiver.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { KafkaConnection, KafkaTopic, ObjectStoreLocation, RedisConnection } from "../contracts";
+import type {
+  DataPlatformArgs,
+  ExistingKubernetesSettings,
+  KubernetesClusterSettings,
+  KubernetesPipelineSettings,
+} from "../platformArgs";
+import type { Profile } from "../profiles";
+import { helperChoice, Problem, Problems, problemsUnder } from "../validation";
+import type { ClusterOutputs } from "./clusterContract";
+import { checkExistingCluster, type ExistingCluster } from "./clusterProvider";
+import type { MonitoringStackArgs } from "./monitoringStack";
+import { Pipeline, type PipelineArgs, validatePipelineArgs } from "./pipeline";
+import type { StageWorkersAutoscaling } from "./stageWorkers";
+import { type StageWorkload, validateStageWorkersConfig } from "./stageWorkersConfig";
+
+/** The team's choice, once checked: build a cluster, bring one, or neither (unset is neither). */
+export type KubernetesChoice =
+  | { form: "args"; settings: KubernetesClusterSettings }
+  | { form: "existing"; settings: ExistingKubernetesSettings }
+  | undefined;
+
+/** What the platform's `kubernetes` setting asks for; undefined for `skip`, unset or malformed. */
+export function kubernetesChoice(args: DataPlatformArgs): KubernetesChoice {
+  const k = args.kubernetes as Record<string, unknown> | undefined;
+  if (!k || typeof k !== "object") return undefined;
+  if ("args" in k && k.args && !("existing" in k)) {
+    return { form: "args", settings: k.args as KubernetesClusterSettings };
+  }
+  if ("existing" in k && k.existing && !("args" in k)) {
+    return { form: "existing", settings: k.existing as ExistingKubernetesSettings };
+  }
+  return undefined;
+}
+
+/** The settings' workloads as `StageWorkers` takes them (their stages are checked by its validation). */
+export function pipelineWorkloads(s: KubernetesPipelineSettings): StageWorkload[] | undefined {
+  return s.workloads?.map((w) => ({ ...w, stages: w.stages as StageWorkload["stages"] }));
+}
+
+/**
+ * Every problem with the cloud-neutral part of the platform's `kubernetes` setting, named as its
+ * fields (`kubernetes.args.image`): its shape, a brought cluster's kubeconfig, the pipeline, the
+ * workloads, a consumed topic missing from `eventStream.topics`, and where alerts go.
+ *
+ * @param alerts `sns` when the platform has a topic Alertmanager publishes to (AWS); `webhook`
+ * when the team must give `monitoring.args.alertWebhookUrl` (GCP, Azure)
+ */
+export function kubernetesSettingProblems(args: DataPlatformArgs, alerts: "sns" | "webhook"): Problem[] {
+  const p = new Problems();
+  const form = helperChoice(p, "kubernetes", args.kubernetes, ["args", "existing", "skip"]);
+  const choice = form === "args" || form === "existing" ? kubernetesChoice(args) : undefined;
+  if (!choice) return p.list;
+  const at = `kubernetes.${choice.form}`;
+  const s = choice.settings;
+  if (choice.form === "existing") {
+    const q = new Problems();
+    const { kubeconfig, context } = choice.settings;
+    checkExistingCluster(q, { kubeconfig, ...(context !== undefined ? { context } : {}) }, []);
+    p.list.push(...q.list.map((x) => ({ ...x, field: `kubernetes.${x.field}` })));
+  }
+  const monitoring = s.monitoring ?? { args: {} };
+  const installed = typeof monitoring === "object" && monitoring !== null && "args" in monitoring;
+  if (alerts === "webhook" && installed && !monitoring.args?.alertWebhookUrl) {
+    p.add(
+      "SEAWALL_PLATFORM_KUBERNETES_ALERT_WEBHOOK",
+      `${at}.monitoring.args.alertWebhookUrl`,
+      undefined,
+      "required on this cloud: Alertmanager has no receiver for its alert channel; give an https:// URL (a relay that publishes to the platform's alert topic or action group, or your incident tool's), or bring your monitoring with { existing: { namespace } }",
+    );
+  }
+  if (installed && monitoring.args?.alertWebhookUrl !== undefined) {
+    const url = monitoring.args.alertWebhookUrl;
+    if (typeof url !== "string" || !/^https:\/\/[^\s/]+/.test(url)) {
+      p.add(
+        "SEAWALL_PLATFORM_KUBERNETES_ALERT_WEBHOOK",
+        `${at}.monitoring.args.alertWebhookUrl`,
+        "(redacted)",
+        "must be an https:// URL: alerts leave the cluster",
+      );
+    }
+  }
+  const topics = args.eventStream?.topics ?? [];
+  p.list.push(
+    ...problemsUnder(at, () =>
+      validatePipelineArgs({
+        environment: "dev",
+        image: s.image,
+        topics,
+        ...(s.keda !== undefined ? { keda: s.keda } : {}),
+        monitoring: installed
+          ? { args: { receiver: { webhook: { url: "https://checked.above" } } } }
+          : monitoring,
+      }),
+    ),
+  );
+  const workloads = pipelineWorkloads(s);
+  const partitions = Object.fromEntries(topics.map((t) => [t.name, t.partitions]));
+  const autoscaled = !(s.keda && typeof s.keda === "object" && "skip" in s.keda);
+  for (const problem of problemsUnder(at, () =>
+    // The image is checked once, with the pipeline above.
+    validateStageWorkersConfig({
+      image: "seawall/checked-above:1",
+      workloads,
+      partitions,
+      autoscaling: autoscaled,
+    }),
+  )) {
+    if (problem.code !== "SEAWALL_K8S_WORKERS_PARTITIONS") {
+      p.list.push(problem);
+      continue;
+    }
+    const topic = /partitions\["(.+)"\]$/.exec(problem.field)?.[1];
+    p.list.push({
+      ...problem,
+      field: "eventStream.topics",
+      value: topics.map((t) => t.name),
+      fix: `declare the topic "${topic}" with its partitions: a workload on the cluster consumes it and KEDA scales it up to them (or skip KEDA with ${at}.keda = { skip: true })`,
+    });
+  }
+  return p.list;
+}
+
+/** What the cloud's platform hands the pipeline besides the cluster. */
+export interface PlatformPipelineInputs {
+  kafka: pulumi.Input<KafkaConnection>;
+  redis: pulumi.Input<RedisConnection>;
+  lake: pulumi.Input<ObjectStoreLocation>;
+  topics: KafkaTopic[];
+  /** Where Alertmanager sends alerts when the team gives no webhook (AWS: the platform's SNS topic). */
+  receiver?: MonitoringStackArgs["receiver"];
+  /** Where KEDA reads the lag. @defaultValue the pipeline's (`defaultLag`) */
+  lag?: StageWorkersAutoscaling["lag"];
+}
+
+/** The pipeline's arguments from the platform's settings, cluster and outputs. */
+export function platformPipelineArgs(
+  s: KubernetesPipelineSettings,
+  cluster: ClusterOutputs,
+  profile: Profile,
+  inputs: PlatformPipelineInputs,
+): PipelineArgs {
+  const monitoring = s.monitoring ?? { args: {} };
+  const workloads = pipelineWorkloads(s);
+  return {
+    cluster,
+    environment: profile.environment,
+    image: s.image,
+    kafka: inputs.kafka,
+    redis: inputs.redis,
+    lake: inputs.lake,
+    topics: inputs.topics.map((t) => ({ name: t.name, partitions: t.partitions })),
+    ...(workloads ? { workloads } : {}),
+    ...(s.keda ? { keda: s.keda } : {}),
+    ...(inputs.lag ? { lag: inputs.lag } : {}),
+    monitoring:
+      "args" in monitoring
+        ? {
+            args: {
+              receiver: monitoring.args.alertWebhookUrl
+                ? { webhook: { url: pulumi.secret(monitoring.args.alertWebhookUrl) } }
+                : receiverOf(inputs),
+            },
+          }
+        : monitoring,
+  };
+}
+
+/** The cloud's receiver; `kubernetesSettingProblems` has already required a webhook where there is none. */
+function receiverOf(inputs: PlatformPipelineInputs): MonitoringStackArgs["receiver"] {
+  if (!inputs.receiver) throw new Error("unreachable: a webhook is required where the cloud has no receiver");
+  return inputs.receiver;
+}
+
+/** What the platform exports of its Kubernetes layer. */
+export interface PlatformKubernetesOutputs {
+  /** The cluster's provider, for more resources on it (not a stack output). */
+  provider: ClusterOutputs["provider"];
+  /** The kubeconfig (a Pulumi secret; a built cluster's holds no credential, it runs the cloud's CLI). */
+  kubeconfig: pulumi.Output<string>;
+  clusterName: pulumi.Output<string>;
+  /** The workers' namespace. */
+  namespace: string;
+  /** The namespace Prometheus, Alertmanager and Grafana run in. */
+  monitoringNamespace: string;
+  /** The workers' Deployments, by workload. */
+  deployments: Record<string, pulumi.Output<string>>;
+}
+
+/**
+ * The platform's Kubernetes layer, children of `parent`: the cluster `makeCluster` builds (or
+ * brings) for the team's choice, then the pipeline on it; undefined when the platform runs none.
+ */
+export function buildPlatformKubernetes(
+  parent: pulumi.Resource,
+  name: string,
+  args: DataPlatformArgs,
+  profile: Profile,
+  makeCluster: (choice: NonNullable<KubernetesChoice>) => ClusterOutputs,
+  inputs: PlatformPipelineInputs,
+): PlatformKubernetesOutputs | undefined {
+  const choice = kubernetesChoice(args);
+  if (!choice) return undefined;
+  const cluster = makeCluster(choice);
+  const pipeline = new Pipeline(
+    `${name}-pipeline`,
+    platformPipelineArgs(choice.settings, cluster, profile, inputs),
+    { parent },
+  );
+  return {
+    provider: cluster.provider,
+    kubeconfig: cluster.kubeconfig,
+    clusterName: cluster.clusterName,
+    namespace: pipeline.namespace,
+    monitoringNamespace: pipeline.monitoringNamespace,
+    deployments: pipeline.workers.deployments,
+  };
+}
+
+/**
+ * The problems a cloud's cluster validation throws for the cluster the platform's settings build,
+ * named as those settings: `renames` maps the cluster's fields (`adminPrincipalArns`) onto them
+ * (`admins`), and every field goes under `kubernetes.args`.
+ */
+export function clusterSettingProblems(check: () => void, renames: [RegExp, string][]): Problem[] {
+  return problemsUnder("cluster", check).map((p) => {
+    const field = p.field.slice("cluster.".length);
+    const rename = renames.find(([from]) => from.test(field));
+    return { ...p, field: `kubernetes.args.${rename ? field.replace(rename[0], rename[1]) : field}` };
+  });
+}
+
+/** A brought cluster's arguments, as every cloud's cluster component takes them. */
+export function existingClusterArgs(s: ExistingKubernetesSettings): { existing: ExistingCluster } {
+  return { existing: { kubeconfig: s.kubeconfig, ...(s.context ? { context: s.context } : {}) } };
+}
