@@ -17,7 +17,7 @@ import { helperChoice, Problem, Problems, problemsUnder } from "../validation";
 import type { ClusterOutputs } from "./clusterContract";
 import { checkExistingCluster, type ExistingCluster } from "./clusterProvider";
 import type { MonitoringStackArgs } from "./monitoringStack";
-import { Pipeline, type PipelineArgs, validatePipelineArgs } from "./pipeline";
+import { DEFAULT_PIPELINE_WORKLOADS, Pipeline, type PipelineArgs, validatePipelineArgs } from "./pipeline";
 import type { StageWorkersAutoscaling } from "./stageWorkers";
 import { type StageWorkload, validateStageWorkersConfig } from "./stageWorkersConfig";
 
@@ -101,7 +101,7 @@ export function kubernetesSettingProblems(args: DataPlatformArgs, alerts: "sns" 
       }),
     ),
   );
-  const workloads = pipelineWorkloads(s);
+  const workloads = pipelineWorkloads(s) ?? [...DEFAULT_PIPELINE_WORKLOADS];
   const partitions = Object.fromEntries(topics.map((t) => [t.name, t.partitions]));
   const autoscaled = !(s.keda && typeof s.keda === "object" && "skip" in s.keda);
   for (const problem of problemsUnder(at, () =>

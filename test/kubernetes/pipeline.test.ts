@@ -142,6 +142,20 @@ describe("the AWS platform's Kubernetes layer", () => {
   });
 });
 
+describe("the platform's default workloads", () => {
+  it("need only the raw topic's partitions: the chain consumes only events.raw", () => {
+    const problems = validateDataPlatformArgs({
+      cloud: "aws",
+      environment: "dev",
+      owner: "data",
+      region: "us-east-1",
+      eventStream: { topics: [{ name: "events.raw", partitions: 3 }] },
+      kubernetes: { args: { image: IMAGE, admins: ["arn:aws:iam::123456789012:role/deployer"] } },
+    });
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("Pipeline on any cluster", () => {
   const cluster = (): ClusterOutputs => ({
     cloud: "existing",
