@@ -98,7 +98,10 @@ describe("stack config", () => {
 
   it("fails on a GCP stack asking for what GCP has no counterpart for, naming the key", () => {
     const config = loadStackConfig("dev-gcp");
-    config["seawall:eventStream"] = JSON.stringify({ clientAuthentication: "scram" });
+    config["seawall:eventStream"] = JSON.stringify({
+      ...JSON.parse(config["seawall:eventStream"]),
+      clientAuthentication: "scram",
+    });
     expect(problemsOf(config, "dev-gcp")).toEqual([
       'seawall:eventStream.clientAuthentication = "scram": Managed Service for Apache Kafka has no SCRAM; clients authenticate with Google IAM (SASL OAUTHBEARER): use "iam"',
     ]);
