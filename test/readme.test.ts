@@ -138,6 +138,9 @@ describe("the README's examples", () => {
       "seawall:gcp:Monitoring gcp-monitoring",
       "seawall:gcp:Network gcp-net",
       "seawall:gcp:ObjectStore gcs-lake",
+      "seawall:kubernetes:Keda pipeline-keda",
+      "seawall:kubernetes:Pipeline pipeline",
+      "seawall:kubernetes:StageWorkers pipeline-workers",
     ]);
     // What the comments promise.
     expect(result.outputs.location.value).toMatchObject({
