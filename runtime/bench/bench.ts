@@ -16,9 +16,10 @@
  *    same raw topic (their own topics downstream, fresh consumer groups, Redis flushed, a fresh
  *    lake); done when ingest's dead letters + the duplicates of dedup and the sink + lake rows
  *    account for every record and the feature writer has drained its input.
- * 4. Each stage alone on a pre-filled input topic (the `*.alone` topics: ingest first, whose output
- *    is dedup's input, and so on), then `passthrough.ts` (the same Kafka client, batch loop and AIMD,
- *    no work) on the same topic: the stage's events/s ÷ the pass-through's is its overhead ratio.
+ * 4. Each stage alone on a pre-filled input topic (ingest first, on the raw topic again; its output,
+ *    `events.valid.alone`, is dedup's input, and so on through the `*.alone` topics), then
+ *    `passthrough.ts` (the same Kafka client, batch loop and AIMD, no work) on the same topic: the
+ *    stage's events/s ÷ the pass-through's is its overhead ratio.
  * 5. The feature server (its own process) under open-loop batched reads at each rate of `--rates`
  *    (10 entities each): p50/p99 per step, and the highest rate with p99 under 2 ms. Beside it,
  *    redis-benchmark's HGETALL on the same Redis.
@@ -80,9 +81,12 @@ const E2E = {
   TOPIC_FEATURES: "features.e2e",
   TOPIC_DEAD_LETTER: "events.dead-letter.e2e",
 };
-/** The topics of the stages-alone phase: a raw topic of its own, filled with the same stream. */
+/**
+ * The topics of the stages-alone phase: ingest reads the raw topic again (a fresh group reads it from
+ * the start), and each stage's output, the next one's input, is a topic of this phase's own.
+ */
 const ALONE = {
-  TOPIC_RAW: "events.raw.alone",
+  TOPIC_RAW: "events.raw",
   TOPIC_VALID: "events.valid.alone",
   TOPIC_EVENTS: "events.unique.alone",
   TOPIC_FEATURES: "features.alone",
@@ -147,21 +151,21 @@ async function main() {
     );
   };
   try {
-    // The sample stream, on the raw topic and on the stages-alone raw topic.
+    // The sample stream, on the raw topic.
     const counts = newSampleCounts();
     const stream = [...sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 }, counts)];
     const produced = stream.length;
     log(
-      `bench: producing ${fmt(produced)} records (${fmt(counts.valid)} valid, ${fmt(counts.duplicates)} duplicates, ${fmt(counts.malformed)} malformed) to events.raw and ${ALONE.TOPIC_RAW}, ${PARTITIONS} partitions each`,
+      `bench: producing ${fmt(produced)} records (${fmt(counts.valid)} valid, ${fmt(counts.duplicates)} duplicates, ${fmt(counts.malformed)} malformed) to events.raw (${PARTITIONS} partitions)`,
     );
     const producer = await createProducer({
       KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
       KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
     });
-    for (const topic of ["events.raw", ALONE.TOPIC_RAW]) {
-      for (let i = 0; i < produced; i += 20000) {
-        await producer.send(stream.slice(i, i + 20000).map((r) => ({ topic, key: r.key, value: r.value })));
-      }
+    for (let i = 0; i < produced; i += 20000) {
+      await producer.send(
+        stream.slice(i, i + 20000).map((r) => ({ topic: "events.raw", key: r.key, value: r.value })),
+      );
     }
     await producer.close();
 

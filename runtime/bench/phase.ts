@@ -30,10 +30,12 @@ export interface PhaseResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Watches `workers` until `progress` says complete or `timeoutSeconds` pass (from now). A scrape
+ * Watches `workers` until `progress` says complete or `timeoutSeconds` pass (from now); CPU is
+ * counted from the last scrape before the first batch. A scrape
  * costs a worker a few ms of CPU, so it scrapes every 20 ms until the first record is consumed and
  * every 100 ms after; the start and the end are each taken as the midpoint between the scrape
- * before and the scrape that saw them.
+ * before and the scrape that saw them (a run that starts and ends between the same two scrapes
+ * lasts half that interval).
  */
 export async function runPhase(
   workers: WorkerProcess[],
@@ -48,7 +50,9 @@ export async function runPhase(
   const cpuNow = () => Object.fromEntries(workers.map((w) => [w.name, cpuSeconds(w.pid)]));
   let started = 0;
   let previous = performance.now();
-  let cpu0: Record<string, number> = cpuNow();
+  // CPU as read at the previous scrape, before the first batch: the start's baseline.
+  let cpuPrevious = cpuNow();
+  let cpu0 = cpuPrevious;
   let timedOut = false;
   let p: Progress = { done: 0, complete: false };
   let metrics: Record<string, MetricTotals> = {};
@@ -59,15 +63,21 @@ export async function runPhase(
         throw new Error(`${w.name} exited during the phase:\n${w.tail()}`);
     }
     const at = performance.now();
+    const cpuAt = started ? cpuPrevious : cpuNow();
     metrics = await scrape();
-    if (!started && workers.some((w) => metric(metrics[w.name], M.in) > 0)) {
-      // The first batch came between the scrape before and this one.
-      started = (previous + at) / 2;
-      cpu0 = cpuNow();
+    let startedNow = false;
+    if (!started) {
+      if (workers.some((w) => metric(metrics[w.name], M.in) > 0)) {
+        // The first batch came between the scrape before and this one.
+        started = (previous + at) / 2;
+        startedNow = true;
+        cpu0 = cpuPrevious;
+      } else cpuPrevious = cpuAt;
     }
     p = await progress(metrics);
     if (p.complete) {
-      end = Math.max(started, (previous + at) / 2);
+      // Started and done between the same two scrapes (a small run): half that interval.
+      end = startedNow ? at : (previous + at) / 2;
       break;
     }
     previous = at;
