@@ -4,21 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   DEFAULT_KEDA_NAMESPACE,
   DEFAULT_KEDA_SERVICE_ACCOUNT,
-  DEFAULT_WORKLOAD_NAMESPACE,
-  DEFAULT_WORKLOAD_SERVICE_ACCOUNT,
-  type ClusterCloud,
-  type ClusterOutputs,
   type WorkloadIdentity,
 } from "../kubernetes/clusterContract";
 import {
-  checkExistingCluster,
-  checkKubernetesName,
+  checkBroughtClusterArgs,
+  checkClusterAdmins,
+  checkClusterNetwork,
+  checkServiceAccountArgs,
+  ClusterComponent,
   clusterProvider,
   execKubeconfig,
-  existingClusterOutputs,
   type ExistingCluster,
+  serviceAccountOf,
 } from "../kubernetes/clusterProvider";
-import { isKnown, Problems } from "../validation";
+import { Problems } from "../validation";
 import {
   accessPolicyArn,
   ADDON_ROLES,
@@ -254,15 +253,7 @@ function isGraviton(instanceType: string): boolean {
  */
 export function validateClusterArgs(args: ClusterArgs): void {
   const p = new Problems();
-  if ("existing" in args) {
-    checkExistingCluster(
-      p,
-      args.existing,
-      Object.keys(args).filter((k) => k !== "existing"),
-    );
-    p.throwIfAny("seawall:aws:Cluster: invalid arguments");
-    return;
-  }
+  if (checkBroughtClusterArgs(p, args, "seawall:aws:Cluster")) return;
   const name = args.clusterName;
   if (name !== undefined && !EKS_CLUSTER_NAME.test(name)) {
     p.add(
@@ -272,43 +263,21 @@ export function validateClusterArgs(args: ClusterArgs): void {
       "must be 1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit",
     );
   }
-  if (args.network === undefined) {
-    p.add(
-      "SEAWALL_AWS_CLUSTER_NETWORK",
-      "network",
-      undefined,
-      "give the platform's network output ({ vpcId, privateSubnetIds, clientSecurityGroupId })",
-    );
-  } else if (isKnown(args.network)) {
-    const subnets = (args.network as ClusterNetwork).privateSubnetIds;
-    if (isKnown(subnets) && (!Array.isArray(subnets) || subnets.length < 2)) {
-      p.add(
-        "SEAWALL_AWS_CLUSTER_NETWORK",
-        "network.privateSubnetIds",
-        subnets,
-        "EKS needs private subnets in at least two availability zones",
-      );
-    }
-  }
-  if (!Array.isArray(args.adminPrincipalArns) || args.adminPrincipalArns.length === 0) {
-    p.add(
-      "SEAWALL_AWS_CLUSTER_ADMINS_REQUIRED",
-      "adminPrincipalArns",
-      args.adminPrincipalArns,
+  checkClusterNetwork(p, args.network, {
+    code: "SEAWALL_AWS_CLUSTER_NETWORK",
+    fix: "give the platform's network output ({ vpcId, privateSubnetIds, clientSecurityGroupId })",
+    subnets: "privateSubnetIds",
+    fewestSubnets: 2,
+    subnetsFix: "EKS needs private subnets in at least two availability zones",
+  });
+  checkClusterAdmins(p, "adminPrincipalArns", args.adminPrincipalArns, {
+    requiredCode: "SEAWALL_AWS_CLUSTER_ADMINS_REQUIRED",
+    requiredFix:
       "give at least one IAM role ARN (the one that runs pulumi up among them): the creator gets no access of its own, so nobody could reach the cluster",
-    );
-  } else {
-    args.adminPrincipalArns.forEach((arn, i) => {
-      if (isKnown(arn) && (typeof arn !== "string" || !IAM_PRINCIPAL_ARN.test(arn))) {
-        p.add(
-          "SEAWALL_AWS_CLUSTER_PRINCIPAL_ARN",
-          `adminPrincipalArns[${i}]`,
-          arn,
-          'must be an IAM role or user ARN, e.g. "arn:aws:iam::123456789012:role/platform-admin" (not an assumed-role session ARN)',
-        );
-      }
-    });
-  }
+    code: "SEAWALL_AWS_CLUSTER_PRINCIPAL_ARN",
+    pattern: IAM_PRINCIPAL_ARN,
+    fix: 'must be an IAM role or user ARN, e.g. "arn:aws:iam::123456789012:role/platform-admin" (not an assumed-role session ARN)',
+  });
   const version = args.kubernetesVersion ?? DEFAULT_EKS_VERSION;
   const overrides = args.addonVersions ?? {};
   for (const [addon, v] of Object.entries(overrides)) {
@@ -340,10 +309,8 @@ export function validateClusterArgs(args: ClusterArgs): void {
     );
   }
   checkNodeGroups(p, args.nodeGroups);
-  checkKubernetesName(p, "workloads.namespace", args.workloads?.namespace);
-  checkKubernetesName(p, "workloads.serviceAccountName", args.workloads?.serviceAccountName);
-  checkKubernetesName(p, "keda.namespace", args.keda?.namespace);
-  checkKubernetesName(p, "keda.serviceAccountName", args.keda?.serviceAccountName);
+  checkServiceAccountArgs(p, "workloads", args.workloads);
+  checkServiceAccountArgs(p, "keda", args.keda);
   checkLogRetention(p, "logRetentionInDays", args.logRetentionInDays);
   checkKmsKeyOption(p, "kmsKey", args.kmsKey, "EKS envelope-encrypts secrets with it");
   p.wholeNumber(
@@ -368,14 +335,9 @@ export function validateClusterArgs(args: ClusterArgs): void {
  *
  * Or, given `{ existing: { kubeconfig } }`, only the provider of a cluster you already run.
  */
-export class Cluster extends pulumi.ComponentResource implements ClusterOutputs {
-  readonly cloud: ClusterCloud;
-  readonly provider: kubernetes.Provider;
+export class Cluster extends ClusterComponent {
   /** The kubeconfig (a Pulumi secret); for a built cluster it runs `aws eks get-token` and holds no credential. */
-  readonly kubeconfig: pulumi.Output<string>;
-  readonly clusterName: pulumi.Output<string>;
-  readonly region?: pulumi.Output<string>;
-  readonly workloadIdentity?: WorkloadIdentity;
+  declare readonly kubeconfig: pulumi.Output<string>;
   readonly kedaIdentity?: WorkloadIdentity;
   readonly storageClassName?: string;
   /** The EKS cluster, when the component built it. */
@@ -389,26 +351,22 @@ export class Cluster extends pulumi.ComponentResource implements ClusterOutputs 
     super("seawall:aws:Cluster", name, {}, opts);
     validateClusterArgs(args);
     if ("existing" in args) {
-      const outputs = existingClusterOutputs(name, args.existing, this);
-      this.cloud = outputs.cloud;
-      this.provider = outputs.provider;
-      this.kubeconfig = outputs.kubeconfig;
-      this.clusterName = outputs.clusterName;
-      this.workloadIdentity = outputs.workloadIdentity;
-      this.kedaIdentity = outputs.kedaIdentity;
+      this.kedaIdentity = this.bringCluster(name, args.existing).kedaIdentity;
       this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.clusterName });
       return;
     }
-    this.cloud = "aws";
     const built = buildEks(this, name, args);
     this.cluster = built.cluster;
     this.kmsKeyArn = built.kmsKeyArn;
     this.clusterSecurityGroupId = built.clusterSecurityGroupId;
-    this.provider = built.provider;
-    this.kubeconfig = built.kubeconfig;
-    this.clusterName = built.cluster.name;
-    this.region = built.region;
-    this.workloadIdentity = built.workloadIdentity;
+    this.setClusterOutputs({
+      cloud: "aws",
+      provider: built.provider,
+      kubeconfig: built.kubeconfig,
+      clusterName: built.cluster.name,
+      region: built.region,
+      workloadIdentity: built.workloadIdentity,
+    });
     this.kedaIdentity = built.kedaIdentity;
     this.storageClassName = DEFAULT_STORAGE_CLASS;
     this.registerOutputs({
@@ -622,8 +580,7 @@ function buildEks(parent: Cluster, name: string, args: EksClusterArgs): BuiltEks
 
   const workloads = args.workloads ?? {};
   const workloadIdentity = podIdentity(parent, name, "workers", cluster, podTrust, tags, {
-    namespace: workloads.namespace ?? DEFAULT_WORKLOAD_NAMESPACE,
-    serviceAccountName: workloads.serviceAccountName ?? DEFAULT_WORKLOAD_SERVICE_ACCOUNT,
+    ...serviceAccountOf(workloads),
     inline: workloads.lake
       ? pulumi
           .all([partition, workloads.lake.bucket, workloads.lake.prefix ?? "", workloads.lake.kmsKeyArn])
@@ -635,8 +592,10 @@ function buildEks(parent: Cluster, name: string, args: EksClusterArgs): BuiltEks
   });
   const kedaIdentity = args.keda
     ? podIdentity(parent, name, "keda", cluster, podTrust, tags, {
-        namespace: args.keda.namespace ?? DEFAULT_KEDA_NAMESPACE,
-        serviceAccountName: args.keda.serviceAccountName ?? DEFAULT_KEDA_SERVICE_ACCOUNT,
+        ...serviceAccountOf(args.keda, {
+          namespace: DEFAULT_KEDA_NAMESPACE,
+          serviceAccountName: DEFAULT_KEDA_SERVICE_ACCOUNT,
+        }),
         inline: pulumi.output(args.keda.kafkaClusterArn).apply((arn) => json(kafkaLagReaderPolicy(arn))),
       })
     : undefined;

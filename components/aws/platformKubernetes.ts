@@ -9,7 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_KEDA_NAMESPACE } from "../kubernetes/clusterContract";
 import {
   buildPlatformKubernetes,
+  clusterSettingArgs,
+  type ClusterSettingNames,
   clusterSettingProblems,
+  clusterSettingRenames,
   existingClusterArgs,
   kubernetesChoice,
   type KubernetesChoice,
@@ -38,14 +41,16 @@ export interface AwsKubernetesRefs {
   alertKmsKeyArn: pulumi.Output<string>;
 }
 
-/** How the platform's `kubernetes.args` settings name the EKS cluster's arguments. */
-const SETTING_FIELDS: [RegExp, string][] = [
-  [/^adminPrincipalArns/, "admins"],
-  [/^nodeGroups\[0\]\.instanceTypes$/, "nodes.instanceType"],
-  [/^nodeGroups\[0\]\.minSize$/, "nodes.minCount"],
-  [/^nodeGroups\[0\]\.maxSize$/, "nodes.maxCount"],
-  [/^nodeGroups\[0\]$/, "nodes"],
-];
+/** How the EKS cluster's arguments name the platform's `kubernetes.args` settings. */
+const SETTING_NAMES: ClusterSettingNames<EksClusterArgs> = {
+  kubernetesVersion: "kubernetesVersion",
+  admins: "adminPrincipalArns",
+  nodes: "nodeGroups",
+  instanceType: "instanceTypes",
+  instanceTypeList: true,
+  minCount: "minSize",
+  maxCount: "maxSize",
+};
 
 /** True when KEDA is installed or brought, so its operator needs the lag reader's identity. */
 function scales(s: KubernetesClusterSettings): boolean {
@@ -59,22 +64,10 @@ export function eksClusterArgs(
   tags: Record<string, string>,
   refs: Omit<AwsKubernetesRefs, "alertTopicArn" | "alertKmsKeyArn">,
 ): EksClusterArgs {
-  const n = s.nodes;
   return {
     network: refs.network,
     adminPrincipalArns: s.admins ?? [],
-    ...(s.kubernetesVersion ? { kubernetesVersion: s.kubernetesVersion } : {}),
-    ...(n
-      ? {
-          nodeGroups: [
-            {
-              ...(n.instanceType ? { instanceTypes: [n.instanceType] } : {}),
-              ...(n.minCount !== undefined ? { minSize: n.minCount } : {}),
-              ...(n.maxCount !== undefined ? { maxSize: n.maxCount } : {}),
-            },
-          ],
-        }
-      : {}),
+    ...clusterSettingArgs(s, SETTING_NAMES),
     workloads: { lake: refs.lake, kafkaClientPolicyArn: refs.kafkaClientPolicyArn },
     ...(scales(s) ? { keda: { kafkaClusterArn: refs.kafkaClusterArn, namespace: kedaNamespace(s) } } : {}),
     logRetentionInDays: profile.eventStream.logRetentionDays,
@@ -122,7 +115,9 @@ export function validateAwsKubernetesArgs(args: DataPlatformArgs, profile: Profi
         kafkaClusterArn: placeholder,
       },
     );
-    problems.push(...clusterSettingProblems(() => validateClusterArgs(cluster), SETTING_FIELDS));
+    problems.push(
+      ...clusterSettingProblems(() => validateClusterArgs(cluster), clusterSettingRenames(SETTING_NAMES)),
+    );
   }
   return problems;
 }

@@ -1,23 +1,20 @@
 import * as azure from "@pulumi/azure-native";
-import type * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import type { WorkloadIdentity } from "../kubernetes/clusterContract";
 import {
-  DEFAULT_WORKLOAD_NAMESPACE,
-  DEFAULT_WORKLOAD_SERVICE_ACCOUNT,
-  type ClusterCloud,
-  type ClusterOutputs,
-  type WorkloadIdentity,
-} from "../kubernetes/clusterContract";
-import {
-  checkExistingCluster,
-  checkKubernetesName,
+  annotatedWorkloadIdentity,
+  checkBroughtClusterArgs,
+  checkClusterAdmins,
+  checkClusterNetwork,
+  checkServiceAccountArgs,
+  ClusterComponent,
   clusterProvider,
   execKubeconfig,
-  existingClusterOutputs,
   type ExistingCluster,
+  serviceAccountOf,
 } from "../kubernetes/clusterProvider";
-import { isKnown, Problems } from "../validation";
+import { Problems } from "../validation";
 
 /** The Kubernetes version a cluster starts on; the `stable` channel moves it along. 1.35 is in AKS support in December 2026. */
 export const DEFAULT_AKS_VERSION = "1.35";
@@ -106,15 +103,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Checks an {@link AksArgs} and throws one error listing every problem. */
 export function validateAksClusterArgs(args: AksArgs): void {
   const p = new Problems();
-  if ("existing" in args) {
-    checkExistingCluster(
-      p,
-      args.existing,
-      Object.keys(args).filter((k) => k !== "existing"),
-    );
-    p.throwIfAny("seawall:azure:Cluster: invalid arguments");
-    return;
-  }
+  if (checkBroughtClusterArgs(p, args, "seawall:azure:Cluster")) return;
   if (
     args.clusterName !== undefined &&
     !/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,61}[a-zA-Z0-9]$/.test(args.clusterName)
@@ -126,43 +115,21 @@ export function validateAksClusterArgs(args: AksArgs): void {
       "must be 2 to 63 letters, digits, hyphens and underscores, starting and ending with a letter or digit",
     );
   }
-  if (args.network === undefined) {
-    p.add(
-      "SEAWALL_AZURE_CLUSTER_NETWORK",
-      "network",
-      undefined,
-      "give the platform's azureNetwork output ({ vnetId, subnetIds })",
-    );
-  } else if (isKnown(args.network)) {
-    const subnets = (args.network as AksNetwork).subnetIds;
-    if (isKnown(subnets) && (!Array.isArray(subnets) || subnets.length === 0)) {
-      p.add(
-        "SEAWALL_AZURE_CLUSTER_NETWORK",
-        "network.subnetIds",
-        subnets,
-        "give at least the workloads subnet",
-      );
-    }
-  }
-  if (!Array.isArray(args.adminGroupObjectIds) || args.adminGroupObjectIds.length === 0) {
-    p.add(
-      "SEAWALL_AZURE_CLUSTER_ADMINS",
-      "adminGroupObjectIds",
-      args.adminGroupObjectIds,
+  checkClusterNetwork(p, args.network, {
+    code: "SEAWALL_AZURE_CLUSTER_NETWORK",
+    fix: "give the platform's azureNetwork output ({ vnetId, subnetIds })",
+    subnets: "subnetIds",
+    fewestSubnets: 1,
+    subnetsFix: "give at least the workloads subnet",
+  });
+  checkClusterAdmins(p, "adminGroupObjectIds", args.adminGroupObjectIds, {
+    requiredCode: "SEAWALL_AZURE_CLUSTER_ADMINS",
+    requiredFix:
       "give at least one Entra ID group object id: local accounts are off, so without one nobody administers the cluster",
-    );
-  } else {
-    args.adminGroupObjectIds.forEach((id, i) => {
-      if (isKnown(id) && (typeof id !== "string" || !GUID.test(id))) {
-        p.add(
-          "SEAWALL_AZURE_CLUSTER_ADMINS",
-          `adminGroupObjectIds[${i}]`,
-          id,
-          "must be an Entra ID group's object id (a GUID)",
-        );
-      }
-    });
-  }
+    code: "SEAWALL_AZURE_CLUSTER_ADMINS",
+    pattern: GUID,
+    fix: "must be an Entra ID group's object id (a GUID)",
+  });
   if (args.kubernetesVersion !== undefined && !/^1\.(3[5-9]|[4-9]\d)$/.test(args.kubernetesVersion)) {
     p.add(
       "SEAWALL_AZURE_CLUSTER_VERSION",
@@ -202,8 +169,7 @@ export function validateAksClusterArgs(args: AksArgs): void {
       );
     }
   });
-  checkKubernetesName(p, "workloads.namespace", args.workloads?.namespace);
-  checkKubernetesName(p, "workloads.serviceAccountName", args.workloads?.serviceAccountName);
+  checkServiceAccountArgs(p, "workloads", args.workloads);
   p.throwIfAny("seawall:azure:Cluster: invalid arguments");
 }
 
@@ -225,13 +191,7 @@ export function identityParts(id: string): { resourceGroupName: string; resource
  * platform's workloads subnet, and the platform's workload identity federated with the workers'
  * service account. Or, given `{ existing: { kubeconfig } }`, only the provider of your cluster.
  */
-export class AksCluster extends pulumi.ComponentResource implements ClusterOutputs {
-  readonly cloud: ClusterCloud;
-  readonly provider: kubernetes.Provider;
-  readonly kubeconfig: pulumi.Output<string>;
-  readonly clusterName: pulumi.Output<string>;
-  readonly region?: pulumi.Output<string>;
-  readonly workloadIdentity?: WorkloadIdentity;
+export class AksCluster extends ClusterComponent {
   /** The AKS cluster, when the component built it. */
   readonly cluster?: azure.containerservice.ManagedCluster;
   /** The cluster's OIDC issuer URL, when the component built it. */
@@ -241,16 +201,10 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterOutpu
     super("seawall:azure:Cluster", name, {}, opts);
     validateAksClusterArgs(args);
     if ("existing" in args) {
-      const o = existingClusterOutputs(name, args.existing, this);
-      this.cloud = o.cloud;
-      this.provider = o.provider;
-      this.kubeconfig = o.kubeconfig;
-      this.clusterName = o.clusterName;
-      this.workloadIdentity = o.workloadIdentity;
+      this.bringCluster(name, args.existing);
       this.registerOutputs({ kubeconfig: this.kubeconfig });
       return;
     }
-    this.cloud = "azure";
     const protect = args.protect ?? true;
     const tags = { ...args.tags, "seawall:component": "Cluster" };
     const network = pulumi.output(args.network);
@@ -331,8 +285,9 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterOutpu
     this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((o) => o?.issuerURL ?? "");
 
     const workloads = args.workloads ?? {};
-    const namespace = workloads.namespace ?? DEFAULT_WORKLOAD_NAMESPACE;
-    const serviceAccountName = workloads.serviceAccountName ?? DEFAULT_WORKLOAD_SERVICE_ACCOUNT;
+    const account = serviceAccountOf(workloads);
+    const { namespace, serviceAccountName } = account;
+    let workloadIdentity: WorkloadIdentity | undefined;
     if (workloads.identity !== undefined) {
       const identity = pulumi.output(workloads.identity);
       const parts = identity.apply((i) => identityParts(i.id));
@@ -349,18 +304,13 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterOutpu
         { parent: this },
       );
       const clientId = identity.apply((i) => i.clientId);
-      this.workloadIdentity = {
-        kind: "azure-workload-identity",
-        namespace,
-        serviceAccountName,
-        cloudIdentity: clientId,
-        serviceAccountAnnotations: clientId.apply(
-          (c): Record<string, string> => ({
-            "azure.workload.identity/client-id": c,
-          }),
-        ),
-        podLabels: { "azure.workload.identity/use": "true" },
-      };
+      workloadIdentity = annotatedWorkloadIdentity(
+        "azure-workload-identity",
+        account,
+        clientId,
+        "azure.workload.identity/client-id",
+        { "azure.workload.identity/use": "true" },
+      );
     }
 
     // The user kubeconfig AKS returns gives the private server and the CA; the user is kubelogin
@@ -369,7 +319,7 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterOutpu
       { resourceGroupName: args.resourceGroupName, resourceName: cluster.name },
       { parent: this },
     );
-    this.kubeconfig = pulumi.secret(
+    const kubeconfig = pulumi.secret(
       pulumi.all([cluster.name, credentials.kubeconfigs]).apply(([n, configs]) => {
         const doc = parse(Buffer.from(configs[0]?.value ?? "", "base64").toString("utf8")) as {
           clusters?: { cluster: { server: string; "certificate-authority-data": string } }[];
@@ -387,9 +337,14 @@ export class AksCluster extends pulumi.ComponentResource implements ClusterOutpu
         });
       }),
     );
-    this.clusterName = cluster.name;
-    this.region = cluster.location;
-    this.provider = clusterProvider(name, this.kubeconfig, { parent: this, dependsOn: [cluster] });
+    this.setClusterOutputs({
+      cloud: "azure",
+      provider: clusterProvider(name, kubeconfig, { parent: this, dependsOn: [cluster] }),
+      kubeconfig,
+      clusterName: cluster.name,
+      region: cluster.location,
+      workloadIdentity,
+    });
     this.registerOutputs({
       kubeconfig: this.kubeconfig,
       clusterName: this.clusterName,

@@ -7,10 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   buildPlatformKubernetes,
+  clusterSettingArgs,
+  type ClusterSettingNames,
   clusterSettingProblems,
-  existingClusterArgs,
+  clusterSettingRenames,
   kubernetesChoice,
   kubernetesSettingProblems,
+  platformCluster,
   type PlatformKubernetesOutputs,
   type PlatformPipelineInputs,
 } from "../kubernetes/platformPipeline";
@@ -19,14 +22,15 @@ import type { Profile } from "../profiles";
 import type { Problem } from "../validation";
 import { AksCluster, type AksClusterArgs, type AksNetwork, validateAksClusterArgs } from "./cluster";
 
-/** How the platform's `kubernetes.args` settings name the AKS cluster's arguments. */
-const SETTING_FIELDS: [RegExp, string][] = [
-  [/^adminGroupObjectIds/, "admins"],
-  [/^nodePools\[0\]\.vmSize$/, "nodes.instanceType"],
-  [/^nodePools\[0\]\.minCount$/, "nodes.minCount"],
-  [/^nodePools\[0\]\.maxCount$/, "nodes.maxCount"],
-  [/^nodePools\[0\]$/, "nodes"],
-];
+/** How the AKS cluster's arguments name the platform's `kubernetes.args` settings. */
+const SETTING_NAMES: ClusterSettingNames<AksClusterArgs> = {
+  kubernetesVersion: "kubernetesVersion",
+  admins: "adminGroupObjectIds",
+  nodes: "nodePools",
+  instanceType: "vmSize",
+  minCount: "minCount",
+  maxCount: "maxCount",
+};
 
 /** What the Azure platform built that the cluster uses. */
 export interface AzureKubernetesRefs {
@@ -43,24 +47,12 @@ export function aksClusterArgs(
   tags: Record<string, string>,
   refs: AzureKubernetesRefs,
 ): AksClusterArgs {
-  const n = s.nodes;
   return {
     resourceGroupName: refs.resourceGroupName,
     network: refs.network,
     adminGroupObjectIds: s.admins ?? [],
     location: args.region,
-    ...(s.kubernetesVersion ? { kubernetesVersion: s.kubernetesVersion } : {}),
-    ...(n
-      ? {
-          nodePools: [
-            {
-              ...(n.instanceType ? { vmSize: n.instanceType } : {}),
-              ...(n.minCount !== undefined ? { minCount: n.minCount } : {}),
-              ...(n.maxCount !== undefined ? { maxCount: n.maxCount } : {}),
-            },
-          ],
-        }
-      : {}),
+    ...clusterSettingArgs(s, SETTING_NAMES),
     workloads: { identity: refs.workloadIdentity },
     protect: profile.deletionProtection,
     tags,
@@ -83,7 +75,9 @@ export function validateAzureKubernetesArgs(args: DataPlatformArgs, profile: Pro
       workloadIdentity: { id: "placeholder", clientId: "placeholder" },
     },
   );
-  problems.push(...clusterSettingProblems(() => validateAksClusterArgs(cluster), SETTING_FIELDS));
+  problems.push(
+    ...clusterSettingProblems(() => validateAksClusterArgs(cluster), clusterSettingRenames(SETTING_NAMES)),
+  );
   return problems;
 }
 
@@ -102,14 +96,7 @@ export function buildAzureKubernetes(
     name,
     args,
     profile,
-    (choice) =>
-      new AksCluster(
-        `${name}-cluster`,
-        choice.form === "args"
-          ? aksClusterArgs(choice.settings, args, profile, tags, refs)
-          : existingClusterArgs(choice.settings),
-        { parent },
-      ),
+    platformCluster(AksCluster, parent, name, (s) => aksClusterArgs(s, args, profile, tags, refs)),
     inputs,
   );
 }

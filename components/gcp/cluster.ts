@@ -1,22 +1,18 @@
 import * as gcp from "@pulumi/gcp";
-import type * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { WorkloadIdentity } from "../kubernetes/clusterContract";
 import {
-  DEFAULT_WORKLOAD_NAMESPACE,
-  DEFAULT_WORKLOAD_SERVICE_ACCOUNT,
-  type ClusterCloud,
-  type ClusterOutputs,
-  type WorkloadIdentity,
-} from "../kubernetes/clusterContract";
-import {
-  checkExistingCluster,
-  checkKubernetesName,
+  annotatedWorkloadIdentity,
+  checkBroughtClusterArgs,
+  checkClusterNetwork,
+  checkServiceAccountArgs,
+  ClusterComponent,
   clusterProvider,
   execKubeconfig,
-  existingClusterOutputs,
   type ExistingCluster,
+  serviceAccountOf,
 } from "../kubernetes/clusterProvider";
-import { isKnown, Problems } from "../validation";
+import { Problems } from "../validation";
 import { checkGcpKmsKeyOption, gcpKmsKey, type GcpKmsKeyOption } from "./kmsKey";
 
 /** The GKE release channels; each keeps the cluster on versions in GKE standard support. */
@@ -109,15 +105,7 @@ const POOL_DEFAULTS = { name: "workers", machineType: "e2-standard-4", min: 1, m
 /** Checks a {@link GkeArgs} and throws one error listing every problem. */
 export function validateGkeClusterArgs(args: GkeArgs): void {
   const p = new Problems();
-  if ("existing" in args) {
-    checkExistingCluster(
-      p,
-      args.existing,
-      Object.keys(args).filter((k) => k !== "existing"),
-    );
-    p.throwIfAny("seawall:gcp:Cluster: invalid arguments");
-    return;
-  }
+  if (checkBroughtClusterArgs(p, args, "seawall:gcp:Cluster")) return;
   if (args.clusterName !== undefined && !GKE_CLUSTER_NAME.test(args.clusterName)) {
     p.add(
       "SEAWALL_GCP_CLUSTER_NAME",
@@ -126,24 +114,13 @@ export function validateGkeClusterArgs(args: GkeArgs): void {
       "must be 1 to 40 lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen",
     );
   }
-  if (args.network === undefined) {
-    p.add(
-      "SEAWALL_GCP_CLUSTER_NETWORK",
-      "network",
-      undefined,
-      "give the platform's gcpNetwork output ({ networkId, subnetIds })",
-    );
-  } else if (isKnown(args.network)) {
-    const subnets = (args.network as GkeNetwork).subnetIds;
-    if (isKnown(subnets) && (!Array.isArray(subnets) || subnets.length === 0)) {
-      p.add(
-        "SEAWALL_GCP_CLUSTER_NETWORK",
-        "network.subnetIds",
-        subnets,
-        "give at least the workloads subnet",
-      );
-    }
-  }
+  checkClusterNetwork(p, args.network, {
+    code: "SEAWALL_GCP_CLUSTER_NETWORK",
+    fix: "give the platform's gcpNetwork output ({ networkId, subnetIds })",
+    subnets: "subnetIds",
+    fewestSubnets: 1,
+    subnetsFix: "give at least the workloads subnet",
+  });
   if (args.region === undefined && !gcp.config.region) {
     p.add(
       "SEAWALL_GCP_CLUSTER_REGION",
@@ -196,8 +173,7 @@ export function validateGkeClusterArgs(args: GkeArgs): void {
       );
     }
   });
-  checkKubernetesName(p, "workloads.namespace", args.workloads?.namespace);
-  checkKubernetesName(p, "workloads.serviceAccountName", args.workloads?.serviceAccountName);
+  checkServiceAccountArgs(p, "workloads", args.workloads);
   checkGcpKmsKeyOption(p, "kmsKey", args.kmsKey, {
     allowSkip: false,
     why: "GKE encrypts Kubernetes secrets with it",
@@ -214,13 +190,7 @@ export function validateGkeClusterArgs(args: GkeArgs): void {
  * and the workers' Kubernetes service account allowed to act as the platform's workload service
  * account. Or, given `{ existing: { kubeconfig } }`, only the provider of a cluster you run.
  */
-export class GkeCluster extends pulumi.ComponentResource implements ClusterOutputs {
-  readonly cloud: ClusterCloud;
-  readonly provider: kubernetes.Provider;
-  readonly kubeconfig: pulumi.Output<string>;
-  readonly clusterName: pulumi.Output<string>;
-  readonly region?: pulumi.Output<string>;
-  readonly workloadIdentity?: WorkloadIdentity;
+export class GkeCluster extends ClusterComponent {
   /** The GKE cluster, when the component built it. */
   readonly cluster?: gcp.container.Cluster;
   /** The key that encrypts secrets, when the component built the cluster. */
@@ -232,16 +202,10 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
     super("seawall:gcp:Cluster", name, {}, opts);
     validateGkeClusterArgs(args);
     if ("existing" in args) {
-      const o = existingClusterOutputs(name, args.existing, this);
-      this.cloud = o.cloud;
-      this.provider = o.provider;
-      this.kubeconfig = o.kubeconfig;
-      this.clusterName = o.clusterName;
-      this.workloadIdentity = o.workloadIdentity;
+      this.bringCluster(name, args.existing);
       this.registerOutputs({ kubeconfig: this.kubeconfig });
       return;
     }
-    this.cloud = "gcp";
     const protect = args.protect ?? true;
     const labels = { ...args.labels, "seawall-component": "cluster" };
     const region = args.region ?? gcp.config.region ?? "";
@@ -358,8 +322,9 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
     });
 
     const workloads = args.workloads ?? {};
-    const namespace = workloads.namespace ?? DEFAULT_WORKLOAD_NAMESPACE;
-    const serviceAccountName = workloads.serviceAccountName ?? DEFAULT_WORKLOAD_SERVICE_ACCOUNT;
+    const account = serviceAccountOf(workloads);
+    const { namespace, serviceAccountName } = account;
+    let workloadIdentity: WorkloadIdentity | undefined;
     if (workloads.serviceAccountEmail !== undefined) {
       const email = pulumi.output(workloads.serviceAccountEmail);
       new gcp.serviceaccount.IAMMember(
@@ -371,19 +336,15 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
         },
         { parent: this, dependsOn: [this.cluster] },
       );
-      this.workloadIdentity = {
-        kind: "gcp-workload-identity",
-        namespace,
-        serviceAccountName,
-        cloudIdentity: email,
-        serviceAccountAnnotations: email.apply(
-          (e): Record<string, string> => ({ "iam.gke.io/gcp-service-account": e }),
-        ),
-        podLabels: {},
-      };
+      workloadIdentity = annotatedWorkloadIdentity(
+        "gcp-workload-identity",
+        account,
+        email,
+        "iam.gke.io/gcp-service-account",
+      );
     }
 
-    this.kubeconfig = pulumi.secret(
+    const kubeconfig = pulumi.secret(
       pulumi
         .all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
         .apply(([n, endpoint, auth]) =>
@@ -400,11 +361,13 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterOutpu
           }),
         ),
     );
-    this.clusterName = this.cluster.name;
-    this.region = pulumi.output(region);
-    this.provider = clusterProvider(name, this.kubeconfig, {
-      parent: this,
-      dependsOn: [this.cluster, ...pools],
+    this.setClusterOutputs({
+      cloud: "gcp",
+      provider: clusterProvider(name, kubeconfig, { parent: this, dependsOn: [this.cluster, ...pools] }),
+      kubeconfig,
+      clusterName: this.cluster.name,
+      region: pulumi.output(region),
+      workloadIdentity,
     });
     this.registerOutputs({
       kubeconfig: this.kubeconfig,

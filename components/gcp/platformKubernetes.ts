@@ -7,10 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   buildPlatformKubernetes,
+  clusterSettingArgs,
+  type ClusterSettingNames,
   clusterSettingProblems,
-  existingClusterArgs,
+  clusterSettingRenames,
   kubernetesChoice,
   kubernetesSettingProblems,
+  platformCluster,
   type PlatformKubernetesOutputs,
   type PlatformPipelineInputs,
 } from "../kubernetes/platformPipeline";
@@ -19,14 +22,14 @@ import type { Profile } from "../profiles";
 import type { Problem } from "../validation";
 import { GkeCluster, type GkeClusterArgs, type GkeNetwork, validateGkeClusterArgs } from "./cluster";
 
-/** How the platform's `kubernetes.args` settings name the GKE cluster's arguments. */
-const SETTING_FIELDS: [RegExp, string][] = [
-  [/^minMasterVersion$/, "kubernetesVersion"],
-  [/^nodePools\[0\]\.machineType$/, "nodes.instanceType"],
-  [/^nodePools\[0\]\.minNodesPerZone$/, "nodes.minCount"],
-  [/^nodePools\[0\]\.maxNodesPerZone$/, "nodes.maxCount"],
-  [/^nodePools\[0\]$/, "nodes"],
-];
+/** How the GKE cluster's arguments name the platform's `kubernetes.args` settings. */
+const SETTING_NAMES: ClusterSettingNames<GkeClusterArgs> = {
+  kubernetesVersion: "minMasterVersion",
+  nodes: "nodePools",
+  instanceType: "machineType",
+  minCount: "minNodesPerZone",
+  maxCount: "maxNodesPerZone",
+};
 
 /** The GKE cluster's arguments from the platform's settings, profile and what it built. */
 export function gkeClusterArgs(
@@ -36,22 +39,10 @@ export function gkeClusterArgs(
   labels: Record<string, string>,
   refs: { network: pulumi.Input<GkeNetwork>; workloadServiceAccount: pulumi.Input<string> },
 ): GkeClusterArgs {
-  const n = s.nodes;
   return {
     network: refs.network,
     region: args.region,
-    ...(s.kubernetesVersion ? { minMasterVersion: s.kubernetesVersion } : {}),
-    ...(n
-      ? {
-          nodePools: [
-            {
-              ...(n.instanceType ? { machineType: n.instanceType } : {}),
-              ...(n.minCount !== undefined ? { minNodesPerZone: n.minCount } : {}),
-              ...(n.maxCount !== undefined ? { maxNodesPerZone: n.maxCount } : {}),
-            },
-          ],
-        }
-      : {}),
+    ...clusterSettingArgs(s, SETTING_NAMES),
     workloads: { serviceAccountEmail: refs.workloadServiceAccount },
     protect: profile.deletionProtection,
     labels,
@@ -84,7 +75,9 @@ export function validateGcpKubernetesArgs(args: DataPlatformArgs, profile: Profi
       workloadServiceAccount: "placeholder@placeholder.iam.gserviceaccount.com",
     },
   );
-  problems.push(...clusterSettingProblems(() => validateGkeClusterArgs(cluster), SETTING_FIELDS));
+  problems.push(
+    ...clusterSettingProblems(() => validateGkeClusterArgs(cluster), clusterSettingRenames(SETTING_NAMES)),
+  );
   return problems;
 }
 
@@ -103,14 +96,7 @@ export function buildGcpKubernetes(
     name,
     args,
     profile,
-    (choice) =>
-      new GkeCluster(
-        `${name}-cluster`,
-        choice.form === "args"
-          ? gkeClusterArgs(choice.settings, args, profile, labels, refs)
-          : existingClusterArgs(choice.settings),
-        { parent },
-      ),
+    platformCluster(GkeCluster, parent, name, (s) => gkeClusterArgs(s, args, profile, labels, refs)),
     inputs,
   );
 }

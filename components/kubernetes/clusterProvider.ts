@@ -5,8 +5,15 @@
  */
 import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { isKnown, Problems } from "../validation";
-import type { ClusterOutputs, WorkloadIdentity } from "./clusterContract";
+import { isKnown, type ProblemCode, Problems } from "../validation";
+import {
+  DEFAULT_WORKLOAD_NAMESPACE,
+  DEFAULT_WORKLOAD_SERVICE_ACCOUNT,
+  type ClusterCloud,
+  type ClusterOutputs,
+  type WorkloadIdentity,
+  type WorkloadIdentityKind,
+} from "./clusterContract";
 
 /** A client-go credential plugin: the command kubectl (and the provider) runs for a token. */
 export interface ExecCredentialPlugin {
@@ -143,6 +150,72 @@ export function checkExistingCluster(p: Problems, existing: unknown, others: str
   }
 }
 
+/**
+ * When `args` brings a cluster (`{ existing }`), adds its problems, throws them as `component`'s
+ * invalid arguments and returns true; false for a cluster to build, whose checks follow.
+ */
+export function checkBroughtClusterArgs<A extends object>(
+  p: Problems,
+  args: A | { existing: ExistingCluster },
+  component: string,
+): args is { existing: ExistingCluster } {
+  if (!("existing" in args)) return false;
+  checkExistingCluster(
+    p,
+    args.existing,
+    Object.keys(args).filter((k) => k !== "existing"),
+  );
+  p.throwIfAny(`${component}: invalid arguments`);
+  return true;
+}
+
+/** The {@link ClusterOutputs} every cluster component sets, built or brought. */
+type ClusterComponentOutputs = Pick<
+  ClusterOutputs,
+  "cloud" | "provider" | "kubeconfig" | "clusterName" | "region" | "workloadIdentity"
+>;
+
+/**
+ * The base of every cloud's cluster component: the {@link ClusterOutputs} fields, set once from
+ * the cluster it built ({@link ClusterComponent.setClusterOutputs}) or from a brought cluster
+ * ({@link ClusterComponent.bringCluster}).
+ */
+export abstract class ClusterComponent extends pulumi.ComponentResource implements ClusterOutputs {
+  readonly cloud!: ClusterCloud;
+  readonly provider!: kubernetes.Provider;
+  readonly kubeconfig!: pulumi.Output<string>;
+  readonly clusterName!: pulumi.Output<string>;
+  readonly region?: pulumi.Output<string>;
+  readonly workloadIdentity?: WorkloadIdentity;
+
+  /** Sets the outputs of the cluster the component built (`region` and `workloadIdentity` may be unset). */
+  protected setClusterOutputs(o: ClusterComponentOutputs): void {
+    const self = this as { -readonly [K in keyof ClusterComponentOutputs]: ClusterComponentOutputs[K] };
+    self.cloud = o.cloud;
+    self.provider = o.provider;
+    self.kubeconfig = o.kubeconfig;
+    self.clusterName = o.clusterName;
+    if (o.region !== undefined) self.region = o.region;
+    if (o.workloadIdentity !== undefined) self.workloadIdentity = o.workloadIdentity;
+  }
+
+  /**
+   * A brought cluster: only its provider is made, a child of the component, and the outputs are
+   * set from it. Returns all of them (`kedaIdentity` too, for the component that declares it).
+   */
+  protected bringCluster(name: string, existing: ExistingCluster): ClusterOutputs {
+    const o = existingClusterOutputs(name, existing, this);
+    this.setClusterOutputs({
+      cloud: o.cloud,
+      provider: o.provider,
+      kubeconfig: o.kubeconfig,
+      clusterName: o.clusterName,
+      workloadIdentity: o.workloadIdentity,
+    });
+    return o;
+  }
+}
+
 /** The outputs of a brought cluster: only its provider is made, a child of `parent`. */
 export function existingClusterOutputs(
   name: string,
@@ -157,6 +230,117 @@ export function existingClusterOutputs(
     clusterName: pulumi.output(existing.context ?? name),
     ...(existing.workloadIdentity ? { workloadIdentity: existing.workloadIdentity } : {}),
     ...(existing.kedaIdentity ? { kedaIdentity: existing.kedaIdentity } : {}),
+  };
+}
+
+/** How a cluster's validation names the problems of its `network` argument. */
+export interface ClusterNetworkCheck {
+  /** The problem code of every network problem. */
+  code: ProblemCode;
+  /** The fix of a missing network. */
+  fix: string;
+  /** The network's list of subnets, e.g. `"subnetIds"`. */
+  subnets: string;
+  /** The fewest subnets the cluster takes. */
+  fewestSubnets: number;
+  /** The fix of too few subnets. */
+  subnetsFix: string;
+}
+
+/** Adds the problems of a cluster's `network` argument: missing, or (once known) too few subnets. */
+export function checkClusterNetwork(p: Problems, network: unknown, check: ClusterNetworkCheck): void {
+  if (network === undefined) {
+    p.add(check.code, "network", undefined, check.fix);
+  } else if (isKnown(network)) {
+    const subnets = (network as Record<string, unknown>)[check.subnets];
+    if (isKnown(subnets) && (!Array.isArray(subnets) || subnets.length < check.fewestSubnets)) {
+      p.add(check.code, `network.${check.subnets}`, subnets, check.subnetsFix);
+    }
+  }
+}
+
+/** How a cluster's validation names the problems of its list of admins. */
+export interface ClusterAdminsCheck {
+  /** The code and fix of a missing or empty list. */
+  requiredCode: ProblemCode;
+  requiredFix: string;
+  /** The code and fix of an admin (once known) that is not a string matching `pattern`. */
+  code: ProblemCode;
+  pattern: RegExp;
+  fix: string;
+}
+
+/** Adds the problems of a cluster's list of admins at `field`: missing or empty, or an admin malformed. */
+export function checkClusterAdmins(
+  p: Problems,
+  field: string,
+  admins: unknown,
+  check: ClusterAdminsCheck,
+): void {
+  if (!Array.isArray(admins) || admins.length === 0) {
+    p.add(check.requiredCode, field, admins, check.requiredFix);
+    return;
+  }
+  admins.forEach((admin: unknown, i) => {
+    if (isKnown(admin) && (typeof admin !== "string" || !check.pattern.test(admin))) {
+      p.add(check.code, `${field}[${i}]`, admin, check.fix);
+    }
+  });
+}
+
+/** A service account a cluster binds to a cloud identity, as its arguments give it. */
+export interface ServiceAccountArgs {
+  namespace?: string;
+  serviceAccountName?: string;
+}
+
+/** Adds the problems of the namespace and service account name at `field` (`workloads`, `keda`). */
+export function checkServiceAccountArgs(
+  p: Problems,
+  field: string,
+  account: ServiceAccountArgs | undefined,
+): void {
+  checkKubernetesName(p, `${field}.namespace`, account?.namespace);
+  checkKubernetesName(p, `${field}.serviceAccountName`, account?.serviceAccountName);
+}
+
+/**
+ * The namespace and service account of `account`, each defaulting to `defaults`' (the stage
+ * workers' unless given).
+ */
+export function serviceAccountOf(
+  account: ServiceAccountArgs | undefined,
+  defaults: Required<ServiceAccountArgs> = {
+    namespace: DEFAULT_WORKLOAD_NAMESPACE,
+    serviceAccountName: DEFAULT_WORKLOAD_SERVICE_ACCOUNT,
+  },
+): Required<ServiceAccountArgs> {
+  return {
+    namespace: account?.namespace ?? defaults.namespace,
+    serviceAccountName: account?.serviceAccountName ?? defaults.serviceAccountName,
+  };
+}
+
+/**
+ * The workload identity of a service account the cluster bound to `cloudIdentity`, which the
+ * ServiceAccount names in the annotation `annotation` (GKE, AKS).
+ *
+ * @param podLabels the labels the pods must carry. @defaultValue none
+ */
+export function annotatedWorkloadIdentity(
+  kind: WorkloadIdentityKind,
+  account: Required<ServiceAccountArgs>,
+  cloudIdentity: pulumi.Output<string>,
+  annotation: string,
+  podLabels: Record<string, string> = {},
+): WorkloadIdentity {
+  return {
+    kind,
+    namespace: account.namespace,
+    serviceAccountName: account.serviceAccountName,
+    cloudIdentity,
+    serviceAccountAnnotations: cloudIdentity.apply((v): Record<string, string> => ({ [annotation]: v })),
+    podLabels,
   };
 }
 

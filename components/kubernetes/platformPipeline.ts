@@ -237,6 +237,86 @@ export function clusterSettingProblems(check: () => void, renames: [RegExp, stri
   });
 }
 
+/**
+ * How a cloud's cluster names what the platform's `kubernetes.args` settings call
+ * `kubernetesVersion`, `admins` and `nodes` (its first node pool or group, `nodes` of them).
+ */
+export interface ClusterSettingNames<A> {
+  kubernetesVersion: keyof A & string;
+  /** The admins' list. @defaultValue none: the cloud's cluster takes no admins */
+  admins?: keyof A & string;
+  /** The list of node pools or groups. */
+  nodes: keyof A & string;
+  /** A pool's machine type: one (`"machineType"`) or, with `instanceTypeList`, a list of one. */
+  instanceType: string;
+  /** @defaultValue false */
+  instanceTypeList?: boolean;
+  minCount: string;
+  maxCount: string;
+}
+
+/** The cluster's arguments the settings' `kubernetesVersion` and `nodes` give, named as the cloud names them. */
+export function clusterSettingArgs<A>(
+  s: KubernetesClusterSettings,
+  names: ClusterSettingNames<A>,
+): Partial<A> {
+  const n = s.nodes;
+  return {
+    ...(s.kubernetesVersion ? { [names.kubernetesVersion]: s.kubernetesVersion } : {}),
+    ...(n
+      ? {
+          [names.nodes]: [
+            {
+              ...(n.instanceType
+                ? { [names.instanceType]: names.instanceTypeList ? [n.instanceType] : n.instanceType }
+                : {}),
+              ...(n.minCount !== undefined ? { [names.minCount]: n.minCount } : {}),
+              ...(n.maxCount !== undefined ? { [names.maxCount]: n.maxCount } : {}),
+            },
+          ],
+        }
+      : {}),
+  } as Partial<A>;
+}
+
+/** The renames {@link clusterSettingProblems} takes: the cluster's field names onto the settings'. */
+export function clusterSettingRenames<A>(names: ClusterSettingNames<A>): [RegExp, string][] {
+  const pool = `^${names.nodes}\\[0\\]`;
+  return [
+    ...(names.admins ? [[new RegExp(`^${names.admins}`), "admins"] as [RegExp, string]] : []),
+    ...(names.kubernetesVersion !== "kubernetesVersion"
+      ? [[new RegExp(`^${names.kubernetesVersion}$`), "kubernetesVersion"] as [RegExp, string]]
+      : []),
+    [new RegExp(`${pool}\\.${names.instanceType}$`), "nodes.instanceType"],
+    [new RegExp(`${pool}\\.${names.minCount}$`), "nodes.minCount"],
+    [new RegExp(`${pool}\\.${names.maxCount}$`), "nodes.maxCount"],
+    [new RegExp(`${pool}$`), "nodes"],
+  ];
+}
+
+/**
+ * The `makeCluster` of {@link buildPlatformKubernetes} for a cloud's cluster component: a
+ * `Component` named `${name}-cluster`, a child of `parent`, with the arguments `build` makes of the
+ * settings, or the brought cluster's.
+ */
+export function platformCluster<A>(
+  Component: new (
+    name: string,
+    args: A | { existing: ExistingCluster },
+    opts: pulumi.ComponentResourceOptions,
+  ) => ClusterOutputs,
+  parent: pulumi.Resource,
+  name: string,
+  build: (s: KubernetesClusterSettings) => A,
+): (choice: NonNullable<KubernetesChoice>) => ClusterOutputs {
+  return (choice) =>
+    new Component(
+      `${name}-cluster`,
+      choice.form === "args" ? build(choice.settings) : existingClusterArgs(choice.settings),
+      { parent },
+    );
+}
+
 /** A brought cluster's arguments, as every cloud's cluster component takes them. */
 export function existingClusterArgs(s: ExistingKubernetesSettings): { existing: ExistingCluster } {
   return { existing: { kubeconfig: s.kubeconfig, ...(s.context ? { context: s.context } : {}) } };
