@@ -36,6 +36,7 @@ import { promisify } from "node:util";
 import type { BatchStageName } from "../src/config";
 import { featureKey } from "../src/features";
 import { createProducer } from "../src/kafka/rdkafka";
+import type { OutRecord } from "../src/kafka/transport";
 import { connectRedis } from "../src/redis";
 import { fmt } from "../src/report";
 import { newSampleCounts, sampleStream } from "../src/sample";
@@ -151,23 +152,27 @@ async function main() {
     );
   };
   try {
-    // The sample stream, on the raw topic.
+    // The sample stream, on the raw topic, produced as it is generated (never held whole: the load
+    // generator later runs in this process).
     const counts = newSampleCounts();
-    const stream = [...sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 }, counts)];
-    const produced = stream.length;
-    log(
-      `bench: producing ${fmt(produced)} records (${fmt(counts.valid)} valid, ${fmt(counts.duplicates)} duplicates, ${fmt(counts.malformed)} malformed) to events.raw (${PARTITIONS} partitions)`,
-    );
     const producer = await createProducer({
       KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
       KAFKA_SECURITY_PROTOCOL: "PLAINTEXT",
     });
-    for (let i = 0; i < produced; i += 20000) {
-      await producer.send(
-        stream.slice(i, i + 20000).map((r) => ({ topic: "events.raw", key: r.key, value: r.value })),
-      );
+    let chunk: OutRecord[] = [];
+    for (const r of sampleStream({ events, entities, duplicateRate: 0.05, malformedRate: 0.01 }, counts)) {
+      chunk.push({ topic: "events.raw", key: r.key, value: r.value });
+      if (chunk.length === 20000) {
+        await producer.send(chunk);
+        chunk = [];
+      }
     }
+    await producer.send(chunk);
     await producer.close();
+    const produced = counts.records;
+    log(
+      `bench: produced ${fmt(produced)} records (${fmt(counts.valid)} valid, ${fmt(counts.duplicates)} duplicates, ${fmt(counts.malformed)} malformed) to events.raw (${PARTITIONS} partitions)`,
+    );
 
     // Reference: kcat consuming the raw topic.
     const k0 = performance.now();
@@ -338,12 +343,15 @@ async function main() {
       }
       await m.execAsPipeline();
     }
+    /** Requests the whole curve offers. */
+    const offeredRequests = sum(rates) * seconds;
     const server = await start("feature-server", "feature-server", base);
     const curve: CurvePoint[] = [];
     let serverRss: number;
     try {
       const load = featureLoad(server.port, entities);
-      await load.warmUp(2000);
+      // 2,000 sequential requests, or fewer when the whole curve offers fewer (a small run).
+      await load.warmUp(Math.min(2000, Math.max(200, Math.round(offeredRequests))));
       for (const offered of rates) {
         const pt = await load.step(offered, seconds);
         curve.push(pt);
@@ -357,14 +365,15 @@ async function main() {
       await stop(server);
     }
 
-    // Reference: redis-benchmark, HGETALL of one feature hash on the same Redis.
+    // Reference: redis-benchmark, HGETALL of one feature hash on the same Redis (100,000 requests,
+    // or twice what the curve offered, at least 10,000).
     const rb = await run("redis-benchmark", [
       "-h",
       "127.0.0.1",
       "-p",
       String(redis.port),
       "-n",
-      "100000",
+      String(Math.min(100000, Math.max(10000, Math.round(2 * offeredRequests)))),
       "-c",
       "50",
       "--csv",
