@@ -11,12 +11,9 @@ import {
   buildPlatformKubernetes,
   clusterSettingArgs,
   type ClusterSettingNames,
-  clusterSettingProblems,
-  clusterSettingRenames,
   existingClusterArgs,
-  kubernetesChoice,
   type KubernetesChoice,
-  kubernetesSettingProblems,
+  platformKubernetesProblems,
   type PlatformKubernetesOutputs,
   type PlatformPipelineInputs,
 } from "../kubernetes/platformPipeline";
@@ -87,39 +84,38 @@ function kedaNamespace(s: KubernetesClusterSettings): string {
  * named as the settings (`kubernetes.args.admins`).
  */
 export function validateAwsKubernetesArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
-  const problems = kubernetesSettingProblems(args, "sns");
-  const choice = kubernetesChoice(args);
-  if (!choice) return problems;
-  if ((args.eventStream?.clientAuthentication ?? "iam") !== "iam") {
-    problems.push({
-      code: "SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH",
-      field: "eventStream.clientAuthentication",
-      value: args.eventStream?.clientAuthentication,
-      fix: `the platform's workers on Kubernetes reach MSK with IAM through Pod Identity (no password in the cluster); set it to "iam", or compose StageWorkers yourself with secrets.kafkaCredentials`,
-    });
-  }
-  if (choice.form === "args") {
-    const placeholder = `arn:aws:placeholder`;
-    const cluster = eksClusterArgs(
-      choice.settings,
-      profile,
-      {},
-      {
-        network: {
-          vpcId: "vpc-placeholder",
-          privateSubnetIds: ["subnet-a", "subnet-b"],
-          clientSecurityGroupId: "sg",
+  const placeholder = `arn:aws:placeholder`;
+  return platformKubernetesProblems(args, "sns", {
+    names: SETTING_NAMES,
+    build: (s) =>
+      eksClusterArgs(
+        s,
+        profile,
+        {},
+        {
+          network: {
+            vpcId: "vpc-placeholder",
+            privateSubnetIds: ["subnet-a", "subnet-b"],
+            clientSecurityGroupId: "sg",
+          },
+          lake: { bucket: "placeholder", kmsKeyArn: placeholder },
+          kafkaClientPolicyArn: placeholder,
+          kafkaClusterArn: placeholder,
         },
-        lake: { bucket: "placeholder", kmsKeyArn: placeholder },
-        kafkaClientPolicyArn: placeholder,
-        kafkaClusterArn: placeholder,
-      },
-    );
-    problems.push(
-      ...clusterSettingProblems(() => validateClusterArgs(cluster), clusterSettingRenames(SETTING_NAMES)),
-    );
-  }
-  return problems;
+      ),
+    validate: validateClusterArgs,
+    more: () =>
+      (args.eventStream?.clientAuthentication ?? "iam") !== "iam"
+        ? [
+            {
+              code: "SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH",
+              field: "eventStream.clientAuthentication",
+              value: args.eventStream?.clientAuthentication,
+              fix: `the platform's workers on Kubernetes reach MSK with IAM through Pod Identity (no password in the cluster); set it to "iam", or compose StageWorkers yourself with secrets.kafkaCredentials`,
+            },
+          ]
+        : [],
+  });
 }
 
 /**

@@ -9,11 +9,8 @@ import {
   buildPlatformKubernetes,
   clusterSettingArgs,
   type ClusterSettingNames,
-  clusterSettingProblems,
-  clusterSettingRenames,
-  kubernetesChoice,
-  kubernetesSettingProblems,
   platformCluster,
+  platformKubernetesProblems,
   type PlatformKubernetesOutputs,
   type PlatformPipelineInputs,
 } from "../kubernetes/platformPipeline";
@@ -61,24 +58,22 @@ export function aksClusterArgs(
 
 /** Every problem with the platform's `kubernetes` setting on Azure: the cloud-neutral ones (an alert webhook is required) and the AKS cluster's own. */
 export function validateAzureKubernetesArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
-  const problems = kubernetesSettingProblems(args, "webhook");
-  const choice = kubernetesChoice(args);
-  if (choice?.form !== "args") return problems;
-  const cluster = aksClusterArgs(
-    choice.settings,
-    args,
-    profile,
-    {},
-    {
-      resourceGroupName: "placeholder",
-      network: { vnetId: "placeholder", subnetIds: ["placeholder"] },
-      workloadIdentity: { id: "placeholder", clientId: "placeholder" },
-    },
-  );
-  problems.push(
-    ...clusterSettingProblems(() => validateAksClusterArgs(cluster), clusterSettingRenames(SETTING_NAMES)),
-  );
-  return problems;
+  return platformKubernetesProblems(args, "webhook", {
+    names: SETTING_NAMES,
+    build: (s) =>
+      aksClusterArgs(
+        s,
+        args,
+        profile,
+        {},
+        {
+          resourceGroupName: "placeholder",
+          network: { vnetId: "placeholder", subnetIds: ["placeholder"] },
+          workloadIdentity: { id: "placeholder", clientId: "placeholder" },
+        },
+      ),
+    validate: validateAksClusterArgs,
+  });
 }
 
 /** Builds the AKS cluster (or the brought cluster's provider) and the pipeline on it; undefined without one. */

@@ -9,11 +9,8 @@ import {
   buildPlatformKubernetes,
   clusterSettingArgs,
   type ClusterSettingNames,
-  clusterSettingProblems,
-  clusterSettingRenames,
-  kubernetesChoice,
-  kubernetesSettingProblems,
   platformCluster,
+  platformKubernetesProblems,
   type PlatformKubernetesOutputs,
   type PlatformPipelineInputs,
 } from "../kubernetes/platformPipeline";
@@ -54,31 +51,32 @@ export function gkeClusterArgs(
  * webhook is required), `admins` (GKE grants access through IAM), and the GKE cluster's own.
  */
 export function validateGcpKubernetesArgs(args: DataPlatformArgs, profile: Profile): Problem[] {
-  const problems = kubernetesSettingProblems(args, "webhook");
-  const choice = kubernetesChoice(args);
-  if (choice?.form !== "args") return problems;
-  if (choice.settings.admins !== undefined && choice.settings.admins.length > 0) {
-    problems.push({
-      code: "SEAWALL_PLATFORM_GCP_UNSUPPORTED",
-      field: "kubernetes.args.admins",
-      value: choice.settings.admins,
-      fix: "GKE grants cluster access through IAM (roles/container.admin on the project): leave admins unset and grant the role to your group",
-    });
-  }
-  const cluster = gkeClusterArgs(
-    choice.settings,
-    args,
-    profile,
-    {},
-    {
-      network: { networkId: "placeholder", subnetIds: ["placeholder"] },
-      workloadServiceAccount: "placeholder@placeholder.iam.gserviceaccount.com",
-    },
-  );
-  problems.push(
-    ...clusterSettingProblems(() => validateGkeClusterArgs(cluster), clusterSettingRenames(SETTING_NAMES)),
-  );
-  return problems;
+  return platformKubernetesProblems(args, "webhook", {
+    names: SETTING_NAMES,
+    build: (s) =>
+      gkeClusterArgs(
+        s,
+        args,
+        profile,
+        {},
+        {
+          network: { networkId: "placeholder", subnetIds: ["placeholder"] },
+          workloadServiceAccount: "placeholder@placeholder.iam.gserviceaccount.com",
+        },
+      ),
+    validate: validateGkeClusterArgs,
+    more: (choice) =>
+      choice.form === "args" && choice.settings.admins !== undefined && choice.settings.admins.length > 0
+        ? [
+            {
+              code: "SEAWALL_PLATFORM_GCP_UNSUPPORTED",
+              field: "kubernetes.args.admins",
+              value: choice.settings.admins,
+              fix: "GKE grants cluster access through IAM (roles/container.admin on the project): leave admins unset and grant the role to your group",
+            },
+          ]
+        : [],
+  });
 }
 
 /** Builds the GKE cluster (or the brought cluster's provider) and the pipeline on it; undefined without one. */

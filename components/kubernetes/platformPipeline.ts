@@ -280,7 +280,7 @@ export function clusterSettingArgs<A>(
 }
 
 /** The renames {@link clusterSettingProblems} takes: the cluster's field names onto the settings'. */
-export function clusterSettingRenames<A>(names: ClusterSettingNames<A>): [RegExp, string][] {
+function clusterSettingRenames<A>(names: ClusterSettingNames<A>): [RegExp, string][] {
   const pool = `^${names.nodes}\\[0\\]`;
   return [
     ...(names.admins ? [[new RegExp(`^${names.admins}`), "admins"] as [RegExp, string]] : []),
@@ -292,6 +292,44 @@ export function clusterSettingRenames<A>(names: ClusterSettingNames<A>): [RegExp
     [new RegExp(`${pool}\\.${names.maxCount}$`), "nodes.maxCount"],
     [new RegExp(`${pool}$`), "nodes"],
   ];
+}
+
+/** How a cloud checks the cluster its platform builds from the `kubernetes.args` settings. */
+export interface PlatformClusterCheck<A> {
+  /** How the cluster's arguments name the settings. */
+  names: ClusterSettingNames<A>;
+  /** The cluster's arguments from the settings (with placeholders for what the platform builds). */
+  build: (s: KubernetesClusterSettings) => A;
+  /** The cluster component's validation, which throws every problem. */
+  validate: (args: A) => void;
+  /**
+   * The cloud's own problems with the setting, for either form, after the cloud-neutral ones.
+   * @defaultValue none
+   */
+  more?: (choice: NonNullable<KubernetesChoice>) => Problem[];
+}
+
+/**
+ * Every problem with the platform's `kubernetes` setting on a cloud: the cloud-neutral ones
+ * ({@link kubernetesSettingProblems}), the cloud's own, then for a cluster to build the cluster
+ * component's, named as the settings (`kubernetes.args.admins`).
+ */
+export function platformKubernetesProblems<A>(
+  args: DataPlatformArgs,
+  alerts: "sns" | "webhook",
+  check: PlatformClusterCheck<A>,
+): Problem[] {
+  const problems = kubernetesSettingProblems(args, alerts);
+  const choice = kubernetesChoice(args);
+  if (!choice) return problems;
+  problems.push(...(check.more?.(choice) ?? []));
+  if (choice.form === "args") {
+    const cluster = check.build(choice.settings);
+    problems.push(
+      ...clusterSettingProblems(() => check.validate(cluster), clusterSettingRenames(check.names)),
+    );
+  }
+  return problems;
 }
 
 /**
