@@ -3,9 +3,6 @@ import type { WorkerConfig } from "../config";
 import { PermanentError } from "../errors";
 import { blobServiceUrl, defaultAzureCredential } from "../azure/tokens";
 import { FsObjectStore } from "./fsStore";
-import { AzureBlobObjectStore } from "./azureStore";
-import { GcsObjectStore } from "./gcsStore";
-import { S3ObjectStore } from "./s3Store";
 import type { ObjectStore } from "./objectStore";
 
 export type { ObjectStore } from "./objectStore";
@@ -13,7 +10,8 @@ export type { ObjectStore } from "./objectStore";
 /**
  * The object store for `LAKE_SCHEME`: `file` (LAKE_BUCKET is a directory), `s3` (any S3-compatible
  * endpoint), `gs`, or `abfss` (Azure Blob, see {@link azureBlobAccount}). For `file`, it first
- * sweeps the temporaries of writers that died (see {@link FsObjectStore.sweep}).
+ * sweeps the temporaries of writers that died (see {@link FsObjectStore.sweep}). Only the chosen
+ * cloud's SDK is loaded: loading all three cost every worker about 2 s of start-up and its memory.
  */
 export async function createObjectStore(
   cfg: Pick<WorkerConfig, "LAKE_SCHEME" | "LAKE_BUCKET" | "LAKE_REGION" | "LAKE_ENDPOINT">,
@@ -26,17 +24,22 @@ export async function createObjectStore(
       await store.sweep();
       return store;
     }
-    case "s3":
+    case "s3": {
       // Credentials from the default chain: IRSA / instance role / environment.
+      const { S3ObjectStore } = await import("./s3Store");
       return new S3ObjectStore({
         bucket: cfg.LAKE_BUCKET,
         region: cfg.LAKE_REGION,
         endpoint: cfg.LAKE_ENDPOINT,
       });
-    case "gs":
+    }
+    case "gs": {
+      const { GcsObjectStore } = await import("./gcsStore");
       return new GcsObjectStore({ bucket: cfg.LAKE_BUCKET, endpoint: cfg.LAKE_ENDPOINT });
+    }
     case "abfss": {
       const { container, account } = azureBlobAccount(cfg, env);
+      const { AzureBlobObjectStore } = await import("./azureStore");
       return new AzureBlobObjectStore(
         typeof account === "string" ? account : { url: account.url, credential: defaultAzureCredential() },
         container,
