@@ -198,6 +198,9 @@ export async function createConsumer(
       "session.timeout.ms": opts.sessionTimeoutMs ?? 10000,
       "heartbeat.interval.ms": Math.min(1000, Math.floor((opts.sessionTimeoutMs ?? 10000) / 3)),
       "partition.assignment.strategy": "cooperative-sticky",
+      // librdkafka prefetches up to 64 MB (and 100,000 records per partition) by default: on a
+      // backlog that is most of a worker's memory. 16 MB still holds several full batches.
+      "queued.max.messages.kbytes": 16384,
       rebalance_cb: true,
       ...opts.extra,
     },
