@@ -16,7 +16,7 @@ import { createLogger, rateLimitedErrorLog, type Logger } from "./log";
 import { createMetrics, type Metrics } from "./metrics";
 import { connectRedis, type Redis } from "./redis";
 import { callPolicy, type CallPolicy } from "./resilience";
-import { createChain, parseChain, type ChainPlan } from "./stages/chain";
+import { chainLatencyTarget, createChain, parseChain, type ChainPlan } from "./stages/chain";
 import { createDedup } from "./stages/dedup";
 import { createFeatureRoutes } from "./stages/featureServer";
 import { createFeatureWriter } from "./stages/featureWriter";
@@ -238,7 +238,7 @@ export async function startWorker(
         minBatch: cfg.BATCH_MIN,
         maxBatch: cfg.BATCH_MAX,
         maxConcurrency: cfg.CONCURRENCY_MAX,
-        targetLatencyMs: cfg.TARGET_BATCH_LATENCY_MS,
+        targetLatencyMs: chain ? chainLatencyTarget(chain, cfg) : cfg.TARGET_BATCH_LATENCY_MS,
       });
       metrics.loopUp.set(1);
       done = runBatchLoop(consumer, batch, {

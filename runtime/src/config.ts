@@ -131,6 +131,7 @@ export const workerEnvSchema = z.object({
   BATCH_MIN: int(1, 100000).default(100),
   BATCH_MAX: int(1, 100000).default(5000),
   CONCURRENCY_MAX: int(1, 64).default(4),
+  /** Batch latency the AIMD controller aims for, per stage: a chain of n stages aims for n times it. */
   TARGET_BATCH_LATENCY_MS: int(1, 60000).default(250),
   CALL_TIMEOUT_MS: int(10, 120000).default(5000),
   SHUTDOWN_DEADLINE_MS: int(100, 600000).default(20000),

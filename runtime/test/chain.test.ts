@@ -10,7 +10,7 @@ import type { InRecord, OutRecord } from "../src/kafka/transport";
 import { createMetrics } from "../src/metrics";
 import { callPolicy } from "../src/resilience";
 import { sampleStream } from "../src/sample";
-import { chainStages, createChain, parseChain, TopologyError } from "../src/stages/chain";
+import { chainLatencyTarget, chainStages, createChain, parseChain, TopologyError } from "../src/stages/chain";
 import { createLakeSink } from "../src/stages/lakeSink";
 import { FsObjectStore } from "../src/store/fsStore";
 import { expectedFeatures } from "./expected";
@@ -50,6 +50,13 @@ describe("a chain's topology", () => {
     const tail = parseChain("dedup+lake-sink", topics);
     expect([tail.topic, tail.group]).toEqual(["events.valid", "seawall-dedup+lake-sink"]);
     expect(parseChain("ingest+dedup", topics).has("lake-sink")).toBe(false);
+  });
+
+  it("aims each chained batch at the latency target of every stage it holds", () => {
+    expect(chainLatencyTarget(parseChain("chained", topics), { TARGET_BATCH_LATENCY_MS: 250 })).toBe(1000);
+    expect(chainLatencyTarget(parseChain("ingest+dedup", topics), { TARGET_BATCH_LATENCY_MS: 300 })).toBe(
+      600,
+    );
   });
 
   it("refuses what is not a chain, naming the value and the fix", () => {

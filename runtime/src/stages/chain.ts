@@ -113,6 +113,19 @@ export function chainStages(topology: string): BatchStageName[] {
   return stages;
 }
 
+/**
+ * The batch latency a chain's AIMD controller aims for: `TARGET_BATCH_LATENCY_MS` per chained stage.
+ * Stages alone each take up to the target per hop, so a chain of n stages keeps the pipeline's
+ * end-to-end latency budget (n hops × target) while its larger batches fold more events per entity
+ * into one feature update.
+ */
+export function chainLatencyTarget(
+  plan: Pick<ChainPlan, "stages">,
+  cfg: Pick<WorkerConfig, "TARGET_BATCH_LATENCY_MS">,
+): number {
+  return cfg.TARGET_BATCH_LATENCY_MS * plan.stages.length;
+}
+
 type Cfg = Pick<
   WorkerConfig,
   | "TOPIC_EVENTS"
