@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { SCHEMAS } from "./schemas";
 
-/** A chart's default values, from ../shared/schemas/<path>/values.yaml. */
+/** A chart's default values, from test/fixtures/deploy-schemas/<path>/values.yaml. */
 export function chartDefaults(path: string): unknown {
   return parse(readFileSync(join(SCHEMAS, path, "values.yaml"), "utf8"));
 }

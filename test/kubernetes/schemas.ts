@@ -1,13 +1,15 @@
 /**
  * Validates rendered Kubernetes objects and custom resources against the schemas the API server
- * applies (../shared/schemas: Kubernetes 1.31 standalone-strict, the KEDA and prometheus-operator
- * CRDs' strict schemas), as kubeconform would, with no cluster.
+ * applies (test/fixtures/deploy-schemas, copied from ../shared/schemas: Kubernetes 1.31
+ * standalone-strict, the KEDA and prometheus-operator CRDs' strict schemas), as kubeconform would,
+ * with no cluster.
  */
 import Ajv, { type ValidateFunction } from "ajv";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const SCHEMAS = join(__dirname, "../../../shared/schemas");
+/** The schemas, vendored from ../shared/schemas so a fresh clone tests with nothing beside it. */
+export const SCHEMAS = join(__dirname, "../fixtures/deploy-schemas");
 
 const FILES: Record<string, string> = {
   "v1/Namespace": "kubernetes/v1.31.0-standalone-strict/namespace-v1.json",
@@ -50,7 +52,10 @@ export function schemaFileOf(obj: { apiVersion?: unknown; kind?: unknown }): str
   const file = FILES[key];
   if (!file) throw new Error(`no schema for ${key}`);
   const path = join(SCHEMAS, file);
-  if (!existsSync(path)) throw new Error(`schema ${path} is missing: the tests need ../shared/schemas`);
+  if (!existsSync(path))
+    throw new Error(
+      `schema ${path} is missing: copy it from ../shared/schemas into test/fixtures/deploy-schemas (see its SOURCE.md)`,
+    );
   return path;
 }
 
