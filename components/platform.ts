@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { buildAwsPlatform, validateAwsPlatformArgs } from "./aws/platform";
 import { KafkaConnection, ObjectStoreLocation, RedisConnection } from "./contracts";
-import type { PlatformKubernetesOutputs } from "./kubernetes/platformPipeline";
+import type { PlatformKubernetesOutputs } from "./kubernetes/platformOutputs";
 import { DataPlatformArgs } from "./platformArgs";
 import { Profile, resolveProfile } from "./profiles";
 import { Problem, SeawallValidationError } from "./validation";

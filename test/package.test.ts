@@ -156,9 +156,19 @@ describe("an AWS-only program", () => {
     const seawall = path.join(modules, "seawall");
     fs.mkdirSync(seawall);
     fs.copyFileSync(path.join(root, "package.json"), path.join(seawall, "package.json"));
-    fs.cpSync(path.join(root, "dist", "components"), path.join(seawall, "dist", "components"), {
-      recursive: true,
-    });
+    // What `npm pack` packs of dist/: the package's `files` (a folder, or a name ending in `.*`).
+    const files = (
+      JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { files: string[] }
+    ).files;
+    for (const entry of files.filter((f) => f.startsWith("dist/"))) {
+      const dir = path.dirname(entry);
+      const names = entry.endsWith(".*")
+        ? fs.readdirSync(path.join(root, dir)).filter((n) => n.startsWith(`${path.basename(entry, ".*")}.`))
+        : [path.basename(entry)];
+      for (const n of names) {
+        fs.cpSync(path.join(root, dir, n), path.join(seawall, dir, n), { recursive: true });
+      }
+    }
     fs.writeFileSync(
       path.join(team, "index.ts"),
       [

@@ -17,7 +17,15 @@ import {
   validateServiceArgs,
 } from "./platformServices";
 import { backupsArgs, monitoringArgs, validateOperationsArgs } from "./platformOperations";
-import { buildAwsKubernetes, validateAwsKubernetesArgs } from "./platformKubernetes";
+
+/**
+ * The Kubernetes layer, loaded only when the platform runs one: `@pulumi/kubernetes` is an optional
+ * peer dependency, and a program without the \`kubernetes\` setting must load this module without it.
+ */
+function kubernetesLayer(): typeof import("./platformKubernetes") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./platformKubernetes") as typeof import("./platformKubernetes");
+}
 
 /** The tags every resource of the platform carries. */
 export function platformTags(args: DataPlatformArgs, profile: Profile): Record<string, string> {
@@ -60,7 +68,7 @@ export function validateAwsPlatformArgs(args: DataPlatformArgs, profile: Profile
     ...problemsUnder("objectStore", () => validateObjectStoreArgs(objectStoreArgs(args, profile))),
     ...validateServiceArgs(args, profile),
     ...validateOperationsArgs(args, profile),
-    ...validateAwsKubernetesArgs(args, profile),
+    ...(args.kubernetes ? kubernetesLayer().validateAwsKubernetesArgs(args, profile) : []),
   ];
 }
 
@@ -118,27 +126,29 @@ export function buildAwsPlatform(
       privateSubnetIds,
       clientSecurityGroupId,
     }));
-  const kubernetes = buildAwsKubernetes(
-    parent,
-    name,
-    args,
-    profile,
-    tags,
-    {
-      network: clusterNetwork,
-      lake: { bucket: store.bucketName, prefix: args.objectStore?.prefix, kmsKeyArn: store.kmsKeyArn },
-      kafkaClientPolicyArn: events.clientPolicyArn,
-      kafkaClusterArn: events.clusterArn,
-      alertTopicArn: monitoring.alertTopicArn,
-      alertKmsKeyArn: monitoring.kmsKeyArn,
-    },
-    {
-      kafka: events.connection,
-      redis: features.connection,
-      lake: store.location,
-      topics: args.eventStream?.topics ?? [],
-    },
-  );
+  const kubernetes = !args.kubernetes
+    ? undefined
+    : kubernetesLayer().buildAwsKubernetes(
+        parent,
+        name,
+        args,
+        profile,
+        tags,
+        {
+          network: clusterNetwork,
+          lake: { bucket: store.bucketName, prefix: args.objectStore?.prefix, kmsKeyArn: store.kmsKeyArn },
+          kafkaClientPolicyArn: events.clientPolicyArn,
+          kafkaClusterArn: events.clusterArn,
+          alertTopicArn: monitoring.alertTopicArn,
+          alertKmsKeyArn: monitoring.kmsKeyArn,
+        },
+        {
+          kafka: events.connection,
+          redis: features.connection,
+          lake: store.location,
+          topics: args.eventStream?.topics ?? [],
+        },
+      );
   const uri = (bucket: pulumi.Input<string>, prefix: string) => pulumi.interpolate`s3://${bucket}/${prefix}`;
   return {
     objectStore: store.location,

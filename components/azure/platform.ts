@@ -21,7 +21,15 @@ import {
   validateServiceArgs,
 } from "./platformServices";
 import { azureSettingProblems, platformTags } from "./platformSettings";
-import { buildAzureKubernetes, validateAzureKubernetesArgs } from "./platformKubernetes";
+
+/**
+ * The Kubernetes layer, loaded only when the platform runs one: `@pulumi/kubernetes` is an optional
+ * peer dependency, and a program without the \`kubernetes\` setting must load this module without it.
+ */
+function kubernetesLayer(): typeof import("./platformKubernetes") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./platformKubernetes") as typeof import("./platformKubernetes");
+}
 
 export { platformTags } from "./platformSettings";
 
@@ -43,7 +51,7 @@ export function validateAzurePlatformArgs(args: DataPlatformArgs, profile: Profi
     ...azureSettingProblems(args),
     ...validateServiceArgs(args, profile),
     ...validateOperationsArgs(args, profile),
-    ...validateAzureKubernetesArgs(args, profile),
+    ...(args.kubernetes ? kubernetesLayer().validateAzureKubernetesArgs(args, profile) : []),
   ];
 }
 
@@ -127,20 +135,22 @@ export function buildAzurePlatform(
   const workloadIdentity = pulumi
     .all([workers.id, workers.clientId, workers.principalId])
     .apply(([id, clientId, principalId]) => ({ id, clientId, principalId }));
-  const kubernetes = buildAzureKubernetes(
-    parent,
-    name,
-    args,
-    profile,
-    tags,
-    { resourceGroupName, network: azureNetwork, workloadIdentity },
-    {
-      kafka: events.connection,
-      redis: features.connection,
-      lake: store.location,
-      topics: args.eventStream?.topics ?? [],
-    },
-  );
+  const kubernetes = !args.kubernetes
+    ? undefined
+    : kubernetesLayer().buildAzureKubernetes(
+        parent,
+        name,
+        args,
+        profile,
+        tags,
+        { resourceGroupName, network: azureNetwork, workloadIdentity },
+        {
+          kafka: events.connection,
+          redis: features.connection,
+          lake: store.location,
+          topics: args.eventStream?.topics ?? [],
+        },
+      );
   const prefix = args.objectStore?.prefix ?? "";
   return {
     objectStore: store.location,

@@ -21,7 +21,15 @@ import {
   validateServiceArgs,
 } from "./platformServices";
 import { gcpSettingProblems, platformLabels } from "./platformSettings";
-import { buildGcpKubernetes, validateGcpKubernetesArgs } from "./platformKubernetes";
+
+/**
+ * The Kubernetes layer, loaded only when the platform runs one: `@pulumi/kubernetes` is an optional
+ * peer dependency, and a program without the \`kubernetes\` setting must load this module without it.
+ */
+function kubernetesLayer(): typeof import("./platformKubernetes") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./platformKubernetes") as typeof import("./platformKubernetes");
+}
 
 export { platformLabels } from "./platformSettings";
 
@@ -45,7 +53,7 @@ export function validateGcpPlatformArgs(args: DataPlatformArgs, profile: Profile
     ...gcpSettingProblems(args),
     ...validateServiceArgs(args, profile),
     ...validateOperationsArgs(args, profile, gcp.config.project),
-    ...validateGcpKubernetesArgs(args, profile),
+    ...(args.kubernetes ? kubernetesLayer().validateGcpKubernetesArgs(args, profile) : []),
   ];
 }
 
@@ -126,20 +134,22 @@ export function buildGcpPlatform(
   const gcpNetwork = pulumi
     .all([network.networkId, network.subnetIds])
     .apply(([networkId, subnetIds]) => ({ networkId, subnetIds }));
-  const kubernetes = buildGcpKubernetes(
-    parent,
-    name,
-    args,
-    profile,
-    labels,
-    { network: gcpNetwork, workloadServiceAccount: workers.email },
-    {
-      kafka: events.connection,
-      redis: features.connection,
-      lake: store.location,
-      topics: args.eventStream?.topics ?? [],
-    },
-  );
+  const kubernetes = !args.kubernetes
+    ? undefined
+    : kubernetesLayer().buildGcpKubernetes(
+        parent,
+        name,
+        args,
+        profile,
+        labels,
+        { network: gcpNetwork, workloadServiceAccount: workers.email },
+        {
+          kafka: events.connection,
+          redis: features.connection,
+          lake: store.location,
+          topics: args.eventStream?.topics ?? [],
+        },
+      );
   const prefix = args.objectStore?.prefix ?? "";
   return {
     objectStore: store.location,

@@ -15,6 +15,9 @@ import type {
 import type { Profile } from "../profiles";
 import { helperChoice, Problem, Problems, problemsUnder } from "../validation";
 import type { ClusterOutputs } from "./clusterContract";
+import type { PlatformKubernetesOutputs } from "./platformOutputs";
+
+export type { PlatformKubernetesOutputs } from "./platformOutputs";
 import { checkExistingCluster, type ExistingCluster } from "./clusterProvider";
 import type { MonitoringStackArgs } from "./monitoringStack";
 import { DEFAULT_PIPELINE_WORKLOADS, Pipeline, type PipelineArgs, validatePipelineArgs } from "./pipeline";
@@ -180,20 +183,6 @@ function receiverOf(inputs: PlatformPipelineInputs): MonitoringStackArgs["receiv
 }
 
 /** What the platform exports of its Kubernetes layer. */
-export interface PlatformKubernetesOutputs {
-  /** The cluster's provider, for more resources on it (not a stack output). */
-  provider: ClusterOutputs["provider"];
-  /** The kubeconfig (a Pulumi secret; a built cluster's holds no credential, it runs the cloud's CLI). */
-  kubeconfig: pulumi.Output<string>;
-  clusterName: pulumi.Output<string>;
-  /** The workers' namespace. */
-  namespace: string;
-  /** The namespace Prometheus, Alertmanager and Grafana run in. */
-  monitoringNamespace: string;
-  /** The workers' Deployments, by workload. */
-  deployments: Record<string, pulumi.Output<string>>;
-}
-
 /**
  * The platform's Kubernetes layer, children of `parent`: the cluster `makeCluster` builds (or
  * brings) for the team's choice, then the pipeline on it; undefined when the platform runs none.
