@@ -1,4 +1,5 @@
 import * as rdkafka from "../src/kafka/rdkafka";
+import { freePort } from "../src/services/local";
 import { produce, readTopic, startServices, type Services } from "./support";
 
 jest.setTimeout(60000);
@@ -39,5 +40,26 @@ describe("readTopic, the tests' topic reader", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe("freePort, the port the local services and restarted workers take by name", () => {
+  it("is free and below the kernel's ephemeral range, so no listen(0) elsewhere can take it while a service restarts", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { createServer } = await import("node:net");
+    const start = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0],
+    );
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(10000);
+      expect(port).toBeLessThan(start);
+    }
+    // And it can be bound.
+    await new Promise<void>((resolve, reject) => {
+      const srv = createServer();
+      srv.once("error", reject);
+      srv.listen(ports[0], "127.0.0.1", () => srv.close(() => resolve()));
+    });
   });
 });

@@ -4,7 +4,7 @@
  * is stopped by `stop()`.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,13 +88,47 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+/**
+ * A free loopback port, picked below the kernel's ephemeral range. A port from the ephemeral range
+ * (what `listen(0)` gives) can be handed to any other process's `listen(0)` or outgoing connection
+ * as soon as it is freed, so a redis-server or a worker restarted on "its" port could find another
+ * program there (a test's mock broker, a client socket) and a client talk to the wrong server.
+ * Ports below the range are only ever taken by name. Falls back to `listen(0)` when the range starts
+ * too low to leave room.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  const low = 10000;
+  const high = ephemeralStart();
+  for (let attempt = 0; high - low >= 1000 && attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await listenOnce(port)) return port;
+  }
+  return listenOnce(0).then((port) => {
+    if (port === undefined) throw new Error("no free loopback port");
+    return port;
+  });
+}
+
+/** The first port of the kernel's ephemeral range (Linux), 32768 when it cannot be read. */
+function ephemeralStart(): number {
+  try {
+    const first = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0],
+    );
+    return Number.isInteger(first) && first > 0 ? first : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/** Binds the port on loopback and closes it: the port bound, or undefined if it was taken. */
+function listenOnce(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+    srv.once("error", () => resolve(undefined));
+    srv.listen(port, "127.0.0.1", () => {
+      const bound = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(bound));
     });
   });
 }
