@@ -235,10 +235,10 @@ describe("the policy-check action", () => {
 
 describe("the workflows the READMEs show", () => {
   const blocks = ["README.md", "policies/README.md"].flatMap((f) =>
-    [...read(path.join(ROOT, f)).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i): [string, Doc] => [
-      `${f} example ${i + 1}`,
-      parse(m[1], { uniqueKeys: true }),
-    ]),
+    // The workflows among the README's YAML blocks (a stack's config is YAML too): those with jobs.
+    [...read(path.join(ROOT, f)).matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .filter((m) => /^jobs:/m.test(m[1]))
+      .map((m, i): [string, Doc] => [`${f} example ${i + 1}`, parse(m[1], { uniqueKeys: true })]),
   );
   const inputs = reusable.on.workflow_call.inputs;
 

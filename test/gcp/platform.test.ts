@@ -311,7 +311,7 @@ describe("the prod-gcp stack", () => {
     email = p.output("workloadServiceAccount") as string;
   });
 
-  it("composes the lake, network, event stream, feature store and monitoring, and no backup vault", () => {
+  it("composes the lake, network, event stream, feature store, monitoring and the GKE cluster, and no backup vault", () => {
     expect(p.ofType("seawall:gcp:ObjectStore").length).toBe(1);
     expect(
       p.resources
@@ -319,6 +319,7 @@ describe("the prod-gcp stack", () => {
         .map((r) => `${r.type} ${r.name}`)
         .sort(),
     ).toEqual([
+      "seawall:gcp:Cluster seawall-prod-cluster",
       "seawall:gcp:EventStream seawall-prod-events",
       "seawall:gcp:FeatureStore seawall-prod-features",
       "seawall:gcp:Monitoring seawall-prod-monitoring",
@@ -342,6 +343,11 @@ describe("the prod-gcp stack", () => {
         .map((r) => [r.inputs.role, r.inputs.member])
         .sort(),
     ).toEqual([
+      // The cluster's nodes run as their own account, with the one role GKE nodes need.
+      [
+        "roles/container.defaultNodeServiceAccount",
+        "serviceAccount:seawall-prod-cluster-nodes@seawall-prod.iam.gserviceaccount.com",
+      ],
       ["roles/managedkafka.client", member],
       ["roles/memorystore.dbConnectionUser", member],
     ]);
