@@ -78,6 +78,22 @@ export function scenarioTopics(names: string[], partitions = 4): Record<string, 
   return out;
 }
 
+/** Kafka protocol API keys (https://kafka.apache.org/protocol#protocol_api_keys), for `errors <apiKey> ...`. */
+export const API = { PRODUCE: 0, FETCH: 1, OFFSET_COMMIT: 8 } as const;
+
+/**
+ * Fails the next Produce ×20 (NOT_LEADER_OR_FOLLOWER), Fetch ×20 (REQUEST_TIMED_OUT) and
+ * OffsetCommit ×10 (COORDINATOR_NOT_AVAILABLE) requests: errors a client must retry through.
+ */
+export async function retriableRequestErrors(ctx: Pick<FaultContext, "svc" | "note">): Promise<void> {
+  await ctx.note(
+    "Produce ×20 NOT_LEADER_OR_FOLLOWER, Fetch ×20 REQUEST_TIMED_OUT, OffsetCommit ×10 COORDINATOR_NOT_AVAILABLE",
+  );
+  await ctx.svc.kafka.command(`errors ${API.PRODUCE} 20 6`);
+  await ctx.svc.kafka.command(`errors ${API.FETCH} 20 7`);
+  await ctx.svc.kafka.command(`errors ${API.OFFSET_COMMIT} 10 15`);
+}
+
 /** One file's services, with every scenario's topics declared up front (the mock cluster needs them). */
 export function startFaultServices(names: string[]): Promise<Services> {
   return startServices(scenarioTopics(names), "unused");

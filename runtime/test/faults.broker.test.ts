@@ -5,6 +5,8 @@
  * is dead-lettered, and no worker dies on its own.
  */
 import {
+  API,
+  retriableRequestErrors,
   dropLogs,
   expectClean,
   FULL,
@@ -20,15 +22,10 @@ jest.setTimeout(FULL ? 900000 : 180000);
 const EVENTS = FULL ? 40000 : 3000;
 const FAST_FEED = { sliceSize: 500, slicePauseMs: 150 };
 
-// Kafka protocol API keys and error codes (https://kafka.apache.org/protocol#protocol_error_codes).
-const PRODUCE = 0;
-const FETCH = 1;
-const OFFSET_COMMIT = 8;
+// Kafka protocol error codes (https://kafka.apache.org/protocol#protocol_error_codes).
+const { PRODUCE, FETCH, OFFSET_COMMIT } = API;
 const CORRUPT_MESSAGE = 2;
-const NOT_LEADER_OR_FOLLOWER = 6;
-const REQUEST_TIMED_OUT = 7;
 const MESSAGE_TOO_LARGE = 10;
-const COORDINATOR_NOT_AVAILABLE = 15;
 const OFFSET_METADATA_TOO_LARGE = 12;
 const INVALID_RECORD = 87;
 
@@ -78,12 +75,7 @@ describe("faults: Kafka brokers and requests", () => {
       async fault(ctx) {
         for (const at of FULL ? [0.1, 0.3, 0.5, 0.7] : [0.15, 0.5]) {
           await ctx.whenLake(at);
-          await ctx.note(
-            "Produce ×20 NOT_LEADER_OR_FOLLOWER, Fetch ×20 REQUEST_TIMED_OUT, OffsetCommit ×10 COORDINATOR_NOT_AVAILABLE",
-          );
-          await ctx.svc.kafka.command(`errors ${PRODUCE} 20 ${NOT_LEADER_OR_FOLLOWER}`);
-          await ctx.svc.kafka.command(`errors ${FETCH} 20 ${REQUEST_TIMED_OUT}`);
-          await ctx.svc.kafka.command(`errors ${OFFSET_COMMIT} 10 ${COORDINATOR_NOT_AVAILABLE}`);
+          await retriableRequestErrors(ctx);
         }
       },
     });

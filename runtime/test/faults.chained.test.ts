@@ -12,6 +12,7 @@ import {
   expectClean,
   FULL,
   reportFile,
+  retriableRequestErrors,
   runScenario,
   sampleFeed,
   startFaultServices,
@@ -24,13 +25,6 @@ jest.setTimeout(FULL ? 900000 : 180000);
 const EVENTS = FULL ? 40000 : 3000;
 const REPEATS = FULL ? 1000 : 100;
 const CHAIN = "ingest+dedup+lake-sink+feature-writer";
-// Kafka API keys and error codes (the mock cluster's `errors <apiKey> <count> <code>`).
-const PRODUCE = 0;
-const FETCH = 1;
-const OFFSET_COMMIT = 8;
-const NOT_LEADER_OR_FOLLOWER = 6;
-const REQUEST_TIMED_OUT = 7;
-const COORDINATOR_NOT_AVAILABLE = 15;
 const scenarios = ["chain-kills", "chain-redis-lost"];
 
 describe("faults: the chained topology", () => {
@@ -62,12 +56,7 @@ describe("faults: the chained topology", () => {
         }
         // Retriable errors on the chain's Kafka calls: Produce (features, dead letters), Fetch of
         // the raw topic, OffsetCommit of the raw offsets.
-        await ctx.note(
-          "Produce ×20 NOT_LEADER_OR_FOLLOWER, Fetch ×20 REQUEST_TIMED_OUT, OffsetCommit ×10 COORDINATOR_NOT_AVAILABLE",
-        );
-        await ctx.svc.kafka.command(`errors ${PRODUCE} 20 ${NOT_LEADER_OR_FOLLOWER}`);
-        await ctx.svc.kafka.command(`errors ${FETCH} 20 ${REQUEST_TIMED_OUT}`);
-        await ctx.svc.kafka.command(`errors ${OFFSET_COMMIT} 10 ${COORDINATOR_NOT_AVAILABLE}`);
+        await retriableRequestErrors(ctx);
       },
     });
     expect(r.workers).toEqual([CHAIN, "chained"]);
