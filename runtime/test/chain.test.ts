@@ -92,7 +92,7 @@ describe("a chain's topology", () => {
 
 const WINDOW_SECONDS = 1800;
 
-function chainOf(dir: string, prefix: string, sent: OutRecord[]) {
+function chainOf(dir: string, prefix: string, sent: OutRecord[][]) {
   const cfg = {
     ...topics,
     TOPIC_DEAD_LETTER: "events.dead-letter",
@@ -119,7 +119,8 @@ function chainOf(dir: string, prefix: string, sent: OutRecord[]) {
   });
   const plan = parseChain("chained", topics);
   const producer = {
-    send: async (records: OutRecord[]) => void sent.push(...records),
+    // One send per batch: the chain produces a batch's features and dead letters at once.
+    send: async (records: OutRecord[]) => void sent.push(records),
     close: async () => undefined,
   };
   return createChain(plan, cfg, { producer, redis, redisPolicy, metrics, lake });
@@ -154,8 +155,8 @@ describe("the chained stages in one process", () => {
               value: r.value,
               headers: {},
             }));
-            const sent: OutRecord[] = [];
-            let chain = chainOf(dir, "lake", sent);
+            const sends: OutRecord[][] = [];
+            let chain = chainOf(dir, "lake", sends);
             let committed = 0;
             let position = 0;
             for (const s of steps) {
@@ -164,7 +165,7 @@ describe("the chained stages in one process", () => {
               await chain.process(batch, 2);
               position += batch.length;
               if (s.crash) {
-                chain = chainOf(dir, "lake", sent);
+                chain = chainOf(dir, "lake", sends);
                 position = committed = Math.max(0, Math.min(committed, position - s.back));
               } else committed = position;
             }
@@ -174,6 +175,7 @@ describe("the chained stages in one process", () => {
               position += batch.length;
             }
             const valid = stream.filter((r) => r.kind === "valid").map((r) => JSON.parse(r.value.toString()));
+            const sent = sends.flat();
             // The lake: each valid event once, named after the raw topic, at its raw position.
             const lake = await readLake(dir);
             expect(lake.lines.map((l) => l.eventId).sort()).toEqual(
@@ -195,7 +197,11 @@ describe("the chained stages in one process", () => {
             expect([...new Set(dead.map((d) => `${d.key}:${d.headers!["x-reason"]}`))].sort()).toEqual(
               [...new Set(malformed.map((m) => `${m.key}:${m.kind}`))].sort(),
             );
-            // One snapshot per entity per batch on the features topic, never more.
+            // One snapshot per entity per batch on the features topic, never more; no events topic.
+            for (const batch of sends) {
+              const entities = batch.filter((r) => r.topic === "features").map((r) => String(r.key));
+              expect(entities.length).toBe(new Set(entities).size);
+            }
             expect(sent.filter((r) => r.topic === "features").length).toBeGreaterThan(0);
             expect(sent.filter((r) => r.topic === "events.unique")).toEqual([]);
           } finally {
