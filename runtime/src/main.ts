@@ -1,5 +1,7 @@
 /**
  * The container's entry point: `node dist/main.js <stage>` runs one stage;
+ * `node dist/main.js <command> [--flag value]...` runs one maintenance command (`commands/`) and
+ * exits with its code;
  * `node dist/main.js ingest+dedup+lake-sink+feature-writer` (or the named topology `chained`) runs
  * those stages chained in one process (`stages/chain.ts`). Reads the environment, starts them, and
  * on SIGTERM/SIGINT stops within SHUTDOWN_DEADLINE_MS (finish and commit the batch, close).
@@ -8,11 +10,16 @@ import { isStage, startWorker } from "./app";
 import { setCrashRate } from "./chaos";
 import { ConfigError, parseWorkerEnv, stages } from "./config";
 import { chainStages, namedTopologies, TopologyError } from "./stages/chain";
+import { isMaintenanceCommand, maintenanceCommands } from "./commands/registry";
+import { runMaintenanceCommand } from "./commands/run";
 
-const USAGE = `usage: main <stage> | <stage>+<stage>... | ${Object.keys(namedTopologies).join(" | ")}, where a stage is one of: ${stages.join(", ")}`;
+const USAGE = `usage: main <stage> | <stage>+<stage>... | ${Object.keys(namedTopologies).join(" | ")} | <command> [--flag value]..., where a stage is one of: ${stages.join(", ")}; a command one of: ${Object.keys(maintenanceCommands).join(", ")}`;
 
 async function main() {
   const stage = process.argv[2];
+  if (stage && isMaintenanceCommand(stage)) {
+    process.exit(await runMaintenanceCommand(stage, process.argv.slice(3), process.env));
+  }
   if (!stage) {
     process.stderr.write(`${USAGE}\n`);
     process.exit(2);

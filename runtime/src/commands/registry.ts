@@ -1,0 +1,12 @@
+/**
+ * The maintenance commands the image runs, each loaded only when called (a command's SDKs and
+ * libraries stay out of the stages' start-up). Add a command here and in its own file.
+ */
+import type { MaintenanceCommand } from "./command";
+
+export const maintenanceCommands: Record<string, () => Promise<MaintenanceCommand<unknown>>> = {};
+
+/** Whether a name is a maintenance command. */
+export function isMaintenanceCommand(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(maintenanceCommands, name);
+}
