@@ -1,6 +1,7 @@
 /**
  * A minimal Google Cloud Storage JSON-API server for tests: the requests @google-cloud/storage makes
- * for a multipart upload with ifGenerationMatch, object metadata, media download and listing. No
+ * for a multipart upload with ifGenerationMatch, object metadata, media download, listing, and a
+ * versioned bucket's delete, `versions=true` listing and `generation` reads (every bucket is versioned). No
  * GCS emulator installs from npm or Debian here, so this speaks the wire protocol the client uses.
  */
 import { createHash } from "node:crypto";
@@ -11,11 +12,20 @@ interface Obj {
   metadata: Record<string, string>;
   generation: number;
   contentType: string;
+  timeCreated: string;
+  /** Set when the generation became noncurrent (deleted). */
+  timeDeleted?: string;
 }
 
 export async function startGcsEmulator(): Promise<{ endpoint: string; close(): Promise<void> }> {
   const buckets = new Map<string, Map<string, Obj>>();
   let generation = 1;
+  /** Noncurrent generations per bucket, in the order they were deleted. */
+  const history = new Map<string, Array<[string, Obj]>>();
+  const noncurrent = (name: string) => {
+    if (!history.has(name)) history.set(name, []);
+    return history.get(name)!;
+  };
   const bucket = (name: string) => {
     if (!buckets.has(name)) buckets.set(name, new Map());
     return buckets.get(name)!;
@@ -29,6 +39,9 @@ export async function startGcsEmulator(): Promise<{ endpoint: string; close(): P
     contentType: o.contentType,
     md5Hash: createHash("md5").update(o.data).digest("base64"),
     metadata: o.metadata,
+    timeCreated: o.timeCreated,
+    updated: o.timeCreated,
+    ...(o.timeDeleted ? { timeDeleted: o.timeDeleted } : {}),
   });
   const server: Server = createServer(async (req, res) => {
     const url = new URL(req.url!, "http://x");
@@ -52,6 +65,7 @@ export async function startGcsEmulator(): Promise<{ endpoint: string; close(): P
         metadata: (meta.metadata as Record<string, string>) ?? {},
         generation: generation++,
         contentType: (meta.contentType as string) ?? "application/octet-stream",
+        timeCreated: new Date().toISOString(),
       };
       objects.set(name, o);
       return json(200, resource(m[1], name, o));
@@ -59,7 +73,12 @@ export async function startGcsEmulator(): Promise<{ endpoint: string; close(): P
     m = /^\/(?:download\/)?storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname);
     if (req.method === "GET" && m) {
       const name = decodeURIComponent(m[2]);
-      const o = bucket(m[1]).get(name);
+      const gen = url.searchParams.get("generation");
+      const live = bucket(m[1]).get(name);
+      const o =
+        gen === null || String(live?.generation) === gen
+          ? live
+          : noncurrent(m[1]).find(([n, x]) => n === name && String(x.generation) === gen)?.[1];
       if (!o) return error(404, `No such object: ${m[1]}/${name}`);
       if (url.searchParams.get("alt") === "media") {
         res.writeHead(200, { "content-type": o.contentType, "content-length": o.data.length });
@@ -67,10 +86,21 @@ export async function startGcsEmulator(): Promise<{ endpoint: string; close(): P
       }
       return json(200, resource(m[1], name, o));
     }
+    m = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(url.pathname);
+    if (req.method === "DELETE" && m) {
+      const name = decodeURIComponent(m[2]);
+      const o = bucket(m[1]).get(name);
+      if (!o) return error(404, `No such object: ${m[1]}/${name}`);
+      bucket(m[1]).delete(name);
+      noncurrent(m[1]).push([name, { ...o, timeDeleted: new Date().toISOString() }]);
+      res.writeHead(204);
+      return res.end();
+    }
     m = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(url.pathname);
     if (req.method === "GET" && m) {
       const prefix = url.searchParams.get("prefix") ?? "";
-      const items = [...bucket(m[1])]
+      const versions = url.searchParams.get("versions") === "true" ? noncurrent(m[1]) : [];
+      const items = [...bucket(m[1]), ...versions]
         .filter(([n]) => n.startsWith(prefix))
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([n, o]) => resource(m![1], n, o));

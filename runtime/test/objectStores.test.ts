@@ -2,7 +2,7 @@
  * Every object-store backend against a real server on loopback: S3 on s3rver, Azure Blob on Azurite
  * (Microsoft's emulator), and the filesystem; and the lake sink on each.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -19,7 +19,7 @@ import { AzureBlobObjectStore } from "../src/store/azureStore";
 import { FsObjectStore } from "../src/store/fsStore";
 import { GcsObjectStore } from "../src/store/gcsStore";
 import { startGcsEmulator } from "./gcsEmulator";
-import type { ObjectStore } from "../src/store/objectStore";
+import { versionsAsOf, type ObjectStore } from "../src/store/objectStore";
 import { S3ObjectStore } from "../src/store/s3Store";
 import { unique } from "./support";
 
@@ -105,7 +105,22 @@ describe.each(["s3", "azure", "gcs", "file"])("%s object store", (name) => {
     head: (k: string) => stores[name].head(k),
     get: (k: string) => stores[name].get(k),
     list: (p: string) => stores[name].list(p),
+    delete: (k: string) => stores[name].delete(k),
+    listVersions: (p: string) => stores[name].listVersions(p),
   };
+
+  it("deletes an object, and deleting a missing one is not an error", async () => {
+    const prefix = `${unique("del")}/`;
+    await store.putIfAbsent(`${prefix}a`, Buffer.from("a"), { "first-offset": "1" });
+    await store.putIfAbsent(`${prefix}b`, Buffer.from("b"), {});
+    await store.delete(`${prefix}a`);
+    await store.delete(`${prefix}a`);
+    await store.delete(`${prefix}never`);
+    expect(await store.list(prefix)).toEqual([`${prefix}b`]);
+    expect(await store.head(`${prefix}a`)).toBeUndefined();
+    // Deleted keys can be written again (a restore puts objects back).
+    expect(await store.putIfAbsent(`${prefix}a`, Buffer.from("again"), {})).toBe("created");
+  });
 
   it("creates once, reports an existing object as exists, and keeps the first body and metadata", async () => {
     const key = `${unique("t")}/a.jsonl.gz`;
@@ -166,5 +181,79 @@ describe.each(["s3", "azure", "gcs", "file"])("%s object store", (name) => {
     expect(ids.sort()).toEqual(records.map((r) => JSON.parse(r.value!.toString()).eventId).sort());
     expect(keys[0]).toBe(`lake/${topic}/dt=2026-01-01/${topic}-p0-o00000000000000000000.jsonl.gz`);
     expect((await store.head(keys[0]))!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+/** Stores that keep versions here: the filesystem store and the GCS wire emulator (every bucket versioned). */
+describe.each(["file", "gcs"])("%s object store versions", (name) => {
+  it("keeps a deleted object's body and metadata, readable by version id, with the deletion's time", async () => {
+    const store = stores[name];
+    const prefix = `${unique("ver")}/dt=2026-01-01/`;
+    const before = Date.now();
+    await store.putIfAbsent(`${prefix}a`, Buffer.from("first"), { sha256: "s1" });
+    await store.putIfAbsent(`${prefix}b`, Buffer.from("other"), {});
+    await new Promise((r) => setTimeout(r, 15));
+    const written = Date.now();
+    await new Promise((r) => setTimeout(r, 15));
+    await store.delete(`${prefix}a`);
+    const versions = await store.listVersions(prefix);
+    expect(versions.map((v) => [v.key, v.deleted, v.latest])).toEqual([
+      [`${prefix}a`, false, false],
+      [`${prefix}a`, true, true],
+      [`${prefix}b`, false, true],
+    ]);
+    const [body, marker] = versions;
+    expect(body.lastModified.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(body.lastModified.getTime()).toBeLessThanOrEqual(written);
+    expect(marker.lastModified.getTime()).toBeGreaterThan(written);
+    expect((await store.get(body.key, body.versionId)).toString()).toBe("first");
+    expect(await store.head(body.key, body.versionId)).toMatchObject({ sha256: "s1" });
+    // The live view: only b; as of a time between the write and the delete: a and b.
+    expect(await store.list(prefix)).toEqual([`${prefix}b`]);
+    expect(versionsAsOf(versions, new Date(written)).map((v) => v.key)).toEqual([`${prefix}a`, `${prefix}b`]);
+    expect(versionsAsOf(versions, new Date()).map((v) => v.key)).toEqual([`${prefix}b`]);
+    // The live object's version id reads it too.
+    const live = versions[2];
+    expect((await store.get(live.key, live.versionId)).toString()).toBe("other");
+  });
+});
+
+describe("file object store versions area", () => {
+  it("stays out of list, sweep and keys; a rerun of a delete that died before recording it records it", async () => {
+    const root = join(dir, "fs-versions");
+    const store = new FsObjectStore(root);
+    await store.putIfAbsent("lake/t/a.jsonl.gz", Buffer.from("a"), {});
+    await store.delete("lake/t/a.jsonl.gz");
+    expect(await store.list("")).toEqual([]);
+    expect(await store.sweep(0)).toEqual({ removed: [], restored: [] });
+    await expect(store.putIfAbsent(".versions/x", Buffer.from("x"), {})).rejects.toThrow(
+      /invalid object key/,
+    );
+    // Simulate a delete killed between archiving the body and recording the deletion.
+    const archive = join(root, ".versions", "lake", "t", "a.jsonl.gz");
+    for (const f of readdirSync(archive).filter((n) => n.endsWith(".deleted"))) rmSync(join(archive, f));
+    expect((await store.listVersions("lake/")).map((v) => v.deleted)).toEqual([false]);
+    await store.delete("lake/t/a.jsonl.gz");
+    expect((await store.listVersions("lake/")).map((v) => [v.deleted, v.latest])).toEqual([
+      [false, false],
+      [true, true],
+    ]);
+  });
+});
+
+describe("emulators without versions", () => {
+  it("s3rver: ListObjectVersions is not implemented, and the error names it", async () => {
+    await expect(s3.listVersions("x/")).rejects.toMatchObject({ code: "SEAWALL_LAKE_VERSIONS" });
+  });
+
+  it("Azurite: lists the live blobs as their only versions after a delete", async () => {
+    const store = stores.azure;
+    const prefix = `${unique("azv")}/`;
+    await store.putIfAbsent(`${prefix}a`, Buffer.from("a"), {});
+    await store.putIfAbsent(`${prefix}b`, Buffer.from("b"), {});
+    await store.delete(`${prefix}a`);
+    const versions = await store.listVersions(prefix);
+    expect(versions.map((v) => [v.key, v.deleted, v.latest])).toEqual([[`${prefix}b`, false, true]]);
+    expect((await store.get(versions[0].key, versions[0].versionId || undefined)).toString()).toBe("b");
   });
 });

@@ -4,10 +4,13 @@
  * Metadata names must be C# identifiers, so `-` is stored as `_` and mapped back on read.
  * Authenticates with Entra ID (a token credential on the account's Blob endpoint: storage accounts
  * with shared keys off accept nothing else) or, locally and against Azurite, a connection string.
+ * Versions are blob versions (blob versioning on the account): a deleted blob's last version stays
+ * as a previous version; Azure records no deletion time unless soft delete is on (`deletedOn`), so
+ * `listVersions` reports a deletion only then.
  */
 import { BlobServiceClient, type ContainerClient } from "@azure/storage-blob";
 import { createHash } from "node:crypto";
-import type { ObjectStore } from "./objectStore";
+import { orderVersions, type ObjectStore, type ObjectVersion } from "./objectStore";
 import type { AzureCredential } from "../azure/tokens";
 import { contentTypeOf } from "../naming";
 
@@ -50,9 +53,14 @@ export class AzureBlobObjectStore implements ObjectStore {
     }
   }
 
-  async head(key: string) {
+  private blob(key: string, versionId?: string) {
+    const b = this.container.getBlockBlobClient(key);
+    return versionId ? b.withVersion(versionId) : b;
+  }
+
+  async head(key: string, versionId?: string) {
     try {
-      const p = await this.container.getBlockBlobClient(key).getProperties();
+      const p = await this.blob(key, versionId).getProperties();
       return Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k.replace(/_/g, "-"), v]));
     } catch (err) {
       if (status(err) === 404) return undefined;
@@ -60,8 +68,43 @@ export class AzureBlobObjectStore implements ObjectStore {
     }
   }
 
-  get(key: string) {
-    return this.container.getBlockBlobClient(key).downloadToBuffer();
+  get(key: string, versionId?: string) {
+    return this.blob(key, versionId).downloadToBuffer();
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.container.getBlockBlobClient(key).deleteIfExists();
+  }
+
+  async listVersions(prefix: string): Promise<ObjectVersion[]> {
+    const out: ObjectVersion[] = [];
+    for await (const b of this.container.listBlobsFlat({
+      prefix,
+      includeVersions: true,
+      includeDeleted: true,
+    })) {
+      if (b.deleted) {
+        if (b.properties.deletedOn) {
+          out.push({
+            key: b.name,
+            versionId: `deleted-${b.properties.deletedOn.toISOString()}`,
+            lastModified: b.properties.deletedOn,
+            deleted: true,
+            latest: true,
+          });
+        }
+        continue;
+      }
+      out.push({
+        key: b.name,
+        // An account without versioning lists no version ids: the live blob is the only version.
+        versionId: b.versionId ?? "",
+        lastModified: b.properties.lastModified,
+        deleted: false,
+        latest: b.versionId === undefined || b.isCurrentVersion === true,
+      });
+    }
+    return orderVersions(out);
   }
 
   async list(prefix: string) {

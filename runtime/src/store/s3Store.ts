@@ -5,15 +5,18 @@
  * S3-compatible servers that ignore the condition, for one writer at a time.
  */
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
-import type { ObjectStore } from "./objectStore";
+import { orderVersions, type ObjectStore, type ObjectVersion } from "./objectStore";
+import { PermanentError } from "../errors";
 import { contentTypeOf } from "../naming";
 
 export interface S3StoreOptions {
@@ -67,9 +70,11 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async head(key: string) {
+  async head(key: string, versionId?: string) {
     try {
-      const r = await this.s3.send(new HeadObjectCommand({ Bucket: this.o.bucket, Key: key }));
+      const r = await this.s3.send(
+        new HeadObjectCommand({ Bucket: this.o.bucket, Key: key, VersionId: versionId }),
+      );
       return r.Metadata ?? {};
     } catch (err) {
       if (status(err) === 404) return undefined;
@@ -77,8 +82,10 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async get(key: string) {
-    const r = await this.s3.send(new GetObjectCommand({ Bucket: this.o.bucket, Key: key }));
+  async get(key: string, versionId?: string) {
+    const r = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.o.bucket, Key: key, VersionId: versionId }),
+    );
     return Buffer.from(await r.Body!.transformToByteArray());
   }
 
@@ -93,6 +100,64 @@ export class S3ObjectStore implements ObjectStore {
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
     return keys.sort();
+  }
+
+  /** DeleteObject: S3 answers 204 for a missing key too; on a versioned bucket it adds a delete marker. */
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.o.bucket, Key: key }));
+  }
+
+  /** ListObjectVersions: versions and delete markers (an unversioned bucket's objects have VersionId "null"). */
+  async listVersions(prefix: string): Promise<ObjectVersion[]> {
+    const out: ObjectVersion[] = [];
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      let r;
+      try {
+        r = await this.s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: this.o.bucket,
+            Prefix: prefix,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionIdMarker,
+          }),
+        );
+      } catch (err) {
+        const s = status(err);
+        if (s === 405 || s === 501) {
+          throw new PermanentError(
+            "SEAWALL_LAKE_VERSIONS",
+            `the S3 endpoint ${this.o.endpoint ?? "(AWS)"} does not implement ListObjectVersions (HTTP ${s}); restores as of a time need a versioned S3 bucket`,
+          );
+        }
+        throw err;
+      }
+      for (const v of r.Versions ?? []) {
+        if (!v.Key) continue;
+        out.push({
+          key: v.Key,
+          versionId: v.VersionId ?? "null",
+          lastModified: v.LastModified ?? new Date(0),
+          deleted: false,
+          latest: v.IsLatest === true,
+        });
+      }
+      for (const m of r.DeleteMarkers ?? []) {
+        if (!m.Key) continue;
+        out.push({
+          key: m.Key,
+          versionId: m.VersionId ?? "null",
+          lastModified: m.LastModified ?? new Date(0),
+          deleted: true,
+          latest: m.IsLatest === true,
+        });
+      }
+      const more = r.IsTruncated === true;
+      keyMarker = more ? r.NextKeyMarker : undefined;
+      versionIdMarker = more ? r.NextVersionIdMarker : undefined;
+    } while (keyMarker !== undefined);
+    return orderVersions(out);
   }
 
   destroy() {
