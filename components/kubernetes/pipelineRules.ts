@@ -39,23 +39,22 @@ export interface AlertRule {
 const stageIs = (stage: string) => `stage=~"(.+[+])?${stage}([+].+)?"`;
 const by = "sum by (namespace, service)";
 
+/** One alerting rule from its parts. */
+export function alertRule(
+  alert: string,
+  expr: string,
+  forDuration: string,
+  severity: "warning" | "critical",
+  summary: string,
+  description: string,
+): AlertRule {
+  return { alert, expr, for: forDuration, labels: { severity }, annotations: { summary, description } };
+}
+
 /** The pipeline's alerts. */
 export function pipelineAlerts(t: PipelineRuleThresholds = DEFAULT_RULE_THRESHOLDS): AlertRule[] {
   const window = `${t.freshnessMinutes}m`;
-  const rule = (
-    alert: string,
-    expr: string,
-    forDuration: string,
-    severity: "warning" | "critical",
-    summary: string,
-    description: string,
-  ): AlertRule => ({
-    alert,
-    expr,
-    for: forDuration,
-    labels: { severity },
-    annotations: { summary, description },
-  });
+  const rule = alertRule;
   return [
     rule(
       "SeawallConsumerLagHigh",
@@ -121,14 +120,6 @@ export function pipelineAlerts(t: PipelineRuleThresholds = DEFAULT_RULE_THRESHOL
       "{{ $labels.service }} wrote no features in ${window} while consuming",
       "The runtime exports no feature-freshness gauge: this alert uses the feature writer's seawall_records_out_total not growing while its seawall_records_in_total does, so served features age.",
     ),
-    rule(
-      "SeawallRestoreDrillFailed",
-      `max by (namespace, pod) (kube_pod_status_phase{phase="Failed", pod=~".*restore-drill.*"}) == 1`,
-      "0m",
-      "critical",
-      "restore drill {{ $labels.pod }} failed",
-      "The runtime exports no restore-drill metric: this alert uses kube-state-metrics' kube_pod_status_phase of the restore-drill pods Airflow runs; a backup that cannot be restored is no backup.",
-    ),
   ];
 }
 
@@ -145,6 +136,15 @@ export function renderPipelinePrometheusRule(
   namespace: string,
   t: PipelineRuleThresholds = DEFAULT_RULE_THRESHOLDS,
 ): KubeObject {
+  return renderPrometheusRule(name, namespace, pipelineRuleGroups(t));
+}
+
+/** A PrometheusRule of rule groups, labelled as Seawall's. */
+export function renderPrometheusRule(
+  name: string,
+  namespace: string,
+  spec: { groups: { name: string; interval: string; rules: AlertRule[] }[] },
+): KubeObject {
   return {
     apiVersion: "monitoring.coreos.com/v1",
     kind: "PrometheusRule",
@@ -153,6 +153,6 @@ export function renderPipelinePrometheusRule(
       namespace,
       labels: { "app.kubernetes.io/part-of": "seawall", "app.kubernetes.io/managed-by": "pulumi" },
     },
-    spec: pipelineRuleGroups(t),
+    spec,
   };
 }

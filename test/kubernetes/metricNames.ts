@@ -54,6 +54,7 @@ export function exportedMetricNames(): Set<string> {
 
 const PROMQL_WORDS = new Set([
   "sum",
+  "absent",
   "min",
   "max",
   "avg",
