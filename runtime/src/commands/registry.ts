@@ -4,7 +4,10 @@
  */
 import type { MaintenanceCommand } from "./command";
 
-export const maintenanceCommands: Record<string, () => Promise<MaintenanceCommand<unknown>>> = {};
+export const maintenanceCommands: Record<string, () => Promise<MaintenanceCommand<unknown>>> = {
+  "backup-features": async () =>
+    (await import("./backupFeatures")).backupFeatures as MaintenanceCommand<unknown>,
+};
 
 /** Whether a name is a maintenance command. */
 export function isMaintenanceCommand(name: string): boolean {

@@ -1,0 +1,169 @@
+/**
+ * backup-features against a real redis-server and s3rver: every feature key backed up once, parts
+ * with checksums, the manifest last; what a backup holds restores to the same content.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { createHash } from "node:crypto";
+import { drillFeatureBackup } from "../src/backup/drill";
+import { latestBackup, type BackupLine, type BackupManifest } from "../src/backup/features";
+import { featureKey, windowKey, windowStateKey } from "../src/features";
+import { callPolicy } from "../src/resilience";
+import { S3ObjectStore } from "../src/store/s3Store";
+import { foldLive, makeEvents, runCommand, snapshotKeys } from "./commandSupport";
+import { useRedis } from "./support";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require("s3rver") as new (o: object) => {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+};
+
+jest.setTimeout(30000);
+
+const redis = useRedis();
+let dir: string;
+let server: InstanceType<typeof S3rver>;
+let store: S3ObjectStore;
+let env: Record<string, string>;
+const policy = callPolicy({ dependency: "object-store" });
+const START = Date.UTC(2026, 0, 1, 10);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "seawall-backup-"));
+  server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: "lake" }],
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  store = new S3ObjectStore({
+    bucket: "lake",
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+  // The command's store takes credentials from the default chain, as on a pod.
+  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
+  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  env = {
+    REDIS_HOST: redis.server.host,
+    REDIS_PORT: String(redis.server.port),
+    REDIS_TLS: "false",
+    LAKE_SCHEME: "s3",
+    LAKE_BUCKET: "lake",
+    LAKE_REGION: "us-east-1",
+    LAKE_ENDPOINT: endpoint,
+    LOG_LEVEL: "silent",
+  };
+  // 30 entities with windows and snapshots; one whose window grew past 128 members and shrank
+  // (Redis keeps it in its large encoding, a restore makes it compact again); one whose window
+  // state expired while its snapshot lives on; and keys that are not features.
+  await foldLive(redis.client, makeEvents("bk", 300, 30, START));
+  await foldLive(redis.client, makeEvents("big", 200, 1, START, 1000));
+  await foldLive(redis.client, [
+    { eventId: "big-late", entity: "big-e0", ts: START + 3_600_000 + 195_000, value: 1 },
+  ]);
+  await foldLive(redis.client, makeEvents("lone", 3, 1, START));
+  await redis.client.del([windowKey("lone-e0"), windowStateKey("lone-e0")]);
+  await redis.client.set("seawall:dedup:claim:x", "t/0/1");
+  await redis.client.set("other", "1");
+});
+
+afterAll(async () => {
+  store?.destroy();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function lines(manifest: BackupManifest): Promise<BackupLine[]> {
+  const out: BackupLine[] = [];
+  for (const p of manifest.parts) {
+    const body = await store.get(p.key);
+    expect(createHash("sha256").update(body).digest("hex")).toBe(p.sha256);
+    expect(await store.head(p.key)).toMatchObject({ sha256: p.sha256, records: String(p.keys) });
+    out.push(
+      ...gunzipSync(body)
+        .toString()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as BackupLine),
+    );
+  }
+  return out;
+}
+
+it("backs up every feature key once, with TTLs, in parts with checksums, and the manifest last", async () => {
+  const run = await runCommand("backup-features", ["--prefix", "backups/f1/"], env);
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  const latest = await latestBackup(store, policy, "backups/f1/");
+  expect(latest?.manifest.id).toBe(run.report.backup);
+  const manifest = latest!.manifest;
+  const got = await lines(manifest);
+  const expected = Object.keys(await snapshotKeys(redis.client, "seawall:f*")).sort();
+  // 30 + 1 entities with three keys each, and one snapshot alone.
+  expect(expected).toHaveLength(31 * 3 + 1);
+  expect(got.map((l) => l.key).sort()).toEqual(expected);
+  expect(manifest).toMatchObject({ keys: expected.length, consistency: "entity", nodes: 1 });
+  expect(run.report).toMatchObject({ ok: true, keys: expected.length, parts: manifest.parts.length });
+  const state = got.find((l) => l.key === windowStateKey("bk-e0"))!;
+  expect(state.type).toBe("hash");
+  expect(state.pttl).toBeGreaterThan(3_500_000);
+  expect(createHash("sha256").update(Buffer.from(state.payload, "base64")).digest("hex")).toBe(state.sha256);
+  // The manifest is the last object written: nothing of the backup is newer.
+  const keys = await store.list(`backups/f1/${manifest.id}/`);
+  expect(keys).toEqual(
+    [...manifest.parts.map((p) => p.key), `backups/f1/${manifest.id}/manifest.json`].sort(),
+  );
+});
+
+it("restores what it backed up to the same content, the compacted large window included", async () => {
+  const run = await runCommand("backup-features", ["--prefix", "backups/f2/"], env);
+  expect(run.code).toBe(0);
+  const { report, mismatches } = await drillFeatureBackup(
+    { redis: redis.client, redisPolicy: callPolicy({ dependency: "redis" }), store, storePolicy: policy },
+    { backupPrefix: "backups/f2/", scratchPrefix: "scratch:", keep: true },
+  );
+  expect(mismatches).toEqual([]);
+  // Still in the large encoding at the source; restored compact, so DUMP payloads differ: the digest holds.
+  expect(await redis.client.objectEncoding(windowKey("big-e0"))).toBe("skiplist");
+  expect(await redis.client.objectEncoding(`scratch:${windowKey("big-e0")}`)).toBe("listpack");
+  expect(report.restoredKeys).toBe(run.report.keys);
+  const original = await snapshotKeys(redis.client, "seawall:f*");
+  const restored = await snapshotKeys(redis.client, "scratch:*");
+  expect(
+    Object.fromEntries(Object.entries(restored).map(([k, v]) => [k.slice("scratch:".length), v])),
+  ).toEqual(original);
+  expect(await redis.client.hGet(featureKey("lone-e0"), "count")).toBe("3");
+  await redis.client.del(Object.keys(restored));
+});
+
+it("never takes a backup without its manifest for the latest", async () => {
+  const run = await runCommand("backup-features", ["--prefix", "backups/f3"], env);
+  expect(run.code).toBe(0);
+  // A later backup that died before its manifest: parts only.
+  await store.putIfAbsent(
+    "backups/f3/2999-01-01T00-00-00.000Z-dead00/part-00000.jsonl.gz",
+    Buffer.from("x"),
+    {},
+  );
+  expect((await latestBackup(store, policy, "backups/f3/"))?.manifest.id).toBe(run.report.backup);
+});
+
+it.each([
+  [["--prefix", "/abs"], '--prefix: got "/abs"'],
+  [["--prefix", "a/../b"], '--prefix: got "a/../b"'],
+  [["--prefix", ""], '--prefix: got ""'],
+  [["--bucket", "x"], "--bucket"],
+])("refuses %j with exit 2, naming the flag and the value", async (argv, named) => {
+  const run = await runCommand("backup-features", argv, env);
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(named);
+  expect(run.stderr).toContain("usage: backup-features");
+});

@@ -1,0 +1,148 @@
+/** Runs maintenance commands in the test's process or as their own, and seeds a lake and features. */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { runMaintenanceCommand } from "../src/commands/run";
+import type { InRecord } from "../src/kafka/transport";
+import { createMetrics } from "../src/metrics";
+import type { Redis } from "../src/redis";
+import { callPolicy } from "../src/resilience";
+import { createFeatureFolder } from "../src/stages/dedup";
+import { createLakeSink } from "../src/stages/lakeSink";
+import type { ObjectStore } from "../src/store/objectStore";
+import type { Event } from "../src/validate";
+
+export interface CommandResult {
+  code: number | null;
+  signal?: NodeJS.Signals | null;
+  /** The last JSON line on stdout. */
+  report: Record<string, unknown> & { mismatches?: Array<Record<string, unknown>> };
+  stderr: string;
+}
+
+/** Runs a command in this process (its stdout captured), as `node dist/main.js <name> ...` would. */
+export async function runCommand(
+  name: string,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<CommandResult> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    out.push(String(chunk));
+    return true;
+  });
+  try {
+    const code = await runMaintenanceCommand(name, argv, env, (line) => err.push(line));
+    return { code, report: lastJson(out.join("")), stderr: err.join("\n") };
+  } finally {
+    write.mockRestore();
+  }
+}
+
+/** Runs a command as its own process (`node --import tsx src/main.ts <name> ...`). */
+export function spawnCommand(
+  name: string,
+  argv: string[],
+  env: Record<string, string>,
+): Promise<CommandResult> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(__dirname, "..", "src", "main.ts"), name, ...argv],
+    {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, report: lastJson(stdout), stderr })),
+  );
+}
+
+function lastJson(text: string): CommandResult["report"] {
+  const line = text.trim().split("\n").pop();
+  return line ? (JSON.parse(line) as CommandResult["report"]) : {};
+}
+
+/** `n` events of `entities` entities, a minute apart from `start`, integer values (sums stay exact). */
+export function makeEvents(
+  prefix: string,
+  n: number,
+  entities: number,
+  start: number,
+  stepMs = 60_000,
+): Event[] {
+  return Array.from({ length: n }, (_, i) => ({
+    eventId: `${prefix}-${i}`,
+    entity: `${prefix}-e${i % entities}`,
+    ts: start + i * stepMs,
+    value: (i % 13) - 4,
+  }));
+}
+
+/** Writes events to the lake through the real lake sink, `perObject` records an object, partitioned by entity. */
+export async function seedLake(
+  store: ObjectStore,
+  redis: Redis,
+  o: { prefix: string; topic: string; events: Event[]; perObject: number; partitions?: number },
+): Promise<void> {
+  const partitions = o.partitions ?? 2;
+  const sink = createLakeSink(
+    { LAKE_PREFIX: o.prefix, DEDUP_TTL_SECONDS: 3600, LAKE_FORMAT: "jsonl.gz" },
+    {
+      store,
+      storePolicy: callPolicy({ dependency: "object-store" }),
+      redis,
+      redisPolicy: callPolicy({ dependency: "redis" }),
+      metrics: createMetrics("lake-sink"),
+      deadLetter: async (rejected) => {
+        if (rejected.length > 0) throw new Error(`unexpected dead letters: ${rejected.length}`);
+      },
+    },
+  );
+  const offsets = new Array<number>(partitions).fill(0);
+  const records: InRecord[] = o.events.map((e) => {
+    const partition = Number(e.entity.split("-e").pop()) % partitions;
+    return {
+      topic: o.topic,
+      partition,
+      offset: offsets[partition]++,
+      key: Buffer.from(e.entity),
+      value: Buffer.from(JSON.stringify(e)),
+      headers: {},
+    };
+  });
+  for (let i = 0; i < records.length; i += o.perObject)
+    await sink.process(records.slice(i, i + o.perObject), 2);
+}
+
+/** Folds events into the features as the live chained pipeline does (dedup's fold, snapshots stored). */
+export async function foldLive(redis: Redis, events: Event[], windowSeconds = 3600): Promise<void> {
+  const fold = createFeatureFolder(
+    { FEATURE_WINDOW_SECONDS: windowSeconds, FEATURE_TTL_SECONDS: 86400 },
+    { redis, redisPolicy: callPolicy({ dependency: "redis" }) },
+    { store: true },
+  );
+  const record: InRecord = { topic: "t", partition: 0, offset: 0, key: null, value: null, headers: {} };
+  await fold(events.map((event) => ({ event, record })));
+}
+
+/** Every key under a pattern with its type and content (hash fields, zset members with scores). */
+export async function snapshotKeys(redis: Redis, match: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for await (const keys of redis.scanIterator({ MATCH: match, COUNT: 1000 })) {
+    for (const key of keys) {
+      const type = await redis.type(key);
+      out[key] =
+        type === "hash"
+          ? { ...(await redis.hGetAll(key)) }
+          : type === "zset"
+            ? await redis.zRangeWithScores(key, 0, -1)
+            : await redis.get(key);
+    }
+  }
+  return out;
+}
