@@ -71,6 +71,7 @@ describe("the policy pack", () => {
       "cloudSqlPointInTimeRecovery",
       "cloudSqlSslRequired",
       "cloudSqlNoPublicIp",
+      "cloudSqlCmek",
       "gcpKmsKeyRotation",
       "storageHttpsOnly",
       "storageMinimumTls12",

@@ -6,6 +6,7 @@ import { memorystoreHighAvailability } from "./memorystore/memorystoreHighAvaila
 import { memorystorePersistence } from "./memorystore/memorystorePersistence";
 import { memorystoreTransitEncryption } from "./memorystore/memorystoreTransitEncryption";
 import { cloudSqlBackupsEnabled } from "./sql/cloudSqlBackupsEnabled";
+import { cloudSqlCmek } from "./sql/cloudSqlCmek";
 import { cloudSqlNoPublicIp } from "./sql/cloudSqlNoPublicIp";
 import { cloudSqlPointInTimeRecovery } from "./sql/cloudSqlPointInTimeRecovery";
 import { cloudSqlSslRequired } from "./sql/cloudSqlSslRequired";
@@ -33,6 +34,7 @@ export function gcpPolicies(): SeawallPolicy[] {
     cloudSqlPointInTimeRecovery(),
     cloudSqlSslRequired(),
     cloudSqlNoPublicIp(),
+    cloudSqlCmek(),
     gcpKmsKeyRotation(),
   ];
 }

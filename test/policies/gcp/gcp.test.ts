@@ -5,6 +5,7 @@ import { memorystoreHighAvailability } from "../../../policies/rules/gcp/memorys
 import { memorystorePersistence } from "../../../policies/rules/gcp/memorystore/memorystorePersistence";
 import { memorystoreTransitEncryption } from "../../../policies/rules/gcp/memorystore/memorystoreTransitEncryption";
 import { cloudSqlBackupsEnabled } from "../../../policies/rules/gcp/sql/cloudSqlBackupsEnabled";
+import { cloudSqlCmek } from "../../../policies/rules/gcp/sql/cloudSqlCmek";
 import { cloudSqlNoPublicIp } from "../../../policies/rules/gcp/sql/cloudSqlNoPublicIp";
 import { cloudSqlPointInTimeRecovery } from "../../../policies/rules/gcp/sql/cloudSqlPointInTimeRecovery";
 import { cloudSqlSslRequired } from "../../../policies/rules/gcp/sql/cloudSqlSslRequired";
@@ -324,6 +325,31 @@ describeRule(cloudSqlNoPublicIp, {
       name: "skips when the flag is unknown",
       props: { settings: { ipConfiguration: { ipv4Enabled: unknown.boolean } } },
     },
+  ],
+});
+
+describeRule(cloudSqlCmek, {
+  type: SQL,
+  compliant: [
+    {
+      name: "passes with a customer-managed key",
+      props: { databaseVersion: "POSTGRES_17", encryptionKeyName: KEY },
+    },
+  ],
+  violating: [
+    {
+      name: "fails with the default (Google-managed keys)",
+      props: { databaseVersion: "POSTGRES_17", settings: { tier: "db-custom-2-7680" } },
+      message: "encryptionKeyName is not set",
+    },
+    { name: "fails with an empty key name", props: { encryptionKeyName: "" } },
+  ],
+  notApplicable: [
+    { name: "defers a read replica without its own key to its primary", props: replica.props },
+    readPool,
+  ],
+  unknown: [
+    { name: "skips when the key is unknown until deploy", props: { encryptionKeyName: unknown.string } },
   ],
 });
 
