@@ -88,7 +88,9 @@ export function gcpResource(
       };
     case "gcp:projects/serviceIdentity:ServiceIdentity": {
       const service = String(inputs.service).split(".")[0];
-      const email = `service-${mockProjectNumber(project)}@gcp-sa-${service}.iam.gserviceaccount.com`;
+      // Most agents are gcp-sa-<api>; Cloud SQL's is gcp-sa-cloud-sql.
+      const agent = service === "sqladmin" ? "cloud-sql" : service;
+      const email = `service-${mockProjectNumber(project)}@gcp-sa-${agent}.iam.gserviceaccount.com`;
       return {
         id: `projects/${project}/services/${inputs.service as string}`,
         state: { ...inputs, project, email, member: `serviceAccount:${email}` },
@@ -153,6 +155,33 @@ export function gcpResource(
           uid: digest(seed, 32),
           endpoints: [{ connections: [{ pscAutoConnection }] }],
           managedServerCas: [{ caCerts: [{ certificates: [pem] }] }],
+        },
+      };
+    }
+    case "gcp:sql/databaseInstance:DatabaseInstance": {
+      // What Cloud SQL reports once the instance exists: its connection name, the private address
+      // it took from the network's private service access range, and its server CA.
+      const region = (inputs.region as string | undefined) ?? config.region;
+      const ip = `10.10.48.${(parseInt(digest(seed, 2), 16) % 250) + 3}`;
+      const cert = `-----BEGIN CERTIFICATE-----\nMIID${digest(`${seed}::ca`, 40)}\n-----END CERTIFICATE-----`;
+      return {
+        id: name,
+        state: {
+          ...inputs,
+          name,
+          project,
+          region,
+          connectionName: `${project}:${region}:${name}`,
+          privateIpAddress: ip,
+          ipAddresses: [{ ipAddress: ip, type: "PRIVATE" }],
+          serverCaCerts: [
+            {
+              cert,
+              commonName: `C=US,O=Google\\, Inc,CN=Google Cloud SQL Server CA,dnQualifier=${digest(seed, 8)}`,
+              sha1Fingerprint: digest(`${seed}::sha1`, 40),
+            },
+          ],
+          selfLink: `https://sqladmin.googleapis.com/sql/v1beta4/projects/${project}/instances/${name}`,
         },
       };
     }
