@@ -28,8 +28,8 @@ import { validateStageWorkersConfig } from "../components/kubernetes/stageWorker
 import { validatePipelineArgs } from "../components/kubernetes/pipeline";
 import { kubernetesSettingProblems } from "../components/kubernetes/platformPipeline";
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
+import { validateAirflowDatabaseArgs } from "../components/aws/airflowDatabase";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
-import { validateAirflowDatabaseArgs as validateGcpAirflowDatabaseArgs } from "../components/gcp/airflowDatabaseConfig";
 import { validateAksClusterArgs } from "../components/azure/cluster";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
@@ -135,15 +135,16 @@ const AWS_CLUSTER_BASE = {
 };
 const awsCluster = (args: object) => () => validateAwsClusterArgs({ ...AWS_CLUSTER_BASE, ...args } as never);
 const awsNodeGroup = (group: object) => awsCluster({ nodeGroups: [group] });
+const awsAirflowDb = (args: object) => () =>
+  validateAirflowDatabaseArgs({
+    vpcId: "vpc",
+    subnetIds: ["subnet-a", "subnet-b"],
+    clientSecurityGroupId: "sg",
+    ...args,
+  } as never);
 const gkeCluster = (args: object) => () =>
   validateGkeClusterArgs({
     network: { networkId: "projects/p/global/networks/data", subnetIds: ["s"] },
-    region: "europe-west1",
-    ...args,
-  } as never);
-const gcpAirflowDb = (args: object) => () =>
-  validateGcpAirflowDatabaseArgs({
-    network: "projects/p/global/networks/data",
     region: "europe-west1",
     ...args,
   } as never);
@@ -1051,6 +1052,17 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_AWS_CLUSTER_INSTANCE_TYPE", "nodeGroups[0].instanceTypes", awsNodeGroup({ instanceTypes: [] })],
   ["SEAWALL_AWS_CLUSTER_NODE_GROUP_SIZE", "nodeGroups[0]", awsNodeGroup({ minSize: 4, maxSize: 2 })],
   ["SEAWALL_AWS_CLUSTER_ROOT_VOLUME", "nodeGroups[0].rootVolumeGiB", awsNodeGroup({ rootVolumeGiB: 4 })],
+  ["SEAWALL_AWS_AIRFLOW_DB_SUBNETS", "subnetIds", awsAirflowDb({ subnetIds: ["subnet-a"] })],
+  ["SEAWALL_AWS_AIRFLOW_DB_NETWORK", "clientSecurityGroupId", awsAirflowDb({ clientSecurityGroupId: "" })],
+  ["SEAWALL_AWS_AIRFLOW_DB_IDENTIFIER", "identifier", awsAirflowDb({ identifier: "Airflow_DB" })],
+  ["SEAWALL_AWS_AIRFLOW_DB_ENGINE_VERSION", "engineVersion", awsAirflowDb({ engineVersion: "17.4" })],
+  ["SEAWALL_AWS_AIRFLOW_DB_INSTANCE_CLASS", "instanceClass", awsAirflowDb({ instanceClass: "m7g.large" })],
+  ["SEAWALL_AWS_AIRFLOW_DB_STORAGE", "allocatedStorageGiB", awsAirflowDb({ allocatedStorageGiB: 10 })],
+  [
+    "SEAWALL_AWS_AIRFLOW_DB_BACKUP_RETENTION",
+    "backupRetentionDays",
+    awsAirflowDb({ backupRetentionDays: 0 }),
+  ],
   ["SEAWALL_GCP_CLUSTER_NAME", "clusterName", gkeCluster({ clusterName: "Data" })],
   [
     "SEAWALL_GCP_CLUSTER_NETWORK",
@@ -1060,23 +1072,6 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_GCP_CLUSTER_REGION", "region", gkeCluster({ region: undefined })],
   ["SEAWALL_GCP_CLUSTER_VERSION", "minMasterVersion", gkeCluster({ minMasterVersion: "1.30" })],
   ["SEAWALL_GCP_CLUSTER_NODE_POOL", "nodePools[0]", gkeCluster({ nodePools: [{ minNodesPerZone: 4 }] })],
-  ["SEAWALL_GCP_AIRFLOW_DB_REGION", "region", gcpAirflowDb({ region: "Europe" })],
-  ["SEAWALL_GCP_AIRFLOW_DB_NETWORK", "network", gcpAirflowDb({ network: "default" })],
-  [
-    "SEAWALL_GCP_AIRFLOW_DB_PRIVATE_ACCESS",
-    "privateServiceAccess.args.cidr",
-    gcpAirflowDb({ privateServiceAccess: { args: { cidr: "10.10.48.0/26" } } }),
-  ],
-  ["SEAWALL_GCP_AIRFLOW_DB_INSTANCE_NAME", "instanceName", gcpAirflowDb({ instanceName: "Airflow" })],
-  ["SEAWALL_GCP_AIRFLOW_DB_VERSION", "databaseVersion", gcpAirflowDb({ databaseVersion: "POSTGRES_12" })],
-  ["SEAWALL_GCP_AIRFLOW_DB_TIER", "tier", gcpAirflowDb({ tier: "db-custom-3-7680" })],
-  [
-    "SEAWALL_GCP_AIRFLOW_DB_AVAILABILITY",
-    "availabilityType",
-    gcpAirflowDb({ availabilityType: "MULTI_ZONE" }),
-  ],
-  ["SEAWALL_GCP_AIRFLOW_DB_BACKUPS", "retainedBackups", gcpAirflowDb({ retainedBackups: 0 })],
-  ["SEAWALL_GCP_AIRFLOW_DB_WINDOW", "backupStartTime", gcpAirflowDb({ backupStartTime: "2am" })],
   ["SEAWALL_AZURE_CLUSTER_NAME", "clusterName", aksCluster({ clusterName: "-data" })],
   ["SEAWALL_AZURE_CLUSTER_NETWORK", "network", aksCluster({ network: undefined })],
   ["SEAWALL_AZURE_CLUSTER_ADMINS", "adminGroupObjectIds", aksCluster({ adminGroupObjectIds: [] })],

@@ -221,6 +221,32 @@ function awsResource(
         state: { ...inputs, name, arn: `arn:aws:elasticache:${region}:${account}:${kind}:${name}` },
       };
     }
+    case "aws:rds/instance:Instance": {
+      // The endpoint RDS gives an instance: its identifier, an account-and-region hash, the region.
+      const identifier = ((inputs.identifier as string) ?? physicalName(args.name, seed)).toLowerCase();
+      const address = `${identifier}.c${digest(`${account}::${region}`, 11)}.${region}.rds.amazonaws.com`;
+      return {
+        id: identifier,
+        state: {
+          ...inputs,
+          identifier,
+          address,
+          endpoint: `${address}:${inputs.port ?? 5432}`,
+          arn: `arn:aws:rds:${region}:${account}:db:${identifier}`,
+          resourceId: `db-${digest(seed, 26).toUpperCase()}`,
+          engineVersionActual: `${inputs.engineVersion ?? "17"}.4`,
+        },
+      };
+    }
+    case "aws:rds/subnetGroup:SubnetGroup":
+    case "aws:rds/parameterGroup:ParameterGroup": {
+      const name = ((inputs.name as string) ?? physicalName(args.name, seed)).toLowerCase();
+      const kind = args.type.endsWith("SubnetGroup") ? "subgrp" : "pg";
+      return {
+        id: name,
+        state: { ...inputs, name, arn: `arn:aws:rds:${region}:${account}:${kind}:${name}` },
+      };
+    }
     case "aws:cloudwatch/logGroup:LogGroup": {
       const name = (inputs.name as string) ?? physicalName(args.name, seed);
       return {
