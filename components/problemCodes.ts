@@ -405,6 +405,21 @@ export const PROBLEM_CODES = {
     "releaseChannel is not a GKE release channel, or minMasterVersion is not 1.35 or later.",
   SEAWALL_GCP_CLUSTER_NODE_POOL: "A node pool's sizes are out of range, or its minimum exceeds its maximum.",
 
+  // GCP AirflowDatabase (components/gcp/airflowDatabase.ts, Cloud SQL for PostgreSQL).
+  SEAWALL_GCP_AIRFLOW_DB_REGION: "The database's region (or gcp:region) is not set or not a region code.",
+  SEAWALL_GCP_AIRFLOW_DB_NETWORK: "network is not projects/PROJECT/global/networks/NETWORK.",
+  SEAWALL_GCP_AIRFLOW_DB_PRIVATE_ACCESS:
+    "privateServiceAccess.args.cidr is not an RFC 1918 network from /16 to /24.",
+  SEAWALL_GCP_AIRFLOW_DB_INSTANCE_NAME: "instanceName breaks Cloud SQL's naming rules.",
+  SEAWALL_GCP_AIRFLOW_DB_VERSION: "databaseVersion is not a PostgreSQL major Airflow 3 supports.",
+  SEAWALL_GCP_AIRFLOW_DB_TIER:
+    "tier is not an Enterprise-edition Cloud SQL tier, or a custom tier's sizes are out of range.",
+  SEAWALL_GCP_AIRFLOW_DB_AVAILABILITY: "availabilityType is not REGIONAL or ZONAL.",
+  SEAWALL_GCP_AIRFLOW_DB_BACKUPS:
+    "retainedBackups is not 1 to 365, or transactionLogRetentionDays is not 1 to 7 or exceeds retainedBackups.",
+  SEAWALL_GCP_AIRFLOW_DB_WINDOW:
+    "backupStartTime is not HH:MM, or maintenanceWindow's day is not 1 to 7 or its hour not 0 to 23.",
+
   // Azure Cluster (components/azure/cluster.ts).
   SEAWALL_AZURE_CLUSTER_NAME: "clusterName breaks AKS's naming rules.",
   SEAWALL_AZURE_CLUSTER_NETWORK: "network is not set, or has no subnet.",

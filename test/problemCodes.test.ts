@@ -30,6 +30,7 @@ import { kubernetesSettingProblems } from "../components/kubernetes/platformPipe
 import { validateClusterArgs as validateAwsClusterArgs } from "../components/aws/cluster";
 import { validateAirflowDatabaseArgs } from "../components/aws/airflowDatabase";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
+import { validateAirflowDatabaseArgs as validateGcpAirflowDatabaseArgs } from "../components/gcp/airflowDatabaseConfig";
 import { validateAksClusterArgs } from "../components/azure/cluster";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
@@ -145,6 +146,12 @@ const awsAirflowDb = (args: object) => () =>
 const gkeCluster = (args: object) => () =>
   validateGkeClusterArgs({
     network: { networkId: "projects/p/global/networks/data", subnetIds: ["s"] },
+    region: "europe-west1",
+    ...args,
+  } as never);
+const gcpAirflowDb = (args: object) => () =>
+  validateGcpAirflowDatabaseArgs({
+    network: "projects/p/global/networks/data",
     region: "europe-west1",
     ...args,
   } as never);
@@ -1072,6 +1079,23 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_GCP_CLUSTER_REGION", "region", gkeCluster({ region: undefined })],
   ["SEAWALL_GCP_CLUSTER_VERSION", "minMasterVersion", gkeCluster({ minMasterVersion: "1.30" })],
   ["SEAWALL_GCP_CLUSTER_NODE_POOL", "nodePools[0]", gkeCluster({ nodePools: [{ minNodesPerZone: 4 }] })],
+  ["SEAWALL_GCP_AIRFLOW_DB_REGION", "region", gcpAirflowDb({ region: "Europe" })],
+  ["SEAWALL_GCP_AIRFLOW_DB_NETWORK", "network", gcpAirflowDb({ network: "default" })],
+  [
+    "SEAWALL_GCP_AIRFLOW_DB_PRIVATE_ACCESS",
+    "privateServiceAccess.args.cidr",
+    gcpAirflowDb({ privateServiceAccess: { args: { cidr: "10.10.48.0/26" } } }),
+  ],
+  ["SEAWALL_GCP_AIRFLOW_DB_INSTANCE_NAME", "instanceName", gcpAirflowDb({ instanceName: "Airflow" })],
+  ["SEAWALL_GCP_AIRFLOW_DB_VERSION", "databaseVersion", gcpAirflowDb({ databaseVersion: "POSTGRES_12" })],
+  ["SEAWALL_GCP_AIRFLOW_DB_TIER", "tier", gcpAirflowDb({ tier: "db-custom-3-7680" })],
+  [
+    "SEAWALL_GCP_AIRFLOW_DB_AVAILABILITY",
+    "availabilityType",
+    gcpAirflowDb({ availabilityType: "MULTI_ZONE" }),
+  ],
+  ["SEAWALL_GCP_AIRFLOW_DB_BACKUPS", "retainedBackups", gcpAirflowDb({ retainedBackups: 0 })],
+  ["SEAWALL_GCP_AIRFLOW_DB_WINDOW", "backupStartTime", gcpAirflowDb({ backupStartTime: "2am" })],
   ["SEAWALL_AZURE_CLUSTER_NAME", "clusterName", aksCluster({ clusterName: "-data" })],
   ["SEAWALL_AZURE_CLUSTER_NETWORK", "network", aksCluster({ network: undefined })],
   ["SEAWALL_AZURE_CLUSTER_ADMINS", "adminGroupObjectIds", aksCluster({ adminGroupObjectIds: [] })],
