@@ -31,11 +31,16 @@ export async function runCommand(
     out.push(String(chunk));
     return true;
   });
+  const writeErr = jest.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    err.push(String(chunk).trimEnd());
+    return true;
+  });
   try {
     const code = await runMaintenanceCommand(name, argv, env, (line) => err.push(line));
     return { code, report: lastJson(out.join("")), stderr: err.join("\n") };
   } finally {
     write.mockRestore();
+    writeErr.mockRestore();
   }
 }
 

@@ -7,6 +7,7 @@ import type { MaintenanceCommand } from "./command";
 export const maintenanceCommands: Record<string, () => Promise<MaintenanceCommand<unknown>>> = {
   "backup-features": async () =>
     (await import("./backupFeatures")).backupFeatures as MaintenanceCommand<unknown>,
+  "restore-drill": async () => (await import("./restoreDrill")).restoreDrill as MaintenanceCommand<unknown>,
 };
 
 /** Whether a name is a maintenance command. */

@@ -1,0 +1,255 @@
+/**
+ * restore-drill against a real redis-server, the filesystem lake and s3rver: it passes on an intact
+ * lake and backup, and fails (exit 1, the mismatch named) on a tampered object, a missing object and
+ * a tampered backup; as of a time on the filesystem store, which keeps versions.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { latestBackup } from "../src/backup/features";
+import { listLake } from "../src/lake/view";
+import { callPolicy } from "../src/resilience";
+import { FsObjectStore } from "../src/store/fsStore";
+import type { ObjectStore } from "../src/store/objectStore";
+import { S3ObjectStore } from "../src/store/s3Store";
+import { foldLive, makeEvents, runCommand, seedLake, type CommandResult } from "./commandSupport";
+import { unique, useRedis } from "./support";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require("s3rver") as new (o: object) => {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+};
+
+jest.setTimeout(30000);
+
+const redis = useRedis();
+let dir: string;
+let server: InstanceType<typeof S3rver>;
+let s3: S3ObjectStore;
+let s3Env: Record<string, string>;
+const policy = callPolicy({ dependency: "object-store" });
+const START = Date.UTC(2026, 0, 1, 22);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "seawall-drill-"));
+  server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory: join(dir, "s3"),
+    configureBuckets: [{ name: "lake" }],
+  });
+  const { port } = await server.run();
+  const endpoint = `http://127.0.0.1:${port}`;
+  s3 = new S3ObjectStore({
+    bucket: "lake",
+    region: "us-east-1",
+    endpoint,
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
+  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
+  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  s3Env = {
+    ...baseEnv(),
+    LAKE_SCHEME: "s3",
+    LAKE_BUCKET: "lake",
+    LAKE_REGION: "us-east-1",
+    LAKE_ENDPOINT: endpoint,
+  };
+  await foldLive(redis.client, makeEvents("drill", 200, 20, START));
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function baseEnv(): Record<string, string> {
+  return {
+    REDIS_HOST: redis.server.host,
+    REDIS_PORT: String(redis.server.port),
+    REDIS_TLS: "false",
+    LAKE_PREFIX: "lake",
+    LOG_LEVEL: "silent",
+  };
+}
+
+/** A filesystem lake of its own: 240 events over two dates in objects of 20, and a feature backup. */
+async function fsLake(): Promise<{
+  root: string;
+  store: FsObjectStore;
+  env: Record<string, string>;
+  topic: string;
+}> {
+  const root = mkdtempSync(join(dir, "fs-"));
+  const store = new FsObjectStore(root);
+  const topic = unique("ev");
+  await seedLake(store, redis.client, {
+    prefix: "lake",
+    topic,
+    events: makeEvents(topic, 240, 8, START),
+    perObject: 20,
+  });
+  const env = { ...baseEnv(), LAKE_SCHEME: "file", LAKE_BUCKET: root };
+  expect((await runCommand("backup-features", [], env)).code).toBe(0);
+  return { root, store, env, topic };
+}
+
+function named(run: CommandResult, what: string, key?: string) {
+  expect(run.code).toBe(1);
+  expect(run.report.ok).toBe(false);
+  expect(run.report.mismatches).toContainEqual(expect.objectContaining({ what, ...(key ? { key } : {}) }));
+  expect(run.stderr).toContain(`${what}${key ? ` ${key}` : ""}`);
+}
+
+async function scratchLeft(store: ObjectStore): Promise<string[]> {
+  return store.list("restore-drill/");
+}
+
+async function scratchKeys(): Promise<string[]> {
+  const out: string[] = [];
+  for await (const keys of redis.client.scanIterator({ MATCH: "restore-drill:*" })) out.push(...keys);
+  return out;
+}
+
+it("passes on an intact filesystem lake and backup, checks every object and key, and cleans up", async () => {
+  const { store, env, topic } = await fsLake();
+  const run = await runCommand("restore-drill", [], env);
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  const objects = await listLake(store, { prefix: "lake" });
+  const backup = await latestBackup(store, policy, "backups/features/");
+  expect(run.report).toMatchObject({
+    ok: true,
+    mismatches: [],
+    lake: {
+      objects: objects.length,
+      restoredObjects: objects.length,
+      records: 240,
+      restoredRecords: 240,
+      deletionsChecked: true,
+      totals: {
+        [`${topic}/2026-01-01`]: { source: 120, restored: 120 },
+        [`${topic}/2026-01-02`]: { source: 120, restored: 120 },
+      },
+    },
+    features: {
+      backup: backup!.manifest.id,
+      restoredKeys: backup!.manifest.keys,
+      scratch: { kind: "key-prefix" },
+    },
+  });
+  expect(await scratchLeft(store)).toEqual([]);
+  expect(await scratchKeys()).toEqual([]);
+});
+
+it("passes on s3rver (which keeps no versions, and the report says deletions were not checked)", async () => {
+  const topic = unique("ev");
+  await seedLake(s3, redis.client, {
+    prefix: "lake",
+    topic,
+    events: makeEvents(topic, 100, 5, START),
+    perObject: 25,
+  });
+  expect((await runCommand("backup-features", [], s3Env)).code).toBe(0);
+  const run = await runCommand("restore-drill", ["--topic", topic, "--keep"], s3Env);
+  expect(run.code).toBe(0);
+  expect(run.report.lake).toMatchObject({
+    records: 100,
+    restoredRecords: 100,
+    deletionsChecked: false,
+    kept: true,
+  });
+  // Kept: the restored copies are there, beside the source.
+  const kept = await s3.list(`restore-drill/${String(run.report.runId)}/`);
+  expect(kept).toHaveLength((run.report.lake as { objects: number }).objects);
+  expect((await scratchKeys()).length).toBe((run.report.features as { restoredKeys: number }).restoredKeys);
+  await redis.client.del(await scratchKeys());
+});
+
+it("fails on a tampered lake object, naming it", async () => {
+  const { root, store, env } = await fsLake();
+  const [victim] = await listLake(store, { prefix: "lake" });
+  writeFileSync(join(root, victim.key), gzipSync('{"eventId":"forged","entity":"x","ts":1,"value":1}\n'));
+  const run = await runCommand("restore-drill", [], env);
+  named(run, "sha256", victim.key);
+  expect(run.report.mismatches).toContainEqual(
+    expect.objectContaining({ what: "records", key: victim.key, actual: 1 }),
+  );
+  expect(run.report.mismatches!.map((m) => m.what).sort()).toEqual(["records", "sha256", "totals"]);
+  expect(await scratchLeft(store)).toEqual([]);
+});
+
+it("fails on a missing lake object (deleted, covered by no compaction), naming it", async () => {
+  const { store, env } = await fsLake();
+  const objects = await listLake(store, { prefix: "lake" });
+  const victim = objects[3];
+  await store.delete(victim.key);
+  named(await runCommand("restore-drill", [], env), "missing", victim.key);
+});
+
+it("fails on a tampered feature backup, naming the part", async () => {
+  const { root, env } = await fsLake();
+  const { manifest } = (await latestBackup(new FsObjectStore(root), policy, "backups/features/"))!;
+  const part = manifest.parts[0];
+  writeFileSync(join(root, part.key), gzipSync('{"key":"seawall:fs:x"}\n'));
+  named(await runCommand("restore-drill", [], env), "part", part.key);
+});
+
+it("fails when there is nothing to restore", async () => {
+  const { env, topic } = await fsLake();
+  const run = await runCommand("restore-drill", ["--topic", topic, "--from-date", "2030-01-01"], env);
+  named(run, "nothing-to-restore");
+});
+
+it("restores the lake as of a time from the filesystem store's versions", async () => {
+  const { store, env, topic } = await fsLake();
+  const before = await listLake(store, { prefix: "lake" });
+  await sleep(30);
+  const asOf = new Date();
+  await sleep(30);
+  // After the time: an object lost and new ones written; as of the time, the lake was whole.
+  await store.delete(before[0].key);
+  await seedLake(store, redis.client, {
+    prefix: "lake",
+    topic,
+    events: makeEvents(`${topic}-late`, 40, 8, START),
+    perObject: 20,
+  });
+  expect((await runCommand("restore-drill", [], env)).code).toBe(1);
+  const run = await runCommand("restore-drill", ["--as-of", asOf.toISOString()], env);
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  expect(run.report.lake).toMatchObject({
+    asOf: asOf.toISOString(),
+    objects: before.length,
+    records: 240,
+    restoredRecords: 240,
+  });
+  // Nothing had been written an hour before: nothing to restore, and no backup started by then.
+  const early = await runCommand(
+    "restore-drill",
+    ["--as-of", new Date(asOf.getTime() - 3_600_000).toISOString()],
+    env,
+  );
+  named(early, "nothing-to-restore");
+  named(early, "no-backup");
+});
+
+it.each([
+  [["--as-of", "2026-13-01T00:00:00Z"], '--as-of: got "2026-13-01T00:00:00Z"'],
+  [["--as-of", "2026-01-01T10:00:00"], '--as-of: got "2026-01-01T10:00:00"'],
+  [["--from-date", "2026-1-1"], '--from-date: got "2026-1-1"'],
+  [["--from-date", "2026-01-02", "--to-date", "2026-01-01"], "--to-date: got 2026-01-01"],
+  [["--scratch-prefix", "../x"], '--scratch-prefix: got "../x"'],
+  [["--topic", "a/b"], '--topic: got "a/b"'],
+  [["--keep", "yes"], "--keep"],
+])("refuses %j with exit 2, naming the flag and the value", async (argv, text) => {
+  const run = await runCommand("restore-drill", argv, baseEnv());
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain(text);
+});
