@@ -43,6 +43,7 @@ describe("the policy pack", () => {
       "elasticacheSnapshotRetention",
       "elasticacheMultiAz",
       "rdsStorageEncrypted",
+      "rdsEncryptedWithCmk",
       "rdsBackupRetention",
       "rdsDeletionProtection",
       "rdsNotPubliclyAccessible",

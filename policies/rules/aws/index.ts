@@ -19,6 +19,7 @@ import { mskNoPublicAccess } from "./msk/mskNoPublicAccess";
 import { mskTlsInTransit } from "./msk/mskTlsInTransit";
 import { rdsBackupRetention } from "./rds/rdsBackupRetention";
 import { rdsDeletionProtection } from "./rds/rdsDeletionProtection";
+import { rdsEncryptedWithCmk } from "./rds/rdsEncryptedWithCmk";
 import { rdsNotPubliclyAccessible } from "./rds/rdsNotPubliclyAccessible";
 import { rdsStorageEncrypted } from "./rds/rdsStorageEncrypted";
 import { s3BucketEncryptedWithCmk } from "./s3/s3BucketEncryptedWithCmk";
@@ -61,6 +62,7 @@ export function awsPolicies(): SeawallPolicy[] {
     elasticacheSnapshotRetention(),
     elasticacheMultiAz(),
     rdsStorageEncrypted(),
+    rdsEncryptedWithCmk(),
     rdsBackupRetention(),
     rdsDeletionProtection(),
     rdsNotPubliclyAccessible(),

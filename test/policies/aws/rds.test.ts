@@ -1,5 +1,6 @@
 import { rdsBackupRetention } from "../../../policies/rules/aws/rds/rdsBackupRetention";
 import { rdsDeletionProtection } from "../../../policies/rules/aws/rds/rdsDeletionProtection";
+import { rdsEncryptedWithCmk } from "../../../policies/rules/aws/rds/rdsEncryptedWithCmk";
 import { rdsNotPubliclyAccessible } from "../../../policies/rules/aws/rds/rdsNotPubliclyAccessible";
 import { rdsStorageEncrypted } from "../../../policies/rules/aws/rds/rdsStorageEncrypted";
 import { describeRule, unknown } from "../helpers";
@@ -29,6 +30,41 @@ describeRule(rdsStorageEncrypted, {
   ],
   notApplicable: [member],
   unknown: [{ name: "skips when the flag is unknown", props: { storageEncrypted: unknown.boolean } }],
+});
+
+describeRule(rdsEncryptedWithCmk, {
+  type,
+  compliant: [
+    {
+      name: "passes an instance encrypted with a customer-managed key",
+      props: { storageEncrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/db" },
+    },
+    {
+      name: "passes an Aurora cluster encrypted with a customer-managed key",
+      type: CLUSTER,
+      props: { storageEncrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:123456789012:key/db" },
+    },
+  ],
+  violating: [
+    {
+      name: "fails an encrypted instance on the AWS-managed aws/rds key",
+      props: { storageEncrypted: true },
+      message: "kmsKeyId is not set (the default is the AWS-managed aws/rds key)",
+    },
+    { name: "fails an empty key", props: { storageEncrypted: true, kmsKeyId: "" } },
+    { name: "fails an encrypted cluster without a key", type: CLUSTER, props: { storageEncrypted: true } },
+  ],
+  notApplicable: [
+    member,
+    {
+      name: "defers a read replica to its source",
+      props: { replicateSourceDb: "src", storageEncrypted: true },
+    },
+    { name: "leaves an unencrypted instance to rdsStorageEncrypted", props: { storageEncrypted: false } },
+  ],
+  unknown: [
+    { name: "skips when the key is unknown", props: { storageEncrypted: true, kmsKeyId: unknown.string } },
+  ],
 });
 
 describeRule(rdsBackupRetention, {
