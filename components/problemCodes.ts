@@ -416,7 +416,7 @@ export const PROBLEM_CODES = {
     "tier is not an Enterprise-edition Cloud SQL tier, or a custom tier's sizes are out of range.",
   SEAWALL_GCP_AIRFLOW_DB_AVAILABILITY: "availabilityType is not REGIONAL or ZONAL.",
   SEAWALL_GCP_AIRFLOW_DB_BACKUPS:
-    "retainedBackups is not 1 to 365, or transactionLogRetentionDays is not 1 to 7 or exceeds retainedBackups.",
+    "retainedBackups is not 2 to 365, or transactionLogRetentionDays is not 1 to 7 or not fewer than retainedBackups.",
   SEAWALL_GCP_AIRFLOW_DB_WINDOW:
     "backupStartTime is not HH:MM, or maintenanceWindow's day is not 1 to 7 or its hour not 0 to 23.",
 

@@ -1094,7 +1094,7 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "availabilityType",
     gcpAirflowDb({ availabilityType: "MULTI_ZONE" }),
   ],
-  ["SEAWALL_GCP_AIRFLOW_DB_BACKUPS", "retainedBackups", gcpAirflowDb({ retainedBackups: 0 })],
+  ["SEAWALL_GCP_AIRFLOW_DB_BACKUPS", "retainedBackups", gcpAirflowDb({ retainedBackups: 1 })],
   ["SEAWALL_GCP_AIRFLOW_DB_WINDOW", "backupStartTime", gcpAirflowDb({ backupStartTime: "2am" })],
   ["SEAWALL_AZURE_CLUSTER_NAME", "clusterName", aksCluster({ clusterName: "-data" })],
   ["SEAWALL_AZURE_CLUSTER_NETWORK", "network", aksCluster({ network: undefined })],

@@ -15,7 +15,7 @@ import {
   caBundle,
   DEFAULT_AIRFLOW_POSTGRES_VERSION,
   DEFAULT_PRIVATE_SERVICE_ACCESS_CIDR,
-  MAX_TRANSACTION_LOG_DAYS,
+  defaultTransactionLogDays,
   validateAirflowDatabaseArgs,
 } from "./airflowDatabaseConfig";
 import { gcpKmsKey } from "./kmsKey";
@@ -150,7 +150,7 @@ export class AirflowDatabase extends pulumi.ComponentResource {
           backupConfiguration: backupConfiguration({
             retainedBackups,
             transactionLogRetentionDays:
-              args.transactionLogRetentionDays ?? Math.min(MAX_TRANSACTION_LOG_DAYS, retainedBackups),
+              args.transactionLogRetentionDays ?? defaultTransactionLogDays(retainedBackups),
             startTime: args.backupStartTime ?? AIRFLOW_DATABASE_DEFAULTS.backupStartTime,
           }),
           maintenanceWindow: { day: window.day, hour: window.hour, updateTrack: "stable" },

@@ -106,6 +106,15 @@ export const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
  */
 export const SQL_INSTANCE_NAME = /^[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/**
+ * Days of transaction logs kept unless told otherwise: the most the edition allows, fewer than the
+ * backups kept (Cloud SQL refuses as many or more: "backup retention should be > transaction log
+ * retention").
+ */
+export function defaultTransactionLogDays(retainedBackups: number): number {
+  return Math.max(1, Math.min(MAX_TRANSACTION_LOG_DAYS, retainedBackups - 1));
+}
+
 /** Backups, as `settings.backupConfiguration` takes them. */
 export function backupConfiguration(settings: {
   retainedBackups: number;
@@ -215,11 +224,12 @@ export interface AirflowDatabaseArgs {
    * @defaultValue "REGIONAL"
    */
   availabilityType?: AvailabilityType;
-  /** Automated daily backups kept (1 to 365). Backups cannot be turned off. @defaultValue 7 */
+  /** Automated daily backups kept (2 to 365). Backups cannot be turned off. @defaultValue 14 */
   retainedBackups?: number;
   /**
-   * Days of transaction logs kept for point-in-time recovery, 1 to 7 and at most `retainedBackups`.
-   * @defaultValue 7, or `retainedBackups` when fewer
+   * Days of transaction logs kept for point-in-time recovery, 1 to 7 and fewer than
+   * `retainedBackups` (Cloud SQL refuses as many or more).
+   * @defaultValue 7, or `retainedBackups - 1` when that is fewer
    */
   transactionLogRetentionDays?: number;
   /** When the daily backup starts, `HH:MM` UTC. @defaultValue "02:00" */
@@ -247,7 +257,7 @@ export interface AirflowDatabaseArgs {
 export const AIRFLOW_DATABASE_DEFAULTS = {
   tier: AIRFLOW_DATABASE_SIZES.prod.tier,
   availabilityType: "REGIONAL" as AvailabilityType,
-  retainedBackups: 7,
+  retainedBackups: 14,
   backupStartTime: "02:00",
   maintenanceWindow: { day: 7, hour: 4 } as SqlMaintenanceWindow,
 };
@@ -329,9 +339,9 @@ export function validateAirflowDatabaseArgs(
     "SEAWALL_GCP_AIRFLOW_DB_BACKUPS",
     "retainedBackups",
     args.retainedBackups,
-    1,
+    2,
     365,
-    "Cloud SQL keeps 1 to 365 automated backups, and backups cannot be turned off",
+    "Cloud SQL keeps up to 365 automated backups, and more backups than days of transaction logs (at least one day), so at least 2",
   );
   p.wholeNumber(
     "SEAWALL_GCP_AIRFLOW_DB_BACKUPS",
@@ -345,13 +355,13 @@ export function validateAirflowDatabaseArgs(
   if (
     typeof args.transactionLogRetentionDays === "number" &&
     typeof retained === "number" &&
-    args.transactionLogRetentionDays > retained
+    args.transactionLogRetentionDays >= retained
   ) {
     p.add(
       "SEAWALL_GCP_AIRFLOW_DB_BACKUPS",
       "transactionLogRetentionDays",
       args.transactionLogRetentionDays,
-      `must be at most retainedBackups (${retained}): a point in time is recovered from the backup before it`,
+      `must be fewer than retainedBackups (${retained}): Cloud SQL keeps more backups than days of logs, since a point in time is recovered from the backup before it`,
     );
   }
   if (args.backupStartTime !== undefined && !HH_MM.test(String(args.backupStartTime))) {

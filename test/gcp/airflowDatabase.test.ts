@@ -4,6 +4,7 @@ import {
   AIRFLOW_DATABASE_FLAGS,
   type AirflowDatabaseArgs,
   caBundle,
+  defaultTransactionLogDays,
   serviceAccountId,
   tierProblem,
   validateAirflowDatabaseArgs,
@@ -123,7 +124,7 @@ describe("GCP AirflowDatabase defaults", () => {
           pointInTimeRecoveryEnabled: true,
           startTime: "02:00",
           transactionLogRetentionDays: 7,
-          backupRetentionSettings: { retainedBackups: 7, retentionUnit: "COUNT" },
+          backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
         },
         maintenanceWindow: { day: 7, hour: 4, updateTrack: "stable" },
         databaseFlags: AIRFLOW_DATABASE_FLAGS,
@@ -265,7 +266,7 @@ describe("GCP AirflowDatabase options", () => {
         ipConfiguration: { allocatedIpRange: "google-managed-services-data", ipv4Enabled: false },
         backupConfiguration: {
           startTime: "23:30",
-          transactionLogRetentionDays: 3,
+          transactionLogRetentionDays: 2,
           backupRetentionSettings: { retainedBackups: 3, retentionUnit: "COUNT" },
         },
         maintenanceWindow: { day: 2, hour: 1, updateTrack: "stable" },
@@ -294,7 +295,7 @@ describe("GCP AirflowDatabase validation", () => {
           tier: "db-perf-optimized-N-2",
           availabilityType: "MULTI" as never,
           retainedBackups: 3,
-          transactionLogRetentionDays: 5,
+          transactionLogRetentionDays: 3,
           backupStartTime: "25:00",
           maintenanceWindow: { day: 0, hour: 24 },
           kmsKey: { skip: true },
@@ -308,7 +309,7 @@ describe("GCP AirflowDatabase validation", () => {
       { code: "SEAWALL_GCP_AIRFLOW_DB_VERSION", field: "databaseVersion", value: "POSTGRES_12" },
       { code: "SEAWALL_GCP_AIRFLOW_DB_TIER", field: "tier", value: "db-perf-optimized-N-2" },
       { code: "SEAWALL_GCP_AIRFLOW_DB_AVAILABILITY", field: "availabilityType", value: "MULTI" },
-      { code: "SEAWALL_GCP_AIRFLOW_DB_BACKUPS", field: "transactionLogRetentionDays", value: 5 },
+      { code: "SEAWALL_GCP_AIRFLOW_DB_BACKUPS", field: "transactionLogRetentionDays", value: 3 },
       { code: "SEAWALL_GCP_AIRFLOW_DB_WINDOW", field: "backupStartTime", value: "25:00" },
       { code: "SEAWALL_GCP_AIRFLOW_DB_WINDOW", field: "maintenanceWindow.day", value: 0 },
       { code: "SEAWALL_GCP_AIRFLOW_DB_WINDOW", field: "maintenanceWindow.hour", value: 24 },
@@ -354,6 +355,12 @@ describe("GCP AirflowDatabase validation", () => {
     expect(tierProblem("db-custom-2-7000")).toMatch(/multiple of 256 MiB/);
     expect(tierProblem("db-custom-2-14336")).toMatch(/2048 to 13312 MiB/);
     expect(tierProblem("db-n1-standard-3")).toMatch(/Enterprise-edition tier/);
+  });
+});
+
+describe("defaultTransactionLogDays", () => {
+  it("keeps the most days of logs the edition allows, fewer than the backups kept", () => {
+    expect([2, 3, 7, 8, 35].map(defaultTransactionLogDays)).toEqual([1, 2, 6, 7, 7]);
   });
 });
 
@@ -555,7 +562,7 @@ describe("buildGcpAirflowSupport in dev, with the network's private service acce
     });
   });
 
-  it("runs one vCPU in one zone, unprotected, with dev's 7 daily backups, on the network's range", () => {
+  it("runs one vCPU in one zone, unprotected, with dev's 7 daily backups and 6 days of logs, on the network's range", () => {
     const instance = p.one(T.instance, "seawall-airflow-db");
     expect(instance.inputs).toMatchObject({
       databaseVersion: "POSTGRES_16",
@@ -564,7 +571,10 @@ describe("buildGcpAirflowSupport in dev, with the network's private service acce
         tier: "db-custom-1-3840",
         availabilityType: "ZONAL",
         ipConfiguration: { ipv4Enabled: false, allocatedIpRange: "seawall-network-psa" },
-        backupConfiguration: { backupRetentionSettings: { retainedBackups: 7 } },
+        backupConfiguration: {
+          transactionLogRetentionDays: 6,
+          backupRetentionSettings: { retainedBackups: 7 },
+        },
         deletionProtectionEnabled: false,
         retainBackupsOnDelete: false,
       },
