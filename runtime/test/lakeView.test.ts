@@ -12,13 +12,7 @@ import { listLake, readLakeRows, resolveLake, type LakeObject } from "../src/lak
 import { compactedLakeKey, firstOffsetOf, formatOf, lakeKey, parseLakeKey } from "../src/naming";
 import { FsObjectStore } from "../src/store/fsStore";
 import type { ObjectStore } from "../src/store/objectStore";
-import { S3ObjectStore } from "../src/store/s3Store";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require("s3rver") as new (o: object) => {
-  run(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-};
+import { startS3rver } from "./s3rver";
 
 jest.setTimeout(30000);
 
@@ -145,30 +139,17 @@ async function put(store: ObjectStore, key: string, format: LakeFormatName, r: L
 }
 
 let dir: string;
-let s3rver: InstanceType<typeof S3rver>;
+let s3rver: Awaited<ReturnType<typeof startS3rver>>;
 const stores: Record<string, ObjectStore> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "seawall-view-"));
-  s3rver = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: join(dir, "s3"),
-    configureBuckets: [{ name: "lake" }],
-  });
-  const { port } = await s3rver.run();
-  stores.s3 = new S3ObjectStore({
-    bucket: "lake",
-    region: "us-east-1",
-    endpoint: `http://127.0.0.1:${port}`,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
+  s3rver = await startS3rver(dir);
+  stores.s3 = s3rver.store;
   stores.file = new FsObjectStore(join(dir, "fs"));
 });
 
 afterAll(async () => {
-  (stores.s3 as S3ObjectStore | undefined)?.destroy();
   await s3rver?.close();
   rmSync(dir, { recursive: true, force: true });
 });

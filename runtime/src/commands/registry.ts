@@ -5,6 +5,7 @@
 import type { MaintenanceCommand } from "./command";
 
 export const maintenanceCommands: Record<string, () => Promise<MaintenanceCommand<unknown>>> = {
+  compact: async () => (await import("./compact")).compactCommand as MaintenanceCommand<unknown>,
   "backup-features": async () =>
     (await import("./backupFeatures")).backupFeatures as MaintenanceCommand<unknown>,
   "restore-drill": async () => (await import("./restoreDrill")).restoreDrill as MaintenanceCommand<unknown>,

@@ -27,7 +27,8 @@ import type { ObjectStore } from "../store/objectStore";
 import { TransientError } from "../errors";
 import { lakeFormat, type LakeRow } from "../formats";
 import { parseJsonObject } from "../json";
-import { eventDate, firstOffsetOf, formatOf, lakeKey, partitionFilePrefix } from "../naming";
+import { eventDate, formatOf, lakeKey, partitionFilePrefix } from "../naming";
+import { lakeObjectsOf, listLake, resolveLake, type LakeObject } from "../lake/view";
 import type { Event } from "../validate";
 import { mapLimit, type BatchStage } from "../worker";
 import { crashPoint } from "../chaos";
@@ -96,18 +97,40 @@ export function createLakeSink(
     return lakeFormat(formatOf(key) ?? format.extension).lastOffset(body);
   };
 
+  /**
+   * How far the lake goes for a partition and date: the live objects (compaction resolved, `lake/view.ts`)
+   * end with a compacted object, whose name says how far it goes, or a plain one, whose `last-offset`
+   * does. Compaction never extends coverage, only rewrites what is covered, so a replay after it deleted
+   * its inputs is skipped. A listing may name an input a compaction deleted since: list again.
+   */
   const coverage = async (topic: string, partition: number, date: string): Promise<number> => {
     const k = `${topic}/${partition}/${date}`;
     const known = cover.get(k);
     if (known !== undefined) return known;
     const dir = lakeKey({ prefix: cfg.LAKE_PREFIX, topic, date, partition, firstOffset: 0 });
     const prefix = dir.slice(0, dir.lastIndexOf("/") + 1) + partitionFilePrefix(topic, partition);
-    const keys = await deps.storePolicy.execute(() => deps.store.list(prefix));
-    let last = -1;
-    const newest = keys.filter((key) => firstOffsetOf(key) !== undefined).pop();
-    if (newest) last = await lastOffsetOf(newest);
-    cover.set(k, last);
-    return last;
+    for (let attempt = 1; ; attempt++) {
+      const keys = await deps.storePolicy.execute(() => deps.store.list(prefix));
+      const live = resolveLake(
+        lakeObjectsOf(keys, { prefix: cfg.LAKE_PREFIX, topic }).filter(
+          (o) => o.partition === partition && o.date === date,
+        ),
+      );
+      const newest = live[live.length - 1];
+      let last = -1;
+      if (newest?.lastOffset !== undefined) last = newest.lastOffset;
+      else if (newest) {
+        const meta = await deps.storePolicy.execute(() => deps.store.head(newest.key));
+        if (meta === undefined && attempt < 5) continue; // deleted since the listing
+        const fromMeta = Number(meta?.["last-offset"]);
+        last =
+          meta?.["last-offset"] !== undefined && Number.isSafeInteger(fromMeta)
+            ? fromMeta
+            : await lastOffsetOf(newest.key);
+      }
+      cover.set(k, last);
+      return last;
+    }
   };
 
   const writeGroup = async (topic: string, partition: number, date: string, rows: LakeRow[]) => {
@@ -155,38 +178,48 @@ export function createLakeSink(
   const rebuildClaims = async (topic: string, partition: number) => {
     const token = randomUUID();
     await beginRebuild(deps.redis, deps.redisPolicy, "lake", topic, partition, token);
-    const dir = lakeKey({ prefix: cfg.LAKE_PREFIX, topic, date: "d", partition, firstOffset: 0 });
-    const topicDir = dir.slice(0, dir.lastIndexOf("/dt=") + 1);
-    const file = partitionFilePrefix(topic, partition);
-    const dated = (await deps.storePolicy.execute(() => deps.store.list(topicDir)))
-      .map((key) => ({ key, date: /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1] }))
-      .filter(
-        (k): k is { key: string; date: string } =>
-          k.date !== undefined &&
-          k.key.slice(k.key.lastIndexOf("/") + 1).startsWith(file) &&
-          formatOf(k.key) !== undefined,
-      );
-    // Claims outlive their event date by at most the claim TTL: read the dates within the TTL of
-    // the newest date this partition holds (event time, so a backfill of old dates is covered).
-    const newest = dated.reduce((m, k) => (k.date > m ? k.date : m), "");
-    const oldest = newest ? eventDate(Date.parse(newest) - cfg.DEDUP_TTL_SECONDS * 1000) : "";
-    const keys = dated.filter((k) => k.date >= oldest).map((k) => k.key);
+    const listing = { list: (p: string) => deps.storePolicy.execute(() => deps.store.list(p)) };
+    let objects: LakeObject[] = [];
     let restored = 0;
-    for (const key of keys) {
-      const body = await deps.storePolicy.execute(() => deps.store.get(key));
-      const claims = lakeFormat(formatOf(key)!)
-        .decode(body)
-        .map((row) => ({
-          id: String(row.eventId),
-          position: `${String(row._topic)}/${String(row._partition)}/${String(row._offset)}`,
-        }));
-      await restoreClaims(deps.redis, deps.redisPolicy, "lake", cfg.DEDUP_TTL_SECONDS, claims);
-      restored += claims.length;
+    // The live objects only (a compaction's inputs are covered by its output); a listing may name an
+    // input a compaction deleted since: list again and restore from the start (restoring is idempotent).
+    for (let attempt = 1; ; attempt++) {
+      const mine = (await listLake(listing, { prefix: cfg.LAKE_PREFIX, topic })).filter(
+        (o) => o.partition === partition,
+      );
+      // Claims outlive their event date by at most the claim TTL: read the dates within the TTL of
+      // the newest date this partition holds (event time, so a backfill of old dates is covered).
+      const newest = mine.reduce((m, o) => (o.date > m ? o.date : m), "");
+      const oldest = newest ? eventDate(Date.parse(newest) - cfg.DEDUP_TTL_SECONDS * 1000) : "";
+      objects = mine.filter((o) => o.date >= oldest);
+      restored = 0;
+      let gone = false;
+      for (const o of objects) {
+        let body: Buffer;
+        try {
+          body = await deps.storePolicy.execute(() => deps.store.get(o.key));
+        } catch (err) {
+          if (attempt < 5 && (await deps.storePolicy.execute(() => deps.store.head(o.key))) === undefined) {
+            gone = true;
+            break;
+          }
+          throw err;
+        }
+        const claims = lakeFormat(o.format)
+          .decode(body)
+          .map((row) => ({
+            id: String(row.eventId),
+            position: `${String(row._topic)}/${String(row._partition)}/${String(row._offset)}`,
+          }));
+        await restoreClaims(deps.redis, deps.redisPolicy, "lake", cfg.DEDUP_TTL_SECONDS, claims);
+        restored += claims.length;
+      }
+      if (!gone) break;
     }
     const ok = await markIntact(deps.redis, deps.redisPolicy, "lake", topic, partition, token);
     deps.metrics.claimRebuilds.inc();
     deps.log?.warn(
-      { topic, partition, objects: keys.length, claims: restored, ok },
+      { topic, partition, objects: objects.length, claims: restored, ok },
       "rebuilt claims from the lake",
     );
     return ok;
