@@ -429,6 +429,24 @@ export const PROBLEM_CODES = {
     "kubernetesVersion is not 1.35 or later, or upgradeChannel is not an automatic upgrade channel.",
   SEAWALL_AZURE_CLUSTER_NODE_POOL:
     "A node pool's name is invalid or repeated, or its counts are out of range or minCount exceeds maxCount.",
+
+  // Azure AirflowDatabase and Airflow's support (components/azure/airflowDatabase*.ts, airflowSupport.ts).
+  SEAWALL_AZURE_AIRFLOW_DB_LOCATION:
+    "The database's location (or azure-native:location) is not a region name.",
+  SEAWALL_AZURE_AIRFLOW_DB_SERVER_NAME: "serverName breaks flexible server naming rules.",
+  SEAWALL_AZURE_AIRFLOW_DB_VERSION: "version is not a PostgreSQL major version offered (16, 17, 18).",
+  SEAWALL_AZURE_AIRFLOW_DB_SKU:
+    "sku's tier or size is not a flexible server's, or high availability is asked for on Burstable.",
+  SEAWALL_AZURE_AIRFLOW_DB_STORAGE: "storageSizeGB is not a Premium SSD size a flexible server takes.",
+  SEAWALL_AZURE_AIRFLOW_DB_BACKUP_RETENTION: "backupRetentionDays is not a whole number from 7 to 35.",
+  SEAWALL_AZURE_AIRFLOW_DB_GEO_BACKUP:
+    "Geo-redundant backup with a customer-managed key has no known paired region, or geoBackupLocation is not the pair.",
+  SEAWALL_AZURE_AIRFLOW_DB_NETWORK:
+    "network.virtualNetworkId is not a virtual network's id, or privateDnsZoneId is not a *.postgres.database.azure.com zone.",
+  SEAWALL_AZURE_AIRFLOW_DB_SUBNET:
+    "network.subnet is not a delegated subnet's id, or its range or client ranges are not private networks.",
+  SEAWALL_AZURE_AIRFLOW_DB_ENTRA_ADMIN: "entraAdmin has no object id (GUID) or principal name.",
+  SEAWALL_AZURE_AIRFLOW_OIDC_ISSUER: "oidcIssuerUrl is not the AKS cluster's https OIDC issuer URL.",
 } as const satisfies Record<string, string>;
 
 /** A stable validation-problem code; see {@link PROBLEM_CODES} for what each means. */

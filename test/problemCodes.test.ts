@@ -32,6 +32,9 @@ import { validateAirflowDatabaseArgs } from "../components/aws/airflowDatabase";
 import { validateGkeClusterArgs } from "../components/gcp/cluster";
 import { validateAirflowDatabaseArgs as validateGcpAirflowDatabaseArgs } from "../components/gcp/airflowDatabaseConfig";
 import { validateAksClusterArgs } from "../components/azure/cluster";
+import { validateAirflowDatabaseArgs as validateAzureAirflowDatabaseArgs } from "../components/azure/airflowDatabaseConfig";
+import { validateAzureAirflowSupportArgs } from "../components/azure/airflowSupport";
+import { PROFILES } from "../components/profiles";
 import { DataPlatformArgs, validateDataPlatformArgs } from "../components/platform";
 import { PROBLEM_CODES, ProblemCode } from "../components/problemCodes";
 import { Problem, Problems, SeawallValidationError } from "../components/validation";
@@ -191,6 +194,20 @@ const azureMonitoring = (args: object) => () =>
   validateAzureMonitoringArgs({ resourceGroupName: "data", ...args } as never);
 const azureBackups = (args: object) => () =>
   validateAzureBackupsArgs({ resourceGroupName: "data", ...args } as never);
+const AZURE_VNET = "/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v";
+const azureAirflowDb =
+  (args: object, location = "westeurope") =>
+  () =>
+    validateAzureAirflowDatabaseArgs(
+      {
+        network: {
+          virtualNetworkId: AZURE_VNET,
+          subnet: { args: { addressPrefix: "10.20.17.0/24", clientAddressPrefixes: ["10.20.0.0/20"] } },
+        },
+        ...args,
+      } as never,
+      location,
+    );
 const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_HELPER_SHAPE", "accessLogging", store({ accessLogging: { prefix: "logs/" } })],
   ["SEAWALL_HELPER_FORM_UNSUPPORTED", "kmsKey", store({ kmsKey: { skip: true } })],
@@ -1101,6 +1118,60 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_AZURE_CLUSTER_ADMINS", "adminGroupObjectIds", aksCluster({ adminGroupObjectIds: [] })],
   ["SEAWALL_AZURE_CLUSTER_VERSION", "kubernetesVersion", aksCluster({ kubernetesVersion: "1.29" })],
   ["SEAWALL_AZURE_CLUSTER_NODE_POOL", "nodePools[0].name", aksCluster({ nodePools: [{ name: "System" }] })],
+  ["SEAWALL_AZURE_AIRFLOW_DB_LOCATION", "location", azureAirflowDb({}, "West Europe")],
+  ["SEAWALL_AZURE_AIRFLOW_DB_SERVER_NAME", "serverName", azureAirflowDb({ serverName: "Airflow" })],
+  ["SEAWALL_AZURE_AIRFLOW_DB_VERSION", "version", azureAirflowDb({ version: "13" })],
+  [
+    "SEAWALL_AZURE_AIRFLOW_DB_SKU",
+    "sku.tier",
+    azureAirflowDb({ sku: { name: "Standard_D4ds_v5", tier: "Premium" } }),
+  ],
+  ["SEAWALL_AZURE_AIRFLOW_DB_STORAGE", "storageSizeGB", azureAirflowDb({ storageSizeGB: 100 })],
+  [
+    "SEAWALL_AZURE_AIRFLOW_DB_BACKUP_RETENTION",
+    "backupRetentionDays",
+    azureAirflowDb({ backupRetentionDays: 90 }),
+  ],
+  ["SEAWALL_AZURE_AIRFLOW_DB_GEO_BACKUP", "geoBackupLocation", azureAirflowDb({}, "italynorth")],
+  [
+    "SEAWALL_AZURE_AIRFLOW_DB_NETWORK",
+    "network.privateDnsZoneId",
+    azureAirflowDb({
+      network: {
+        virtualNetworkId: AZURE_VNET,
+        subnet: { existing: { subnetId: AZURE_SUBNET } },
+        privateDnsZoneId: "zone",
+      },
+    }),
+  ],
+  [
+    "SEAWALL_AZURE_AIRFLOW_DB_SUBNET",
+    "network.subnet.existing.subnetId",
+    azureAirflowDb({
+      network: { virtualNetworkId: AZURE_VNET, subnet: { existing: { subnetId: "postgres" } } },
+    }),
+  ],
+  [
+    "SEAWALL_AZURE_AIRFLOW_DB_ENTRA_ADMIN",
+    "entraAdmin.objectId",
+    azureAirflowDb({ entraAdmin: { objectId: "dba", principalName: "dba" } }),
+  ],
+  [
+    "SEAWALL_AZURE_AIRFLOW_OIDC_ISSUER",
+    "oidcIssuerUrl",
+    () =>
+      validateAzureAirflowSupportArgs(
+        {
+          resourceGroupName: "data",
+          location: "westeurope",
+          network: { vnetId: AZURE_VNET, subnetIds: [AZURE_SUBNET] },
+          databaseSubnet: { addressPrefix: "10.20.17.0/24", clientAddressPrefixes: ["10.20.0.0/20"] },
+          lake: { accountId: "a", accountName: "lake", containerName: "lake" },
+          oidcIssuerUrl: "http://issuer",
+        },
+        PROFILES.prod,
+      ),
+  ],
 ];
 
 /** The TypeScript sources under `dir`. */

@@ -342,6 +342,19 @@ export function validateAzureNetworkArgs(args: AzureNetworkArgs, providerLocatio
   p.throwIfAny("Network");
 }
 
+/** The last inbound rule of every security group Seawall makes: deny what no rule before admitted. */
+export const DENY_ALL_INBOUND: azure.types.input.network.SecurityRuleArgs = {
+  name: "deny-all-inbound",
+  priority: 4096,
+  direction: "Inbound",
+  access: "Deny",
+  protocol: "*",
+  sourceAddressPrefix: "*",
+  sourcePortRange: "*",
+  destinationAddressPrefix: "*",
+  destinationPortRange: "*",
+};
+
 /** Network security rules: allow the given traffic at priorities from 100, then deny all inbound. */
 function rules(
   allows: { name: string; source: pulumi.Input<string>; ports: string[] }[],
@@ -358,17 +371,7 @@ function rules(
     destinationAddressPrefix: "*",
     ...(a.ports.length === 1 ? { destinationPortRange: a.ports[0] } : { destinationPortRanges: a.ports }),
   }));
-  out.push({
-    name: "deny-all-inbound",
-    priority: 4096,
-    direction: "Inbound",
-    access: "Deny",
-    protocol: "*",
-    sourceAddressPrefix: "*",
-    sourcePortRange: "*",
-    destinationAddressPrefix: "*",
-    destinationPortRange: "*",
-  });
+  out.push(DENY_ALL_INBOUND);
   if (denyOutbound) {
     out.push({
       name: "deny-all-outbound",

@@ -193,6 +193,26 @@ const ARM_TYPES: Record<string, ArmType> = {
     path: "databases",
     parent: ["clusterName", "azure-native:redisenterprise:RedisEnterprise"],
   },
+  // Airflow's metadata database (components/azure/airflowDatabase.ts).
+  "azure-native:dbforpostgresql:Server": {
+    nameKey: "serverName",
+    path: "Microsoft.DBforPostgreSQL/flexibleServers",
+  },
+  "azure-native:dbforpostgresql:Configuration": {
+    nameKey: "configurationName",
+    path: "configurations",
+    parent: ["serverName", "azure-native:dbforpostgresql:Server"],
+  },
+  "azure-native:dbforpostgresql:Database": {
+    nameKey: "databaseName",
+    path: "databases",
+    parent: ["serverName", "azure-native:dbforpostgresql:Server"],
+  },
+  "azure-native:dbforpostgresql:AdministratorsMicrosoftEntra": {
+    nameKey: "objectId",
+    path: "administrators",
+    parent: ["serverName", "azure-native:dbforpostgresql:Server"],
+  },
 };
 
 /** Pulumi's auto-name: the logical name and a random-looking suffix (compact: letters and digits only). */
@@ -306,6 +326,9 @@ export function azureResource(
       break;
     case "azure-native:redisenterprise:RedisEnterprise":
       state.hostName = `${name}.${location}.redis.azure.net`;
+      break;
+    case "azure-native:dbforpostgresql:Server":
+      state.fullyQualifiedDomainName = `${name}.postgres.database.azure.com`;
       break;
     case "azure-native:containerservice:ManagedCluster":
       // The OIDC issuer and the private API server's name AKS reports.
