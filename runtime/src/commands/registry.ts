@@ -9,6 +9,7 @@ export const maintenanceCommands: Record<string, () => Promise<MaintenanceComman
   "backup-features": async () =>
     (await import("./backupFeatures")).backupFeatures as MaintenanceCommand<unknown>,
   "restore-drill": async () => (await import("./restoreDrill")).restoreDrill as MaintenanceCommand<unknown>,
+  backfill: async () => (await import("./backfill")).backfill as MaintenanceCommand<unknown>,
 };
 
 /** Whether a name is a maintenance command. */
