@@ -78,7 +78,7 @@ function baseEnv(): Record<string, string> {
   };
 }
 
-/** A filesystem lake of its own: 240 events over two dates in objects of 20, and a feature backup. */
+/** A filesystem lake of its own: 120 events of one date in objects of 20, and a feature backup. */
 async function fsLake(): Promise<{
   root: string;
   store: FsObjectStore;
@@ -91,7 +91,7 @@ async function fsLake(): Promise<{
   await seedLake(store, redis.client, {
     prefix: "lake",
     topic,
-    events: makeEvents(topic, 240, 8, START),
+    events: makeEvents(topic, 120, 8, START),
     perObject: 20,
   });
   const env = { ...baseEnv(), LAKE_SCHEME: "file", LAKE_BUCKET: root };
@@ -116,35 +116,101 @@ async function scratchKeys(): Promise<string[]> {
   return out;
 }
 
-it("passes on an intact filesystem lake and backup, checks every object and key, and cleans up", async () => {
-  const { store, env, topic } = await fsLake();
-  const run = await runCommand("restore-drill", [], env);
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  const objects = await listLake(store, { prefix: "lake" });
-  const backup = await latestBackup(store, policy, "backups/features/");
-  expect(run.report).toMatchObject({
-    ok: true,
-    mismatches: [],
-    lake: {
-      objects: objects.length,
-      restoredObjects: objects.length,
-      records: 240,
-      restoredRecords: 240,
-      deletionsChecked: true,
-      totals: {
-        [`${topic}/2026-01-01`]: { source: 120, restored: 120 },
-        [`${topic}/2026-01-02`]: { source: 120, restored: 120 },
-      },
-    },
-    features: {
-      backup: backup!.manifest.id,
-      restoredKeys: backup!.manifest.keys,
-      scratch: { kind: "key-prefix" },
-    },
+describe("on one filesystem lake, in order", () => {
+  let lake: Awaited<ReturnType<typeof fsLake>>;
+  beforeAll(async () => {
+    lake = await fsLake();
   });
-  expect(await scratchLeft(store)).toEqual([]);
-  expect(await scratchKeys()).toEqual([]);
+
+  it("passes on an intact lake and backup, checks every object and key, and cleans up", async () => {
+    const { store, env, topic } = lake;
+    const run = await runCommand("restore-drill", [], env);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const objects = await listLake(store, { prefix: "lake" });
+    const backup = await latestBackup(store, policy, "backups/features/");
+    expect(run.report).toMatchObject({
+      ok: true,
+      mismatches: [],
+      lake: {
+        objects: objects.length,
+        restoredObjects: objects.length,
+        records: 120,
+        restoredRecords: 120,
+        deletionsChecked: true,
+        totals: {
+          [`${topic}/2026-01-01`]: { source: 120, restored: 120 },
+        },
+      },
+      features: {
+        backup: backup!.manifest.id,
+        restoredKeys: backup!.manifest.keys,
+        scratch: { kind: "key-prefix" },
+      },
+    });
+    expect(await scratchLeft(store)).toEqual([]);
+    expect(await scratchKeys()).toEqual([]);
+  });
+
+  it("fails when there is nothing to restore", async () => {
+    const run = await runCommand(
+      "restore-drill",
+      ["--topic", lake.topic, "--from-date", "2030-01-01"],
+      lake.env,
+    );
+    named(run, "nothing-to-restore");
+  });
+
+  it("passes after a compaction, whose deleted inputs are covered, not missing", async () => {
+    const { store, env, topic } = lake;
+    const before = (await listLake(store, { prefix: "lake" })).length;
+    const compact = await runCommand(
+      "compact",
+      ["--date", "2026-01-01", "--topic", topic, "--min-objects", "2"],
+      env,
+    );
+    expect(compact.code).toBe(0);
+    const after = await listLake(store, { prefix: "lake" });
+    expect(after.length).toBeLessThan(before);
+    expect(after.every((o) => o.compacted)).toBe(true);
+    const run = await runCommand("restore-drill", [], env);
+    expect(run.stderr).toBe("");
+    expect(run.report.lake).toMatchObject({ objects: after.length, records: 120, restoredRecords: 120 });
+  });
+
+  it("restores the lake as of a time from the filesystem store's versions", async () => {
+    const { store, env, topic } = lake;
+    const before = await listLake(store, { prefix: "lake" });
+    await sleep(30);
+    const asOf = new Date();
+    await sleep(30);
+    // After the time: an object lost and new ones written; as of the time, the lake was whole.
+    await store.delete(before[0].key);
+    await seedLake(store, redis.client, {
+      prefix: "lake",
+      topic,
+      events: makeEvents(`${topic}-late`, 40, 8, START),
+      perObject: 20,
+    });
+    named(await runCommand("restore-drill", [], env), "missing", before[0].key);
+    const run = await runCommand("restore-drill", ["--as-of", asOf.toISOString()], env);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.report.lake).toMatchObject({
+      asOf: asOf.toISOString(),
+      objects: before.length,
+      records: 120,
+      restoredRecords: 120,
+    });
+    // Nothing had been written a day before: nothing to restore, and no backup started by then.
+    const early = await runCommand(
+      "restore-drill",
+      ["--as-of", new Date(asOf.getTime() - 86_400_000).toISOString()],
+      env,
+    );
+    named(early, "nothing-to-restore");
+    named(early, "no-backup");
+  });
 });
 
 it("passes on s3rver (which keeps no versions, and the report says deletions were not checked)", async () => {
@@ -152,15 +218,15 @@ it("passes on s3rver (which keeps no versions, and the report says deletions wer
   await seedLake(s3, redis.client, {
     prefix: "lake",
     topic,
-    events: makeEvents(topic, 100, 5, START),
-    perObject: 25,
+    events: makeEvents(topic, 60, 5, START),
+    perObject: 20,
   });
   expect((await runCommand("backup-features", [], s3Env)).code).toBe(0);
   const run = await runCommand("restore-drill", ["--topic", topic, "--keep"], s3Env);
   expect(run.code).toBe(0);
   expect(run.report.lake).toMatchObject({
-    records: 100,
-    restoredRecords: 100,
+    records: 60,
+    restoredRecords: 60,
     deletionsChecked: false,
     kept: true,
   });
@@ -171,73 +237,33 @@ it("passes on s3rver (which keeps no versions, and the report says deletions wer
   await redis.client.del(await scratchKeys());
 });
 
-it("fails on a tampered lake object, naming it", async () => {
+it("fails on a tampered object, a missing object and a tampered backup, naming each", async () => {
   const { root, store, env } = await fsLake();
-  const [victim] = await listLake(store, { prefix: "lake" });
-  writeFileSync(join(root, victim.key), gzipSync('{"eventId":"forged","entity":"x","ts":1,"value":1}\n'));
-  const run = await runCommand("restore-drill", [], env);
-  named(run, "sha256", victim.key);
-  expect(run.report.mismatches).toContainEqual(
-    expect.objectContaining({ what: "records", key: victim.key, actual: 1 }),
-  );
-  expect(run.report.mismatches!.map((m) => m.what).sort()).toEqual(["records", "sha256", "totals"]);
-  expect(await scratchLeft(store)).toEqual([]);
-});
-
-it("fails on a missing lake object (deleted, covered by no compaction), naming it", async () => {
-  const { store, env } = await fsLake();
   const objects = await listLake(store, { prefix: "lake" });
-  const victim = objects[3];
-  await store.delete(victim.key);
-  named(await runCommand("restore-drill", [], env), "missing", victim.key);
-});
-
-it("fails on a tampered feature backup, naming the part", async () => {
-  const { root, env } = await fsLake();
-  const { manifest } = (await latestBackup(new FsObjectStore(root), policy, "backups/features/"))!;
+  const [tampered, missing] = [objects[0], objects[3]];
+  writeFileSync(join(root, tampered.key), gzipSync('{"eventId":"forged","entity":"x","ts":1,"value":1}\n'));
+  await store.delete(missing.key);
+  const { manifest } = (await latestBackup(store, policy, "backups/features/"))!;
   const part = manifest.parts[0];
   writeFileSync(join(root, part.key), gzipSync('{"key":"seawall:fs:x"}\n'));
-  named(await runCommand("restore-drill", [], env), "part", part.key);
-});
-
-it("fails when there is nothing to restore", async () => {
-  const { env, topic } = await fsLake();
-  const run = await runCommand("restore-drill", ["--topic", topic, "--from-date", "2030-01-01"], env);
-  named(run, "nothing-to-restore");
-});
-
-it("restores the lake as of a time from the filesystem store's versions", async () => {
-  const { store, env, topic } = await fsLake();
-  const before = await listLake(store, { prefix: "lake" });
-  await sleep(30);
-  const asOf = new Date();
-  await sleep(30);
-  // After the time: an object lost and new ones written; as of the time, the lake was whole.
-  await store.delete(before[0].key);
-  await seedLake(store, redis.client, {
-    prefix: "lake",
-    topic,
-    events: makeEvents(`${topic}-late`, 40, 8, START),
-    perObject: 20,
-  });
-  expect((await runCommand("restore-drill", [], env)).code).toBe(1);
-  const run = await runCommand("restore-drill", ["--as-of", asOf.toISOString()], env);
-  expect(run.stderr).toBe("");
-  expect(run.code).toBe(0);
-  expect(run.report.lake).toMatchObject({
-    asOf: asOf.toISOString(),
-    objects: before.length,
-    records: 240,
-    restoredRecords: 240,
-  });
-  // Nothing had been written an hour before: nothing to restore, and no backup started by then.
-  const early = await runCommand(
-    "restore-drill",
-    ["--as-of", new Date(asOf.getTime() - 3_600_000).toISOString()],
-    env,
+  const run = await runCommand("restore-drill", [], env);
+  named(run, "sha256", tampered.key);
+  named(run, "records", tampered.key);
+  named(run, "missing", missing.key);
+  named(run, "part", part.key);
+  expect(run.report.mismatches).toContainEqual(
+    expect.objectContaining({ what: "records", key: tampered.key, actual: 1 }),
   );
-  named(early, "nothing-to-restore");
-  named(early, "no-backup");
+  // Nothing else: the restored copies are what was read, and they are cleaned up.
+  expect(run.report.mismatches!.map((m) => m.what).sort()).toEqual([
+    "key-count",
+    "missing",
+    "part",
+    "records",
+    "sha256",
+    "totals",
+  ]);
+  expect(await scratchLeft(store)).toEqual([]);
 });
 
 it.each([
