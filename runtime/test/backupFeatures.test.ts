@@ -2,9 +2,6 @@
  * backup-features against a real redis-server and s3rver: every feature key backed up once, parts
  * with checksums, the manifest last; what a backup holds restores to the same content.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { createHash } from "node:crypto";
 import { drillFeatureBackup } from "../src/backup/drill";
@@ -12,54 +9,26 @@ import { latestBackup, type BackupLine, type BackupManifest } from "../src/backu
 import { featureKey, windowKey, windowStateKey } from "../src/features";
 import { callPolicy } from "../src/resilience";
 import { S3ObjectStore } from "../src/store/s3Store";
-import { foldLive, makeEvents, runCommand, snapshotKeys } from "./commandSupport";
+import { foldLive, makeEvents, runCommand, snapshotKeys, useS3rver } from "./commandSupport";
 import { useRedis } from "./support";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require("s3rver") as new (o: object) => {
-  run(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-};
 
 jest.setTimeout(30000);
 
 const redis = useRedis();
-let dir: string;
-let server: InstanceType<typeof S3rver>;
+const s3 = useS3rver();
 let store: S3ObjectStore;
 let env: Record<string, string>;
 const policy = callPolicy({ dependency: "object-store" });
 const START = Date.UTC(2026, 0, 1, 10);
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "seawall-backup-"));
-  server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: dir,
-    configureBuckets: [{ name: "lake" }],
-  });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  store = new S3ObjectStore({
-    bucket: "lake",
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-  // The command's store takes credentials from the default chain, as on a pod.
-  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
-  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+  store = s3.store;
   env = {
     REDIS_HOST: redis.server.host,
     REDIS_PORT: String(redis.server.port),
     REDIS_TLS: "false",
-    LAKE_SCHEME: "s3",
-    LAKE_BUCKET: "lake",
-    LAKE_REGION: "us-east-1",
-    LAKE_ENDPOINT: endpoint,
     LOG_LEVEL: "silent",
+    ...s3.env,
   };
   // 30 entities with windows and snapshots; one whose window grew past 128 members and shrank
   // (Redis keeps it in its large encoding, a restore makes it compact again); one whose window
@@ -73,12 +42,6 @@ beforeAll(async () => {
   await redis.client.del([windowKey("lone-e0"), windowStateKey("lone-e0")]);
   await redis.client.set("seawall:dedup:claim:x", "t/0/1");
   await redis.client.set("other", "1");
-});
-
-afterAll(async () => {
-  store?.destroy();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 async function lines(manifest: BackupManifest): Promise<BackupLine[]> {

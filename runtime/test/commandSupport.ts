@@ -1,5 +1,7 @@
 /** Runs maintenance commands in the test's process or as their own, and seeds a lake and features. */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runMaintenanceCommand } from "../src/commands/run";
 import type { InRecord } from "../src/kafka/transport";
@@ -9,6 +11,7 @@ import { callPolicy } from "../src/resilience";
 import { createFeatureFolder } from "../src/stages/dedup";
 import { createLakeSink } from "../src/stages/lakeSink";
 import type { ObjectStore } from "../src/store/objectStore";
+import { S3ObjectStore } from "../src/store/s3Store";
 import type { Event } from "../src/validate";
 
 export interface CommandResult {
@@ -150,4 +153,47 @@ export async function snapshotKeys(redis: Redis, match: string): Promise<Record<
     }
   }
   return out;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require("s3rver") as new (o: object) => {
+  run(): Promise<{ address: string; port: number }>;
+  close(): Promise<void>;
+};
+
+/**
+ * s3rver with a bucket `lake` for this test file, started before its tests and stopped after: a
+ * client on it, and the LAKE_* variables a command reads (its credentials come from the default
+ * chain, as on a pod: the environment). Read the fields inside hooks and tests.
+ */
+export function useS3rver(): { readonly store: S3ObjectStore; readonly env: Record<string, string> } {
+  const ctx = {} as { store: S3ObjectStore; env: Record<string, string> };
+  let dir: string;
+  let server: InstanceType<typeof S3rver>;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "seawall-s3rver-"));
+    server = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory: dir,
+      configureBuckets: [{ name: "lake" }],
+    });
+    const endpoint = `http://127.0.0.1:${(await server.run()).port}`;
+    ctx.store = new S3ObjectStore({
+      bucket: "lake",
+      region: "us-east-1",
+      endpoint,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    process.env.AWS_ACCESS_KEY_ID = "S3RVER";
+    process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
+    ctx.env = { LAKE_SCHEME: "s3", LAKE_BUCKET: "lake", LAKE_REGION: "us-east-1", LAKE_ENDPOINT: endpoint };
+  });
+  afterAll(async () => {
+    ctx.store?.destroy();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return ctx;
 }

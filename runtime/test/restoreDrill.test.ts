@@ -13,20 +13,14 @@ import { callPolicy } from "../src/resilience";
 import { FsObjectStore } from "../src/store/fsStore";
 import type { ObjectStore } from "../src/store/objectStore";
 import { S3ObjectStore } from "../src/store/s3Store";
-import { foldLive, makeEvents, runCommand, seedLake, type CommandResult } from "./commandSupport";
+import { foldLive, makeEvents, runCommand, seedLake, useS3rver, type CommandResult } from "./commandSupport";
 import { unique, useRedis } from "./support";
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require("s3rver") as new (o: object) => {
-  run(): Promise<{ address: string; port: number }>;
-  close(): Promise<void>;
-};
 
 jest.setTimeout(30000);
 
 const redis = useRedis();
 let dir: string;
-let server: InstanceType<typeof S3rver>;
+const s3rver = useS3rver();
 let s3: S3ObjectStore;
 let s3Env: Record<string, string>;
 const policy = callPolicy({ dependency: "object-store" });
@@ -35,38 +29,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "seawall-drill-"));
-  server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory: join(dir, "s3"),
-    configureBuckets: [{ name: "lake" }],
-  });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  s3 = new S3ObjectStore({
-    bucket: "lake",
-    region: "us-east-1",
-    endpoint,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-  process.env.AWS_ACCESS_KEY_ID = "S3RVER";
-  process.env.AWS_SECRET_ACCESS_KEY = "S3RVER";
-  s3Env = {
-    ...baseEnv(),
-    LAKE_SCHEME: "s3",
-    LAKE_BUCKET: "lake",
-    LAKE_REGION: "us-east-1",
-    LAKE_ENDPOINT: endpoint,
-  };
+  s3 = s3rver.store;
+  s3Env = { ...baseEnv(), ...s3rver.env };
   await foldLive(redis.client, makeEvents("drill", 200, 20, START));
 });
 
-afterAll(async () => {
-  s3?.destroy();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function baseEnv(): Record<string, string> {
   return {
