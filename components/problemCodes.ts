@@ -47,6 +47,11 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_WORKERS_ENV: "env names a variable the worker does not read, or a credential.",
   SEAWALL_K8S_WORKERS_LAG_THRESHOLD: "autoscaling.lagThreshold is not a whole number from 1 to 100000000.",
   SEAWALL_K8S_KEDA_REPLICAS: "Keda's replicas is not a whole number from 1 to 5.",
+  SEAWALL_K8S_AIRFLOW_EXECUTOR:
+    "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",
+  SEAWALL_K8S_AIRFLOW_IDENTITY:
+    "Airflow's namespace or service account is not the one the cloud bound to its identity.",
+  SEAWALL_K8S_AIRFLOW_TAG: "Airflow's image tag is not an Airflow 3 release.",
   SEAWALL_K8S_MONITORING_RETENTION: "MonitoringStack's profile.retention is not a Prometheus duration.",
   SEAWALL_K8S_MONITORING_STORAGE: "A MonitoringStack volume size is not a whole number of GiB in range.",
   SEAWALL_K8S_MONITORING_REPLICAS: "A MonitoringStack replica count is not a whole number from 1 to 5.",

@@ -22,6 +22,7 @@ import { validateEventStreamArgs as validateAzureEventStreamArgs } from "../comp
 import { validateFeatureStoreArgs as validateAzureFeatureStoreArgs } from "../components/azure/featureStore";
 import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
+import { validateAirflowArgs } from "../components/kubernetes/airflow";
 import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
@@ -982,6 +983,21 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
   ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
   ["SEAWALL_K8S_KEDA_REPLICAS", "replicas", () => validateKedaArgs({ replicas: 9 })],
+  [
+    "SEAWALL_K8S_AIRFLOW_EXECUTOR",
+    "executor",
+    () => validateAirflowArgs({ executor: "LocalExecutor" as never }),
+  ],
+  [
+    "SEAWALL_K8S_AIRFLOW_IDENTITY",
+    "namespace",
+    () =>
+      validateAirflowArgs({
+        namespace: "tools",
+        identity: { namespace: "airflow", serviceAccountName: "airflow" },
+      }),
+  ],
+  ["SEAWALL_K8S_AIRFLOW_TAG", "airflowTag", () => validateAirflowArgs({ airflowTag: "2.10.5" })],
   [
     "SEAWALL_K8S_MONITORING_RETENTION",
     "profile.retention",

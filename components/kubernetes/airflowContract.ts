@@ -63,6 +63,12 @@ export interface AirflowRemoteLogging {
    * `AIRFLOW_CONN_<ID>`; it holds no credential.
    */
   connection: pulumi.Output<string>;
+  /**
+   * More Airflow settings the provider's log handler reads, as variables for every Airflow
+   * container (on Azure, `AIRFLOW__AZURE_REMOTE_LOGGING__REMOTE_WASB_LOG_CONTAINER`: Airflow takes
+   * the container from it, not from the folder). None of them a credential. @defaultValue {}
+   */
+  environment?: Record<string, pulumi.Input<string>>;
 }
 
 /** What a cloud's layer gives the Airflow component. */
@@ -74,4 +80,23 @@ export interface AirflowCloudSupport {
    */
   identity: WorkloadIdentity;
   logging: AirflowRemoteLogging;
+}
+
+/**
+ * Where Airflow's maintenance DAGs start the runtime image (`restore-drill`, `compact`, ...): in the
+ * stage workers' namespace, as their service account (their cloud identity), with their
+ * environment; `StageWorkers` makes these and lets Airflow's service account launch the pods.
+ */
+export interface MaintenancePods {
+  /** The runtime image (the stage workers'). */
+  image: string;
+  /** The workers' namespace: the pods run there, as the workers' service account. */
+  namespace: string;
+  serviceAccountName: string;
+  /** Labels the pods carry (the workload identity's, e.g. AKS's `azure.workload.identity/use`). */
+  podLabels: Record<string, string>;
+  /** The ConfigMap with the runtime's environment (LAKE_*, REDIS_*). */
+  envConfigMap: string;
+  /** The workers' credentials Secret and the variables it holds (REDIS_AUTH...). */
+  secret?: { name: string; keys: string[] };
 }

@@ -7,7 +7,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Helper, KafkaConnection, ObjectStoreLocation, RedisConnection } from "../contracts";
 import type { EnvironmentName } from "../profiles";
-import { helperChoice, isKnown, Problems } from "../validation";
+import { helperChoice, isKnown, Problems, problemsUnder } from "../validation";
+import { Airflow, type AirflowArgs, validateAirflowArgs } from "./airflow";
+import {
+  AIRFLOW_SERVICE_ACCOUNT,
+  type AirflowCloudSupport,
+  DEFAULT_AIRFLOW_NAMESPACE,
+} from "./airflowContract";
 import { DEFAULT_KEDA_NAMESPACE, DEFAULT_WORKLOAD_NAMESPACE, type ClusterOutputs } from "./clusterContract";
 import { checkKubernetesName } from "./clusterProvider";
 import { Keda, type KedaArgs } from "./keda";
@@ -107,7 +113,19 @@ export interface PipelineArgs {
   secrets?: StageWorkersArgs["secrets"];
   /** More worker variables (runtime/src/config.ts). @defaultValue {} */
   env?: StageWorkersArgs["env"];
+  /**
+   * Airflow running the maintenance DAGs (restore drill, compaction, feature backups, backfills),
+   * with the database, identity and log bucket the cloud's layer made (`support`); `skip` for none.
+   * @defaultValue none (a cloud's platform passes its support)
+   */
+  airflow?: { support: AirflowCloudSupport; args?: PipelineAirflowArgs } | { skip: true };
 }
+
+/** Airflow's arguments, less what the pipeline sets. */
+export type PipelineAirflowArgs = Omit<
+  AirflowArgs,
+  "provider" | "environment" | "support" | "maintenance" | "monitoringNamespace" | "kedaNamespace"
+>;
 
 /** Checks a {@link PipelineArgs}' own fields (the parts check theirs) and throws one error listing every problem. */
 export function validatePipelineArgs(args: Omit<PipelineArgs, "cluster" | "kafka" | "redis" | "lake">): void {
@@ -162,6 +180,25 @@ export function validatePipelineArgs(args: Omit<PipelineArgs, "cluster" | "kafka
     }
     seen.add(t.name);
   });
+  const airflow = args.airflow as Record<string, unknown> | undefined;
+  if (airflow && typeof airflow.args === "object" && airflow.args) {
+    p.list.push(
+      ...problemsUnder("airflow.args", () => validateAirflowArgs(airflow.args as PipelineAirflowArgs)),
+    );
+  }
+  if (
+    airflow?.args &&
+    (airflow.args as PipelineAirflowArgs).executor === "CeleryExecutor" &&
+    args.keda &&
+    "skip" in args.keda
+  ) {
+    p.add(
+      "SEAWALL_K8S_AIRFLOW_EXECUTOR",
+      "airflow.args.executor",
+      "CeleryExecutor",
+      "the Celery workers scale with KEDA, which keda: { skip: true } leaves out; use KubernetesExecutor or install KEDA",
+    );
+  }
   p.throwIfAny("seawall:kubernetes:Pipeline");
 }
 
@@ -195,6 +232,8 @@ export class Pipeline extends pulumi.ComponentResource {
   readonly namespace: string;
   /** The namespace Prometheus runs in. */
   readonly monitoringNamespace: string;
+  /** Airflow, unless skipped or not given. */
+  readonly airflow?: Airflow;
 
   constructor(name: string, args: PipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("seawall:kubernetes:Pipeline", name, {}, opts);
@@ -238,6 +277,7 @@ export class Pipeline extends pulumi.ComponentResource {
     const image = pulumi.all([args.image, ...charts.map((c) => c.urn)]).apply(([i]) => i);
     const identity = cluster.workloadIdentity;
     this.namespace = identity?.namespace ?? DEFAULT_WORKLOAD_NAMESPACE;
+    const airflowSupport = args.airflow && "support" in args.airflow ? args.airflow.support : undefined;
     this.workers = new StageWorkers(
       `${name}-workers`,
       {
@@ -252,6 +292,16 @@ export class Pipeline extends pulumi.ComponentResource {
         ...(args.env ? { env: args.env } : {}),
         ...(identity ? { workloadIdentity: identity } : {}),
         monitoringNamespace: this.monitoringNamespace,
+        ...(airflowSupport
+          ? {
+              maintenance: {
+                launcher: {
+                  namespace: airflowSupport.identity.namespace ?? DEFAULT_AIRFLOW_NAMESPACE,
+                  serviceAccountName: AIRFLOW_SERVICE_ACCOUNT,
+                },
+              },
+            }
+          : {}),
         ...("skip" in kedaArgs
           ? {}
           : {
@@ -263,6 +313,25 @@ export class Pipeline extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: charts },
     );
+    if (airflowSupport && this.workers.maintenancePods) {
+      const airflowArgs = args.airflow && "args" in args.airflow ? (args.airflow.args ?? {}) : {};
+      this.airflow = new Airflow(
+        `${name}-airflow`,
+        {
+          provider,
+          environment: args.environment,
+          support: airflowSupport,
+          maintenance: this.workers.maintenancePods,
+          monitoringNamespace: this.monitoringNamespace,
+          kedaNamespace:
+            this.keda?.namespace ??
+            (kedaArgs && "existing" in kedaArgs ? kedaArgs.existing.namespace : DEFAULT_KEDA_NAMESPACE),
+          ...(cluster.storageClassName ? { storageClassName: cluster.storageClassName } : {}),
+          ...airflowArgs,
+        },
+        { parent: this, dependsOn: charts },
+      );
+    }
     this.registerOutputs({
       namespace: this.namespace,
       monitoringNamespace: this.monitoringNamespace,

@@ -2,6 +2,7 @@ import * as kubernetes from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { workerEnvFromContracts } from "../../runtime/src/config";
 import type { KafkaConnection, ObjectStoreLocation, RedisConnection } from "../contracts";
+import type { MaintenancePods } from "./airflowContract";
 import {
   DEFAULT_WORKLOADS,
   replicaBounds,
@@ -15,6 +16,12 @@ import {
   type IdentityKind,
   type KubeObject,
   renderDeployment,
+  type MaintenanceLauncher,
+  maintenancePodLabels,
+  renderMaintenanceEnv,
+  renderMaintenanceNetworkPolicy,
+  renderMaintenanceRole,
+  renderMaintenanceRoleBinding,
   renderNamespace,
   renderNetworkPolicy,
   renderPodDisruptionBudget,
@@ -25,6 +32,7 @@ import {
   workerServiceAccountName,
   type WorkersRenderInput,
 } from "./stageWorkersRender";
+import { customResource, k8sArgs } from "./kubeResources";
 import {
   type LagSource,
   renderFeatureServerHpa,
@@ -120,6 +128,13 @@ export interface StageWorkersArgs {
   featureServerClients?: kubernetes.types.input.networking.v1.NetworkPolicyPeer[];
   /** Autoscaling: KEDA on lag for consumers, an HPA on CPU for the feature server. @defaultValue none: fixed replicas */
   autoscaling?: StageWorkersAutoscaling;
+  /**
+   * Maintenance pods (`restore-drill`, `compact`, `backfill`...) that another service account (the
+   * Airflow component's) launches in the workers' namespace, as the workers' service account, with
+   * their environment (a ConfigMap), their credentials Secret and a NetworkPolicy of their own.
+   * @defaultValue none
+   */
+  maintenance?: { launcher: MaintenanceLauncher };
 }
 
 /** kube-prometheus-stack's Prometheus Service for a release named `name` in `namespace`. */
@@ -141,6 +156,8 @@ export class StageWorkers extends pulumi.ComponentResource {
   readonly serviceAccounts: { namespace: string; name: string }[];
   /** The Deployments' names, by workload. */
   readonly deployments: Record<string, pulumi.Output<string>>;
+  /** Where the launcher starts maintenance pods, when `maintenance` was given. */
+  readonly maintenancePods?: pulumi.Output<MaintenancePods>;
 
   constructor(name: string, args: StageWorkersArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("seawall:kubernetes:StageWorkers", name, {}, opts);
@@ -377,32 +394,46 @@ export class StageWorkers extends pulumi.ComponentResource {
       }
       customResource(child, SCALED_OBJECT, scaled.apply(renderScaledObject), childOpts(deps));
     }
+    if (args.maintenance) {
+      const launcher = args.maintenance.launcher;
+      const env = new kubernetes.core.v1.ConfigMap(
+        `${name}-maintenance-env`,
+        k8sArgs(input.apply(renderMaintenanceEnv), ["data"]),
+        childOpts(inNamespace),
+      );
+      new kubernetes.networking.v1.NetworkPolicy(
+        `${name}-maintenance`,
+        k8sArgs(input.apply(renderMaintenanceNetworkPolicy), ["spec"]),
+        childOpts(inNamespace),
+      );
+      const role = new kubernetes.rbac.v1.Role(
+        `${name}-maintenance-launcher`,
+        k8sArgs(input.apply(renderMaintenanceRole), ["rules"]),
+        childOpts(inNamespace),
+      );
+      new kubernetes.rbac.v1.RoleBinding(
+        `${name}-maintenance-launcher`,
+        k8sArgs(
+          input.apply((i) => renderMaintenanceRoleBinding(i, launcher)),
+          ["roleRef", "subjects"],
+        ),
+        childOpts([...inNamespace, role]),
+      );
+      // The pods need the service accounts: the Output carries them as dependencies.
+      const ready = pulumi.all(serviceAccounts.map((a) => a.urn));
+      this.maintenancePods = pulumi.all([input, env.metadata.name, ready]).apply(
+        ([i, envName]): MaintenancePods => ({
+          image: i.image,
+          namespace,
+          serviceAccountName: workerServiceAccountName(identity, accountOwners[0]),
+          podLabels: maintenancePodLabels(i),
+          envConfigMap: envName,
+          ...(i.secret ? { secret: { name: i.secret.name, keys: [...i.secret.keys] } } : {}),
+        }),
+      );
+    }
     this.registerOutputs({ namespace, serviceAccounts: this.serviceAccounts, deployments: this.deployments });
   }
-}
-
-/** A rendered object as a typed resource's args: its `metadata` and the named top-level `fields`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function k8sArgs(obj: pulumi.Input<KubeObject>, fields: string[]): any {
-  const o = pulumi.output(obj);
-  return {
-    metadata: o.apply((x) => x.metadata),
-    ...Object.fromEntries(fields.map((k) => [k, o.apply((x) => (x as Record<string, unknown>)[k])])),
-  };
-}
-
-/** A rendered custom resource (ServiceMonitor, ScaledObject, TriggerAuthentication) of a known kind. */
-function customResource(
-  name: string,
-  type: { apiVersion: string; kind: string },
-  obj: pulumi.Output<KubeObject>,
-  opts: pulumi.CustomResourceOptions,
-): kubernetes.apiextensions.CustomResource {
-  return new kubernetes.apiextensions.CustomResource(
-    name,
-    { ...type, metadata: obj.apply((o) => o.metadata), spec: obj.apply((o) => o.spec) },
-    opts,
-  );
 }
 
 const SERVICE_MONITOR = { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor" };

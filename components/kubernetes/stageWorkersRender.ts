@@ -248,13 +248,13 @@ function workloadObject(
   name: string,
   apiVersion: string,
   kind: string,
-  spec: Record<string, unknown>,
+  spec?: Record<string, unknown>,
 ): KubeObject {
   return {
     apiVersion,
     kind,
     metadata: { name, namespace: input.namespace, labels: workloadLabels(input.instance, name) },
-    spec,
+    ...(spec ? { spec } : {}),
   };
 }
 
@@ -279,19 +279,7 @@ const tcp = (port: number) => ({ protocol: "TCP", port });
 export function renderNetworkPolicy(input: WorkersRenderInput, w: StageWorkload): KubeObject {
   const name = workloadName(w);
   const port = httpPort(input.env);
-  const needs = new Set(w.stages.flatMap((s) => STAGE_DEPENDENCIES[s]));
-  const egress: Record<string, unknown>[] = [{ ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }];
-  if (needs.has("kafka") && input.kafkaPorts.length > 0) egress.push({ ports: input.kafkaPorts.map(tcp) });
-  if (needs.has("redis")) egress.push({ ports: [tcp(input.redisPort)] });
-  if (needs.has("objectStore") || input.identity.kind === "azure-workload-identity") {
-    egress.push({ ports: [tcp(443)] });
-  }
-  if (input.identity.kind === "aws-pod-identity") {
-    egress.push({ to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [tcp(80)] });
-  }
-  if (input.identity.kind === "gcp-workload-identity") {
-    egress.push({ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [tcp(80), tcp(988)] });
-  }
+  const egress = egressRules(input, new Set(w.stages.flatMap((s) => STAGE_DEPENDENCIES[s])));
   const monitoring = {
     namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": input.monitoringNamespace } },
   };
@@ -304,6 +292,92 @@ export function renderNetworkPolicy(input: WorkersRenderInput, w: StageWorkload)
     ingress: [{ from, ports: [tcp(port)] }],
     egress,
   });
+}
+
+/** The egress a pod that talks to `needs` gets: DNS, those dependencies' ports, the identity agent. */
+function egressRules(
+  input: WorkersRenderInput,
+  needs: ReadonlySet<"kafka" | "redis" | "objectStore">,
+): Record<string, unknown>[] {
+  const egress: Record<string, unknown>[] = [{ ports: [{ protocol: "UDP", port: 53 }, tcp(53)] }];
+  if (needs.has("kafka") && input.kafkaPorts.length > 0) egress.push({ ports: input.kafkaPorts.map(tcp) });
+  if (needs.has("redis")) egress.push({ ports: [tcp(input.redisPort)] });
+  if (needs.has("objectStore") || input.identity.kind === "azure-workload-identity") {
+    egress.push({ ports: [tcp(443)] });
+  }
+  if (input.identity.kind === "aws-pod-identity") {
+    egress.push({ to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [tcp(80)] });
+  }
+  if (input.identity.kind === "gcp-workload-identity") {
+    egress.push({ to: [{ ipBlock: { cidr: "169.254.169.254/32" } }], ports: [tcp(80), tcp(988)] });
+  }
+  return egress;
+}
+
+/** The maintenance pods' name within the workers' labels (`app.kubernetes.io/component`). */
+export const MAINTENANCE = "maintenance";
+
+/** Who launches the maintenance pods: Airflow's service account. */
+export interface MaintenanceLauncher {
+  namespace: string;
+  serviceAccountName: string;
+}
+
+/** The labels of the maintenance pods Airflow starts (its DAGs add them to every pod). */
+export function maintenancePodLabels(input: WorkersRenderInput): Record<string, string> {
+  return { ...workloadLabels(input.instance, MAINTENANCE), ...input.identity.podLabels };
+}
+
+/** The runtime's environment for the maintenance pods (the workers' plain variables). */
+export function renderMaintenanceEnv(input: WorkersRenderInput): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name: `${input.instance}-${MAINTENANCE}-env`,
+      namespace: input.namespace,
+      labels: workloadLabels(input.instance, MAINTENANCE),
+    },
+    data: { ...input.env },
+  };
+}
+
+/** Maintenance pods take no connection and reach only Redis, the object store and the identity agent. */
+export function renderMaintenanceNetworkPolicy(input: WorkersRenderInput): KubeObject {
+  return workloadObject(input, MAINTENANCE, "networking.k8s.io/v1", "NetworkPolicy", {
+    podSelector: { matchLabels: selectorLabels(input.instance, MAINTENANCE) },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [],
+    egress: egressRules(input, new Set(["redis", "objectStore"] as const)),
+  });
+}
+
+/**
+ * What the launcher may do in the workers' namespace: run pods and read their logs and events (what
+ * Airflow's KubernetesPodOperator needs), nothing else (no Secrets, no exec).
+ */
+export function renderMaintenanceRole(input: WorkersRenderInput): KubeObject {
+  return {
+    ...workloadObject(input, `${MAINTENANCE}-launcher`, "rbac.authorization.k8s.io/v1", "Role"),
+    rules: [
+      { apiGroups: [""], resources: ["pods"], verbs: ["create", "get", "list", "watch", "delete", "patch"] },
+      { apiGroups: [""], resources: ["pods/log"], verbs: ["get", "list"] },
+      { apiGroups: [""], resources: ["events"], verbs: ["get", "list", "watch"] },
+    ],
+  };
+}
+
+/** Binds {@link renderMaintenanceRole} to the launcher's service account. */
+export function renderMaintenanceRoleBinding(
+  input: WorkersRenderInput,
+  launcher: MaintenanceLauncher,
+): KubeObject {
+  const name = `${MAINTENANCE}-launcher`;
+  return {
+    ...workloadObject(input, name, "rbac.authorization.k8s.io/v1", "RoleBinding"),
+    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name },
+    subjects: [{ kind: "ServiceAccount", name: launcher.serviceAccountName, namespace: launcher.namespace }],
+  };
 }
 
 /** The workload's Service: ClusterIP for the feature server, headless (discovery only) otherwise. */

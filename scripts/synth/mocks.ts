@@ -352,6 +352,16 @@ export function seawallMocks(state: MockState): pulumi.runtime.Mocks {
           state: { ...args.inputs, result: mixed, bcryptHash: `$2a$10$${digest(mixed, 53)}` },
         };
       }
+      if (args.type === "random:index/randomBytes:RandomBytes") {
+        const bytes = Buffer.from(
+          digest(`${args.type}::${args.name}`, 2 * Number(args.inputs.length ?? 32)),
+          "hex",
+        );
+        return {
+          id: "none",
+          state: { ...args.inputs, base64: bytes.toString("base64"), hex: bytes.toString("hex") },
+        };
+      }
       if (args.type === "random:index/randomId:RandomId") {
         const bytes = Buffer.from(
           digest(`${args.type}::${args.name}`, 2 * Number(args.inputs.byteLength ?? 8)),

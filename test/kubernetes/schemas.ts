@@ -19,6 +19,8 @@ const FILES: Record<string, string> = {
   "v1/ConfigMap": "kubernetes/v1.31.0-standalone-strict/configmap-v1.json",
   "apps/v1/Deployment": "kubernetes/v1.31.0-standalone-strict/deployment-apps-v1.json",
   "policy/v1/PodDisruptionBudget": "kubernetes/v1.31.0-standalone-strict/poddisruptionbudget-policy-v1.json",
+  "rbac.authorization.k8s.io/v1/Role": "kubernetes/v1.31.0-standalone-strict/role-rbac-v1.json",
+  "rbac.authorization.k8s.io/v1/RoleBinding": "kubernetes/v1.31.0-standalone-strict/rolebinding-rbac-v1.json",
   "networking.k8s.io/v1/NetworkPolicy":
     "kubernetes/v1.31.0-standalone-strict/networkpolicy-networking-v1.json",
   "autoscaling/v2/HorizontalPodAutoscaler":

@@ -1,0 +1,28 @@
+/** Rendered Kubernetes objects (plain values) as Pulumi resources' arguments. */
+import * as kubernetes from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { KubeObject } from "./stageWorkersRender";
+
+/** A rendered object as a typed resource's args: its `metadata` and the named top-level `fields`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function k8sArgs(obj: pulumi.Input<KubeObject>, fields: string[]): any {
+  const o = pulumi.output(obj);
+  return {
+    metadata: o.apply((x) => x.metadata),
+    ...Object.fromEntries(fields.map((k) => [k, o.apply((x) => (x as Record<string, unknown>)[k])])),
+  };
+}
+
+/** A rendered custom resource (ServiceMonitor, ScaledObject, TriggerAuthentication) of a known kind. */
+export function customResource(
+  name: string,
+  type: { apiVersion: string; kind: string },
+  obj: pulumi.Output<KubeObject>,
+  opts: pulumi.CustomResourceOptions,
+): kubernetes.apiextensions.CustomResource {
+  return new kubernetes.apiextensions.CustomResource(
+    name,
+    { ...type, metadata: obj.apply((o) => o.metadata), spec: obj.apply((o) => o.spec) },
+    opts,
+  );
+}
