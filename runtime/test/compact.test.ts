@@ -4,6 +4,7 @@
  * and report, and a crash test: a real lake-sink process writes while `compact` runs as its own
  * process and is SIGKILLed at each crash point, then rerun.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +21,11 @@ import { FsObjectStore } from "../src/store/fsStore";
 import type { ObjectStore } from "../src/store/objectStore";
 import { startS3rver } from "./s3rver";
 import { runMaintenanceCommand } from "../src/commands/run";
-import { unique, useRedis } from "./support";
+import { createProducer } from "../src/kafka/rdkafka";
+import { connectRedis } from "../src/redis";
+import { scenarioTopics } from "./faultHarness";
+import { supervise, unexpectedExits } from "./supervisor";
+import { readTopic, startServices, unique, useRedis, waitFor, type Services } from "./support";
 
 jest.setTimeout(60000);
 
@@ -269,9 +274,11 @@ describe.each(["file", "s3"])("compaction on the %s store", (name) => {
     });
     expect(await store.list(`lake/${topic}/`)).toEqual(keys);
   });
+});
 
+describe("compaction's checks", () => {
   it("cuts runs at --target-bytes, leaves runs below --min-objects, and a dry run writes and deletes nothing", async () => {
-    const store = stores[name];
+    const store = stores.file;
     const topic = unique("ev");
     const keys = [];
     for (let i = 0; i < 5; i++)
@@ -301,9 +308,7 @@ describe.each(["file", "s3"])("compaction on the %s store", (name) => {
     ]);
     expect((await viewRows(store, topic)).length).toBe(50);
   });
-});
 
-describe("compaction's checks", () => {
   it("stops on an object whose body does not match its sha256, deleting nothing", async () => {
     const store = new FsObjectStore(join(dir, unique("corrupt")));
     const topic = unique("ev");
@@ -377,5 +382,128 @@ describe("the compact command", () => {
       bytesBefore: expect.any(Number),
       bytesAfter: expect.any(Number),
     });
+  });
+});
+
+/** `node src/main.ts compact ...` as its own process: its exit code or signal and its stdout. */
+function compactProcess(
+  env: Record<string, string>,
+  argv: string[],
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(
+      process.execPath,
+      ["--import", "tsx", join(__dirname, "..", "src", "main.ts"), "compact", ...argv],
+      {
+        env: { PATH: process.env.PATH ?? "", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    let err = "";
+    c.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    c.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    c.on("close", (code, signal) => resolve({ code, signal, out, err }));
+  });
+}
+
+describe("compaction crashing beside a running lake-sink process", () => {
+  let svc: Services;
+  beforeAll(async () => {
+    svc = await startServices(scenarioTopics(["c"], 2), "c");
+  });
+  afterAll(async () => {
+    await svc?.stop();
+  });
+
+  it("SIGKILLed at each crash point and rerun while the sink writes: every event once, every checksum right, a replay adds nothing", async () => {
+    const store = new FsObjectStore(svc.lakeDir);
+    const sinkEnv = svc.rawEnv({ BATCH_MIN: "5", BATCH_MAX: "40", KAFKA_GROUP_PREFIX: unique("g") });
+    const sink = supervise("lake-sink", sinkEnv, join(dir, "crash-sink.log"));
+    const lakeEnv = { LAKE_SCHEME: "file", LAKE_BUCKET: svc.lakeDir, LAKE_PREFIX: "lake" };
+    const producer = await createProducer(svc.env());
+    const ids = new Set<string>();
+    let sent = 0;
+    let producing = true;
+    // 40 events every 60 ms, one in ten a repeat of an earlier id (the sink drops those).
+    const feeding = (async () => {
+      while (producing && sent < 1600) {
+        const batch = Array.from({ length: 40 }, (_, i) => {
+          const n = sent + i;
+          const eventId = n % 10 === 9 ? `c-${n - 5}` : `c-${n}`;
+          ids.add(eventId);
+          return {
+            topic: "c.events",
+            key: `k${n % 7}`,
+            value: Buffer.from(JSON.stringify({ eventId, entity: `k${n % 7}`, ts: DAY, value: n })),
+          };
+        });
+        await producer.send(batch);
+        sent += batch.length;
+        await new Promise((r) => setTimeout(r, 60));
+      }
+    })();
+    const plain = async () => (await store.list("lake/")).filter((k) => !k.includes("-to")).length;
+    try {
+      await waitFor("the sink's first objects", async () => (await plain()) >= 4, 30000);
+      const crashAfterWrite = await compactProcess({ ...lakeEnv, CHAOS_CRASH_AT: "compact-after-write" }, [
+        "--date",
+        DATE,
+      ]);
+      expect(crashAfterWrite.signal).toBe("SIGKILL");
+      expect((await store.list("lake/")).some((k) => k.includes("-to"))).toBe(true);
+      await waitFor("more objects", async () => (await plain()) >= 3, 30000);
+      const crashAfterDelete = await compactProcess(
+        { ...lakeEnv, CHAOS_CRASH_AT: "compact-after-delete#2" },
+        ["--date", DATE],
+      );
+      expect(crashAfterDelete.signal).toBe("SIGKILL");
+      const finish = await compactProcess(lakeEnv, ["--date", DATE, "--min-objects", "2"]);
+      expect({ code: finish.code, err: finish.err }).toEqual({ code: 0, err: "" });
+      const report = JSON.parse(finish.out) as Record<string, number>;
+      expect(report.objectsWritten).toBeGreaterThanOrEqual(1);
+      expect(report.objectsDeleted).toBeGreaterThanOrEqual(2);
+    } finally {
+      producing = false;
+      await feeding;
+      await producer.close();
+    }
+    const want = [...ids].sort();
+    const seen = async () => {
+      const read = await readLakeRows(store, await listLake(store, { prefix: "lake" }));
+      return read.flatMap((r) => r.rows.map((row) => String(row.eventId))).sort();
+    };
+    await waitFor("every event in the lake", async () => (await seen()).length >= want.length, 30000);
+    expect(await sink.terminate()).toBe(0);
+    expect(unexpectedExits([sink])).toEqual([]);
+    expect(await seen()).toEqual(want);
+    const live = await listLake(store, { prefix: "lake" });
+    expect(live.some((o) => o.compacted)).toBe(true);
+    for (const o of live) {
+      const body = await store.get(o.key);
+      expect({ key: o.key, sha256: (await store.head(o.key))?.sha256 }).toEqual({
+        key: o.key,
+        sha256: createHash("sha256").update(body).digest("hex"),
+      });
+    }
+    // A replay of the sink's whole input, from the start, with the same claims: nothing new.
+    const keys = await store.list("lake/");
+    const input = await readTopic(svc.env(), "c.events", 1000);
+    expect(input).toHaveLength(sent);
+    const redis = await connectRedis(svc.env());
+    try {
+      const replay = createLakeSink(svc.env({ LAKE_PREFIX: "lake" }), {
+        store,
+        storePolicy: callPolicy({ dependency: "object-store" }),
+        redis,
+        redisPolicy: callPolicy({ dependency: "redis" }),
+        metrics: createMetrics("lake-sink"),
+        deadLetter: async () => undefined,
+      });
+      for (let i = 0; i < input.length; i += 200) await replay.process(input.slice(i, i + 200), 2);
+    } finally {
+      await redis.close();
+    }
+    expect(await store.list("lake/")).toEqual(keys);
   });
 });
