@@ -85,7 +85,7 @@ describe("a chain's topology", () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^topology "ingest\+lake-sink": not a chain;/);
     expect(lines[1]).toMatch(
-      /^usage: main <stage> \| <stage>\+<stage>\.\.\. \| chained, where a stage is one of: /,
+      /^usage: main <stage> \| <stage>\+<stage>\.\.\. \| chained \| <command> \[--flag value\]\.\.\., where a stage is one of: .*; a command one of: compact, backup-features, restore-drill, backfill$/,
     );
   });
 });
