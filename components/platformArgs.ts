@@ -117,6 +117,23 @@ export interface KubernetesPipelineSettings {
   monitoring?:
     | { args: { alertWebhookUrl?: string } }
     | { existing: { namespace: string; prometheusUrl?: string } };
+  /**
+   * Airflow 3 running Seawall's maintenance DAGs (restore drill, compaction, feature backups,
+   * backfills), its metadata database on the cloud's managed PostgreSQL (RDS, Cloud SQL, Azure
+   * Database for PostgreSQL) sized by the profile: installed (`args`) or none (`skip`). Only on a
+   * cluster the platform builds: the database and the log bucket's identity are bound to it.
+   * @default { args: {} } on a cluster the platform builds, { skip: true } on yours
+   */
+  airflow?: { args: AirflowSettings } | { skip: true };
+}
+
+/** The platform's Airflow. */
+export interface AirflowSettings {
+  /**
+   * `KubernetesExecutor` (a pod per task) or `CeleryExecutor` (standing workers KEDA scales).
+   * @default "KubernetesExecutor"
+   */
+  executor?: "KubernetesExecutor" | "CeleryExecutor";
 }
 
 /** A managed cluster the platform builds (EKS, GKE, AKS) in its network, and the pipeline on it. */

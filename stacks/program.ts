@@ -39,6 +39,7 @@ export async function program(): Promise<Record<string, unknown>> {
             namespace: o.kubernetes.namespace,
             monitoringNamespace: o.kubernetes.monitoringNamespace,
             deployments: o.kubernetes.deployments,
+            ...(o.kubernetes.airflow ? { airflow: o.kubernetes.airflow } : {}),
           },
           // No credential in a built cluster's (it runs the cloud's CLI), but a brought one's may hold one.
           kubeconfig: pulumi.secret(o.kubernetes.kubeconfig),

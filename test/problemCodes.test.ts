@@ -1054,6 +1054,18 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
       ),
   ],
   [
+    "SEAWALL_PLATFORM_KUBERNETES_AIRFLOW",
+    "kubernetes.existing.airflow",
+    () =>
+      kubernetesSettingProblems(
+        {
+          ...platform,
+          kubernetes: { existing: { image: "r/i:1", kubeconfig: "apiVersion: v1", airflow: { args: {} } } },
+        },
+        "sns",
+      ),
+  ],
+  [
     "SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH",
     "eventStream.clientAuthentication",
     () =>

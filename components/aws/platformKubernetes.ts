@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_KEDA_NAMESPACE } from "../kubernetes/clusterContract";
 import {
+  airflowWanted,
   buildPlatformKubernetes,
   clusterSettingArgs,
   type ClusterSettingNames,
@@ -20,6 +21,7 @@ import {
 import type { DataPlatformArgs, KubernetesClusterSettings } from "../platformArgs";
 import type { Profile } from "../profiles";
 import type { Problem } from "../validation";
+import { buildAwsAirflowSupport, validateAwsAirflowSupportArgs } from "./airflowSupport";
 import { Cluster, type ClusterNetwork, type EksClusterArgs, validateClusterArgs } from "./cluster";
 import { podIdentityTrustPolicy } from "./clusterConfig";
 
@@ -104,17 +106,19 @@ export function validateAwsKubernetesArgs(args: DataPlatformArgs, profile: Profi
         },
       ),
     validate: validateClusterArgs,
-    more: () =>
-      (args.eventStream?.clientAuthentication ?? "iam") !== "iam"
+    more: (choice) => [
+      ...(airflowWanted(choice) ? validateAwsAirflowSupportArgs({ region: args.region }, profile) : []),
+      ...((args.eventStream?.clientAuthentication ?? "iam") !== "iam"
         ? [
             {
-              code: "SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH",
+              code: "SEAWALL_PLATFORM_KUBERNETES_KAFKA_AUTH" as const,
               field: "eventStream.clientAuthentication",
               value: args.eventStream?.clientAuthentication,
               fix: `the platform's workers on Kubernetes reach MSK with IAM through Pod Identity (no password in the cluster); set it to "iam", or compose StageWorkers yourself with secrets.kafkaCredentials`,
             },
           ]
-        : [],
+        : []),
+    ],
   });
 }
 
@@ -148,6 +152,25 @@ export function buildAwsKubernetes(
   return buildPlatformKubernetes(parent, name, args, profile, makeCluster, {
     ...inputs,
     receiver: { sns: { topicArn: refs.alertTopicArn, region: args.region } },
+    // Airflow runs only on the cluster the platform built (airflowWanted): its database admits
+    // that cluster's security group, its Pod Identity trusts that cluster.
+    airflow: (cluster) =>
+      buildAwsAirflowSupport(
+        parent,
+        name,
+        {
+          network: refs.network,
+          cluster: {
+            name: (cluster as Cluster).cluster!.name,
+            arn: (cluster as Cluster).cluster!.arn,
+            securityGroupId: (cluster as Cluster).clusterSecurityGroupId!,
+          },
+          lake: { bucket: refs.lake.bucket, kmsKeyArn: refs.lake.kmsKeyArn },
+          region: args.region,
+        },
+        profile,
+        tags,
+      ),
   });
 }
 

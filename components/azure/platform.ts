@@ -143,7 +143,16 @@ export function buildAzurePlatform(
         args,
         profile,
         tags,
-        { resourceGroupName, network: azureNetwork, workloadIdentity },
+        {
+          resourceGroupName,
+          network: azureNetwork,
+          workloadIdentity,
+          lake: {
+            accountId: store.accountId,
+            accountName: store.accountName,
+            containerName: store.containerName,
+          },
+        },
         {
           kafka: events.connection,
           redis: features.connection,

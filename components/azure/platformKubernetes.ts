@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  airflowWanted,
   buildPlatformKubernetes,
   clusterSettingArgs,
   type ClusterSettingNames,
@@ -17,6 +18,11 @@ import {
 import type { DataPlatformArgs, KubernetesClusterSettings } from "../platformArgs";
 import type { Profile } from "../profiles";
 import type { Problem } from "../validation";
+import {
+  buildAzureAirflowSupport,
+  defaultAirflowDatabaseSubnet,
+  validateAzureAirflowSupportArgs,
+} from "./airflowSupport";
 import { AksCluster, type AksClusterArgs, type AksNetwork, validateAksClusterArgs } from "./cluster";
 
 /** How the AKS cluster's arguments name the platform's `kubernetes.args` settings. */
@@ -34,6 +40,43 @@ export interface AzureKubernetesRefs {
   resourceGroupName: pulumi.Input<string>;
   network: pulumi.Input<AksNetwork>;
   workloadIdentity: pulumi.Input<{ id: string; clientId: string }>;
+  /** The lake's account and container: Airflow's task logs go under `logs/` there. */
+  lake: {
+    accountId: pulumi.Input<string>;
+    accountName: pulumi.Input<string>;
+    containerName: pulumi.Input<string>;
+  };
+}
+
+/** The subnet Airflow's database gets in the platform's network, or a problem naming the fix. */
+function airflowDatabaseSubnet(args: DataPlatformArgs): ReturnType<typeof defaultAirflowDatabaseSubnet> {
+  return defaultAirflowDatabaseSubnet(args.network?.cidrBlock);
+}
+
+/** Airflow's settings on Azure, with placeholders for what the platform builds, for validation. */
+function airflowProblems(args: DataPlatformArgs, profile: Profile): Problem[] {
+  const subnet = airflowDatabaseSubnet(args);
+  if (!subnet) {
+    return [
+      {
+        code: "SEAWALL_AZURE_AIRFLOW_DB_SUBNET",
+        field: "network.cidrBlock",
+        value: args.network?.cidrBlock,
+        fix: "Airflow's database needs a /24 of the platform's network for its delegated subnet: use a /19 or larger block, or set kubernetes.args.airflow to { skip: true }",
+      },
+    ];
+  }
+  return validateAzureAirflowSupportArgs(
+    {
+      resourceGroupName: "placeholder",
+      location: args.region,
+      network: { vnetId: "placeholder", subnetIds: ["placeholder"] },
+      databaseSubnet: subnet,
+      lake: { accountId: "placeholder", accountName: "placeholder", containerName: "placeholder" },
+      oidcIssuerUrl: "https://placeholder.invalid/",
+    },
+    profile,
+  ).map((p) => ({ ...p, field: `airflow.${p.field}` }));
 }
 
 /** The AKS cluster's arguments from the platform's settings, profile and what it built. */
@@ -70,9 +113,11 @@ export function validateAzureKubernetesArgs(args: DataPlatformArgs, profile: Pro
           resourceGroupName: "placeholder",
           network: { vnetId: "placeholder", subnetIds: ["placeholder"] },
           workloadIdentity: { id: "placeholder", clientId: "placeholder" },
+          lake: { accountId: "placeholder", accountName: "placeholder", containerName: "placeholder" },
         },
       ),
     validate: validateAksClusterArgs,
+    more: (choice) => (airflowWanted(choice) ? airflowProblems(args, profile) : []),
   });
 }
 
@@ -92,6 +137,25 @@ export function buildAzureKubernetes(
     args,
     profile,
     platformCluster(AksCluster, parent, name, (s) => aksClusterArgs(s, args, profile, tags, refs)),
-    inputs,
+    {
+      ...inputs,
+      // Its identity trusts the built cluster's OIDC issuer; the subnet was checked by
+      // validateAzureKubernetesArgs.
+      airflow: (cluster) =>
+        buildAzureAirflowSupport(
+          parent,
+          name,
+          {
+            resourceGroupName: refs.resourceGroupName,
+            location: args.region,
+            network: refs.network,
+            databaseSubnet: airflowDatabaseSubnet(args)!,
+            lake: refs.lake,
+            oidcIssuerUrl: (cluster as AksCluster).oidcIssuerUrl!,
+          },
+          profile,
+          tags,
+        ),
+    },
   );
 }

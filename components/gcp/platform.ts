@@ -142,7 +142,19 @@ export function buildGcpPlatform(
         args,
         profile,
         labels,
-        { network: gcpNetwork, workloadServiceAccount: workers.email },
+        {
+          network: gcpNetwork,
+          workloadServiceAccount: workers.email,
+          lakeBucket: store.bucketName,
+          ...(network.privateServiceAccess
+            ? {
+                privateServiceAccess: {
+                  connection: network.privateServiceAccess,
+                  allocatedIpRange: network.privateServiceAccessRange,
+                },
+              }
+            : {}),
+        },
         {
           kafka: events.connection,
           redis: features.connection,

@@ -6,6 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
+  airflowWanted,
   buildPlatformKubernetes,
   clusterSettingArgs,
   type ClusterSettingNames,
@@ -17,6 +18,8 @@ import {
 import type { DataPlatformArgs, KubernetesClusterSettings } from "../platformArgs";
 import type { Profile } from "../profiles";
 import type { Problem } from "../validation";
+import type { ExistingPrivateServiceAccess } from "./airflowDatabaseConfig";
+import { buildGcpAirflowSupport, validateGcpAirflowSupportArgs } from "./airflowSupport";
 import { GkeCluster, type GkeClusterArgs, type GkeNetwork, validateGkeClusterArgs } from "./cluster";
 
 /** How the GKE cluster's arguments name the platform's `kubernetes.args` settings. */
@@ -65,17 +68,19 @@ export function validateGcpKubernetesArgs(args: DataPlatformArgs, profile: Profi
         },
       ),
     validate: validateGkeClusterArgs,
-    more: (choice) =>
-      choice.form === "args" && choice.settings.admins !== undefined && choice.settings.admins.length > 0
+    more: (choice) => [
+      ...(airflowWanted(choice) ? validateGcpAirflowSupportArgs({ region: args.region }, profile) : []),
+      ...(choice.form === "args" && choice.settings.admins !== undefined && choice.settings.admins.length > 0
         ? [
             {
-              code: "SEAWALL_PLATFORM_GCP_UNSUPPORTED",
+              code: "SEAWALL_PLATFORM_GCP_UNSUPPORTED" as const,
               field: "kubernetes.args.admins",
               value: choice.settings.admins,
               fix: "GKE grants cluster access through IAM (roles/container.admin on the project): leave admins unset and grant the role to your group",
             },
           ]
-        : [],
+        : []),
+    ],
   });
 }
 
@@ -86,7 +91,7 @@ export function buildGcpKubernetes(
   args: DataPlatformArgs,
   profile: Profile,
   labels: Record<string, string>,
-  refs: { network: pulumi.Input<GkeNetwork>; workloadServiceAccount: pulumi.Input<string> },
+  refs: GcpKubernetesRefs,
   inputs: Omit<PlatformPipelineInputs, "receiver" | "lag">,
 ): PlatformKubernetesOutputs | undefined {
   return buildPlatformKubernetes(
@@ -95,6 +100,33 @@ export function buildGcpKubernetes(
     args,
     profile,
     platformCluster(GkeCluster, parent, name, (s) => gkeClusterArgs(s, args, profile, labels, refs)),
-    inputs,
+    {
+      ...inputs,
+      // Its Google service account trusts the built cluster's workload pool.
+      airflow: (cluster) =>
+        buildGcpAirflowSupport(
+          parent,
+          name,
+          {
+            networkId: pulumi.output(refs.network).apply((n) => n.networkId),
+            ...(refs.privateServiceAccess ? { privateServiceAccess: refs.privateServiceAccess } : {}),
+            cluster: (cluster as GkeCluster).cluster!,
+            lakeBucket: refs.lakeBucket,
+            region: args.region,
+          },
+          profile,
+          labels,
+        ),
+    },
   );
+}
+
+/** What the GCP platform built that the cluster and Airflow use. */
+export interface GcpKubernetesRefs {
+  network: pulumi.Input<GkeNetwork>;
+  workloadServiceAccount: pulumi.Input<string>;
+  /** The lake bucket: Airflow's task logs go under `logs/` there. */
+  lakeBucket: pulumi.Input<string>;
+  /** The network's private service access, when it has one (Cloud SQL's private IP uses it). */
+  privateServiceAccess?: ExistingPrivateServiceAccess;
 }

@@ -17,4 +17,12 @@ export interface PlatformKubernetesOutputs {
   monitoringNamespace: string;
   /** The workers' Deployments, by workload. */
   deployments: Record<string, pulumi.Output<string>>;
+  /** Airflow, when the platform runs it: where it is and how to get in (see the README). */
+  airflow?: {
+    namespace: string;
+    /** The API server's Service, `<name>.<namespace>` (port 8080): `kubectl port-forward` to it. */
+    apiServerService: string;
+    /** The Secret holding the generated admin password (key `password`, user `admin`). */
+    adminPasswordSecret: string;
+  };
 }

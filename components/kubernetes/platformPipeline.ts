@@ -14,6 +14,7 @@ import type {
 } from "../platformArgs";
 import type { Profile } from "../profiles";
 import { helperChoice, Problem, Problems, problemsUnder } from "../validation";
+import type { AirflowCloudSupport } from "./airflowContract";
 import type { ClusterOutputs } from "./clusterContract";
 import type { PlatformKubernetesOutputs } from "./platformOutputs";
 
@@ -90,6 +91,15 @@ export function kubernetesSettingProblems(args: DataPlatformArgs, alerts: "sns" 
       );
     }
   }
+  const airflowForm = helperChoice(p, `${at}.airflow`, s.airflow, ["args", "skip"]);
+  if (airflowForm === "args" && choice.form === "existing") {
+    p.add(
+      "SEAWALL_PLATFORM_KUBERNETES_AIRFLOW",
+      `${at}.airflow`,
+      "{ args }",
+      "Airflow's database and its log bucket's identity are bound to a cluster the platform builds; on your cluster compose seawall:kubernetes:Airflow with your own AirflowCloudSupport, or set { skip: true }",
+    );
+  }
   const topics = args.eventStream?.topics ?? [];
   p.list.push(
     ...problemsUnder(at, () =>
@@ -98,6 +108,9 @@ export function kubernetesSettingProblems(args: DataPlatformArgs, alerts: "sns" 
         image: s.image,
         topics,
         ...(s.keda !== undefined ? { keda: s.keda } : {}),
+        ...(airflowForm === "args" && s.airflow && "args" in s.airflow
+          ? { airflow: { support: {} as AirflowCloudSupport, args: { ...s.airflow.args } } }
+          : {}),
         monitoring: installed
           ? { args: { receiver: { webhook: { url: "https://checked.above" } } } }
           : monitoring,
@@ -141,6 +154,19 @@ export interface PlatformPipelineInputs {
   receiver?: MonitoringStackArgs["receiver"];
   /** Where KEDA reads the lag. @defaultValue the pipeline's (`defaultLag`) */
   lag?: StageWorkersAutoscaling["lag"];
+  /**
+   * Builds Airflow's database, identity and log location on the cloud for the cluster the platform
+   * built (called only when the platform runs Airflow, which it does on a built cluster only).
+   * @defaultValue none: no Airflow
+   */
+  airflow?: (cluster: ClusterOutputs) => AirflowCloudSupport;
+}
+
+/** Whether the platform runs Airflow: by default on a cluster it builds, never on a brought one. */
+export function airflowWanted(choice: NonNullable<KubernetesChoice>): boolean {
+  const a = choice.settings.airflow;
+  if (a === undefined) return choice.form === "args";
+  return "args" in a;
 }
 
 /** The pipeline's arguments from the platform's settings, cluster and outputs. */
@@ -149,6 +175,7 @@ export function platformPipelineArgs(
   cluster: ClusterOutputs,
   profile: Profile,
   inputs: PlatformPipelineInputs,
+  airflow?: AirflowCloudSupport,
 ): PipelineArgs {
   const monitoring = s.monitoring ?? { args: {} };
   const workloads = pipelineWorkloads(s);
@@ -163,6 +190,9 @@ export function platformPipelineArgs(
     ...(workloads ? { workloads } : {}),
     ...(s.keda ? { keda: s.keda } : {}),
     ...(inputs.lag ? { lag: inputs.lag } : {}),
+    ...(airflow
+      ? { airflow: { support: airflow, args: s.airflow && "args" in s.airflow ? { ...s.airflow.args } : {} } }
+      : {}),
     monitoring:
       "args" in monitoring
         ? {
@@ -198,9 +228,10 @@ export function buildPlatformKubernetes(
   const choice = kubernetesChoice(args);
   if (!choice) return undefined;
   const cluster = makeCluster(choice);
+  const airflow = airflowWanted(choice) && inputs.airflow ? inputs.airflow(cluster) : undefined;
   const pipeline = new Pipeline(
     `${name}-pipeline`,
-    platformPipelineArgs(choice.settings, cluster, profile, inputs),
+    platformPipelineArgs(choice.settings, cluster, profile, inputs, airflow),
     { parent },
   );
   return {
@@ -210,6 +241,15 @@ export function buildPlatformKubernetes(
     namespace: pipeline.namespace,
     monitoringNamespace: pipeline.monitoringNamespace,
     deployments: pipeline.workers.deployments,
+    ...(pipeline.airflow
+      ? {
+          airflow: {
+            namespace: pipeline.airflow.namespace,
+            apiServerService: pipeline.airflow.apiServerService,
+            adminPasswordSecret: pipeline.airflow.adminPasswordSecret,
+          },
+        }
+      : {}),
   };
 }
 

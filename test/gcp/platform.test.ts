@@ -311,7 +311,7 @@ describe("the prod-gcp stack", () => {
     email = p.output("workloadServiceAccount") as string;
   });
 
-  it("composes the lake, network, event stream, feature store, monitoring and the GKE cluster, and no backup vault", () => {
+  it("composes the lake, network, event stream, feature store, monitoring, the GKE cluster and Airflow's Cloud SQL database, and no backup vault", () => {
     expect(p.ofType("seawall:gcp:ObjectStore").length).toBe(1);
     expect(
       p.resources
@@ -319,6 +319,7 @@ describe("the prod-gcp stack", () => {
         .map((r) => `${r.type} ${r.name}`)
         .sort(),
     ).toEqual([
+      "seawall:gcp:AirflowDatabase seawall-prod-airflow-db",
       "seawall:gcp:Cluster seawall-prod-cluster",
       "seawall:gcp:EventStream seawall-prod-events",
       "seawall:gcp:FeatureStore seawall-prod-features",

@@ -96,7 +96,7 @@ describe("the AWS platform's Kubernetes layer", () => {
   });
 
   it("installs KEDA and kube-prometheus-stack, Alertmanager publishing to the platform's topic with its own Pod Identity", () => {
-    expect(p.names(T.release)).toEqual(["sw-pipeline-keda", "sw-pipeline-monitoring"]);
+    expect(p.names(T.release)).toEqual(["sw-pipeline-airflow", "sw-pipeline-keda", "sw-pipeline-monitoring"]);
     const values = p.one(T.release, "sw-pipeline-monitoring").inputs.values as any;
     expect(values.alertmanager.config.receivers[1].sns_configs[0]).toMatchObject({
       topic_arn: expect.stringMatching(
@@ -118,9 +118,54 @@ describe("the AWS platform's Kubernetes layer", () => {
   });
 
   it("makes the workers' objects depend on both charts, so the CRDs exist first", () => {
-    const releases = p.ofType(T.release).map((r) => r.urn);
+    const releases = p
+      .ofType(T.release)
+      .filter((r) => r.name !== "sw-pipeline-airflow")
+      .map((r) => r.urn);
+    expect(releases).toHaveLength(2);
     const so = p.one(T.scaled, `sw-pipeline-workers-${CHAIN}`);
     expect(so.dependsOn).toEqual(expect.arrayContaining(releases));
+  });
+
+  it("runs Airflow on the cluster it built: RDS admitting only the cluster's group, logs under the lake's logs/, the DAGs as the workers", () => {
+    const values = p.one(T.release, "sw-pipeline-airflow").inputs.values as any;
+    expect(values.config.logging.remote_base_log_folder).toMatch(/^s3:\/\/sw-lake-[0-9a-f]{7}\/logs$/);
+    expect(values.config.logging.remote_log_conn_id).toBe("aws_default");
+    const env = Object.fromEntries(
+      (values.env as { name: string; value: string }[]).map((e) => [e.name, e.value]),
+    );
+    expect(env.SEAWALL_RUNTIME_IMAGE).toBe(IMAGE);
+    expect(env.SEAWALL_MAINTENANCE_SERVICE_ACCOUNT).toBe("seawall-workers");
+    const ingress = p.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sw-airflow-db-5432")
+      .inputs as any;
+    expect(ingress).toMatchObject({ fromPort: 5432, toPort: 5432, ipProtocol: "tcp" });
+    // The EKS cluster's own security group (its vpcConfig output), which the nodes and pods carry.
+    expect(
+      p.one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sw-airflow-db-5432")
+        .propertyDependencies.referencedSecurityGroupId,
+    ).toEqual([p.one("aws:eks/cluster:Cluster", "sw-cluster").urn]);
+    expect(p.one(T.association, "sw-airflow").inputs).toMatchObject({
+      namespace: "airflow",
+      serviceAccount: "airflow",
+    });
+  });
+
+  it("runs no Airflow on a brought cluster unless composed, and refuses { args } there", async () => {
+    const brought = await plan(
+      () =>
+        new DataPlatform("sw", {
+          ...args,
+          kubernetes: { existing: { image: IMAGE, kubeconfig: "apiVersion: v1\nkind: Config\n" } },
+        }),
+    );
+    expect(brought.ofType("seawall:kubernetes:Airflow")).toEqual([]);
+    expect(brought.ofType("seawall:aws:AirflowDatabase")).toEqual([]);
+    expect(
+      validateDataPlatformArgs({
+        ...args,
+        kubernetes: { existing: { image: IMAGE, kubeconfig: "apiVersion: v1", airflow: { args: {} } } },
+      }).map(({ code, field }) => ({ code, field })),
+    ).toEqual([{ code: "SEAWALL_PLATFORM_KUBERNETES_AIRFLOW", field: "kubernetes.existing.airflow" }]);
   });
 
   it("names the cluster settings' problems as the platform's fields", () => {

@@ -56,6 +56,23 @@ describe("prod-aws", () => {
     );
   });
 
+  it("runs Airflow and its RDS database, deletion-protected, and exports how to reach it", () => {
+    expect(p.names("seawall:kubernetes:Airflow")).toEqual(["seawall-prod-pipeline-airflow"]);
+    const db = p.one("aws:rds/instance:Instance", "seawall-prod-airflow-db");
+    expect(db.protect).toBe(true);
+    expect(db.inputs).toMatchObject({
+      deletionProtection: true,
+      multiAz: true,
+      storageEncrypted: true,
+      publiclyAccessible: false,
+    });
+    expect((p.output("kubernetes") as Record<string, unknown>).airflow).toEqual({
+      namespace: "airflow",
+      apiServerService: "airflow-api-server.airflow",
+      adminPasswordSecret: "seawall-airflow-admin",
+    });
+  });
+
   it("puts the replica's resources on the replica region's provider", () => {
     const provider = p.one("pulumi:providers:aws", "seawall-prod-lake-replica-provider");
     expect(provider.inputs.region).toBe("us-west-2");
