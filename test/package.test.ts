@@ -169,6 +169,15 @@ describe("an AWS-only program", () => {
         fs.cpSync(path.join(root, dir, n), path.join(seawall, dir, n), { recursive: true });
       }
     }
+    // The other entries are source files packed as they are: `<dir>/*.<ext>` globs.
+    for (const entry of files.filter((f) => !f.startsWith("dist/") && f.includes("*"))) {
+      const dir = path.dirname(entry);
+      const ext = path.extname(entry);
+      for (const n of fs.readdirSync(path.join(root, dir)).filter((x) => x.endsWith(ext))) {
+        fs.mkdirSync(path.join(seawall, dir), { recursive: true });
+        fs.copyFileSync(path.join(root, dir, n), path.join(seawall, dir, n));
+      }
+    }
     fs.writeFileSync(
       path.join(team, "index.ts"),
       [
@@ -235,5 +244,22 @@ describe("an AWS-only program", () => {
     const code = `console.log(JSON.stringify(${JSON.stringify(ids)}.map((id) => { try { require(id); return "ok" } catch (e) { return e.code } })))`;
     const loaded = JSON.parse(execFileSync(process.execPath, ["-e", code], { cwd: team, encoding: "utf8" }));
     expect(loaded).toEqual(["ok", "ok", ...OTHER_CLOUDS.map(() => "MODULE_NOT_FOUND")]);
+  });
+
+  it("ships Airflow's DAG files where the built component reads them", () => {
+    const code = `const d = require("seawall/components/kubernetes/airflowDags"); console.log(JSON.stringify({ dir: d.AIRFLOW_DAGS_DIR, files: Object.keys(d.readDagFiles()) }))`;
+    const out = JSON.parse(execFileSync(process.execPath, ["-e", code], { cwd: team, encoding: "utf8" })) as {
+      dir: string;
+      files: string[];
+    };
+    expect(out.dir).toBe(
+      path.join(fs.realpathSync(team), "node_modules", "seawall", "components", "kubernetes", "airflowDags"),
+    );
+    expect(out.files).toEqual(
+      fs
+        .readdirSync(path.join(root, "components", "kubernetes", "airflowDags"))
+        .filter((f) => f.endsWith(".py"))
+        .sort(),
+    );
   });
 });
