@@ -97,6 +97,6 @@ export interface MaintenancePods {
   podLabels: Record<string, string>;
   /** The ConfigMap with the runtime's environment (LAKE_*, REDIS_*). */
   envConfigMap: string;
-  /** The workers' credentials Secret and the variables it holds (REDIS_AUTH...). */
-  secret?: { name: string; keys: string[] };
+  /** The variables the pods read from Secrets (REDIS_AUTH, a CA...), by name: `{ name, key }` of each. */
+  secretEnv: Record<string, { name: string; key: string }>;
 }

@@ -177,8 +177,7 @@ export function maintenanceEnv(m: MaintenancePods): Record<string, string> {
     SEAWALL_MAINTENANCE_SERVICE_ACCOUNT: m.serviceAccountName,
     SEAWALL_MAINTENANCE_POD_LABELS: JSON.stringify(m.podLabels),
     SEAWALL_MAINTENANCE_ENV_CONFIGMAP: m.envConfigMap,
-    SEAWALL_MAINTENANCE_SECRET: m.secret?.name ?? "",
-    SEAWALL_MAINTENANCE_SECRET_KEYS: (m.secret?.keys ?? []).join(","),
+    SEAWALL_MAINTENANCE_SECRET_ENV: JSON.stringify(m.secretEnv),
   };
 }
 

@@ -6,6 +6,7 @@ import type { MaintenancePods } from "./airflowContract";
 import {
   DEFAULT_WORKLOADS,
   replicaBounds,
+  type SecretKeyRef,
   type StageWorkload,
   validateStageWorkersConfig,
   workloadInput,
@@ -29,6 +30,7 @@ import {
   renderService,
   renderServiceAccount,
   renderServiceMonitor,
+  secretEnvOf,
   workerServiceAccountName,
   type WorkersRenderInput,
 } from "./stageWorkersRender";
@@ -117,6 +119,11 @@ export interface StageWorkersArgs {
   workloads?: StageWorkload[];
   /** More worker variables (runtime/src/config.ts), over those from the contracts. @defaultValue {} */
   env?: Record<string, pulumi.Input<string>>;
+  /**
+   * Variables every workload reads from existing Secrets in its namespace (an operator's CA, a
+   * generated password): `{ REDIS_CA_CERT: { name, key } }`. @defaultValue {}
+   */
+  secretEnv?: Record<string, SecretKeyRef>;
   /** The workers' cloud identity. @defaultValue `{ kind: "none" }` */
   workloadIdentity?: StageWorkersIdentity;
   /** The namespace Prometheus runs in (allowed to scrape). @defaultValue "monitoring" */
@@ -169,6 +176,7 @@ export class StageWorkers extends pulumi.ComponentResource {
       namespace,
       workloads,
       env: args.env,
+      secretEnv: args.secretEnv,
       partitions: args.autoscaling?.partitions,
       autoscaling: args.autoscaling !== undefined,
       identityNamespace: identity.namespace,
@@ -253,6 +261,7 @@ export class StageWorkers extends pulumi.ComponentResource {
         workloads,
         env,
         secret: keys.length > 0 ? { name: secretName, keys } : undefined,
+        secretEnv: args.secretEnv ?? {},
         identity: {
           kind: identity.kind,
           serviceAccountAnnotations: p.annotations,
@@ -428,7 +437,7 @@ export class StageWorkers extends pulumi.ComponentResource {
           serviceAccountName: workerServiceAccountName(identity, accountOwners[0]),
           podLabels: maintenancePodLabels(i),
           envConfigMap: envName,
-          ...(i.secret ? { secret: { name: i.secret.name, keys: [...i.secret.keys] } } : {}),
+          secretEnv: secretEnvOf(i),
         }),
       );
     }

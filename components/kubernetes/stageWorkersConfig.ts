@@ -45,7 +45,29 @@ export interface StageWorkload {
    * @defaultValue {@link DEFAULT_RESOURCES}
    */
   resources?: WorkerResources;
+  /**
+   * More worker variables for this workload only (e.g. `KAFKA_USERNAME`, its own Kafka user).
+   * @defaultValue {}
+   */
+  env?: Record<string, string>;
+  /**
+   * Variables this workload reads from existing Secrets (e.g. `KAFKA_PASSWORD` from its Strimzi
+   * KafkaUser's Secret), over the component's `secretEnv`. @defaultValue {}
+   */
+  secretEnv?: Record<string, SecretKeyRef>;
 }
+
+/** A key of a Secret in the workers' namespace. */
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+/**
+ * Variables a worker's cloud SDK reads that `workerEnvSchema` does not list: the S3 client's static
+ * keys, for an S3-compatible store without workload identity (only from a Secret).
+ */
+export const SDK_SECRET_ENV_NAMES = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] as const;
 
 /** Requests and limits of a worker container. */
 export interface WorkerResources {
@@ -78,7 +100,7 @@ export const RUNTIME_DEFAULTS = {
 export const WORKER_ENV_NAMES: readonly string[] = Object.keys(workerEnvSchema.shape);
 
 /** Variables that carry credentials: only ever through a Secret and `secretKeyRef`. */
-export const SECRET_ENV_NAMES = ["REDIS_AUTH", "KAFKA_CREDENTIALS"] as const;
+export const SECRET_ENV_NAMES = ["REDIS_AUTH", "KAFKA_CREDENTIALS", "KAFKA_PASSWORD"] as const;
 
 /** The arguments of {@link validateStageWorkersConfig}: the plain part of `StageWorkersArgs`. */
 export interface StageWorkersConfig {
@@ -86,6 +108,8 @@ export interface StageWorkersConfig {
   namespace?: string;
   workloads?: StageWorkload[];
   env?: Record<string, unknown>;
+  /** Variables from existing Secrets, for every workload. */
+  secretEnv?: Record<string, unknown>;
   /** Partitions per topic, for the consuming workloads' replica ceilings. */
   partitions?: Record<string, unknown>;
   /** True when the workers autoscale (then every consuming workload's input topic needs partitions). */
@@ -311,23 +335,51 @@ export function validateStageWorkersConfig(c: StageWorkersConfig): void {
       }
     }
   });
-  for (const [key, value] of Object.entries(c.env ?? {})) {
-    if ((SECRET_ENV_NAMES as readonly string[]).includes(key)) {
-      p.add(
-        "SEAWALL_K8S_WORKERS_ENV",
-        `env.${key}`,
-        "***",
-        "is a credential: give it as secrets (a Kubernetes Secret read through secretKeyRef), never as a plain value",
-      );
-    } else if (!WORKER_ENV_NAMES.includes(key)) {
-      p.add(
-        "SEAWALL_K8S_WORKERS_ENV",
-        `env.${key}`,
-        value,
-        "is not a variable the worker reads (runtime/src/config.ts workerEnvSchema)",
-      );
+  const envProblems = (field: string, env: Record<string, unknown> | undefined) => {
+    for (const [key, value] of Object.entries(env ?? {})) {
+      if ((SECRET_ENV_NAMES as readonly string[]).includes(key)) {
+        p.add(
+          "SEAWALL_K8S_WORKERS_ENV",
+          `${field}.${key}`,
+          "***",
+          "is a credential: give it as secrets or secretEnv (a Kubernetes Secret read through secretKeyRef), never as a plain value",
+        );
+      } else if (!WORKER_ENV_NAMES.includes(key)) {
+        p.add(
+          "SEAWALL_K8S_WORKERS_ENV",
+          `${field}.${key}`,
+          value,
+          "is not a variable the worker reads (runtime/src/config.ts workerEnvSchema)",
+        );
+      }
     }
-  }
+  };
+  const secretEnvProblems = (field: string, env: Record<string, unknown> | undefined) => {
+    for (const [key, ref] of Object.entries(env ?? {})) {
+      const r = ref as Partial<SecretKeyRef> | undefined;
+      if (!WORKER_ENV_NAMES.includes(key) && !(SDK_SECRET_ENV_NAMES as readonly string[]).includes(key)) {
+        p.add(
+          "SEAWALL_K8S_WORKERS_ENV",
+          `${field}.${key}`,
+          key,
+          `is not a variable the worker reads (runtime/src/config.ts workerEnvSchema, or ${SDK_SECRET_ENV_NAMES.join(", ")})`,
+        );
+      } else if (typeof r?.name !== "string" || typeof r?.key !== "string" || r.name === "" || r.key === "") {
+        p.add(
+          "SEAWALL_K8S_WORKERS_ENV",
+          `${field}.${key}`,
+          ref,
+          "must be { name, key }: a Secret in the workers' namespace and its key",
+        );
+      }
+    }
+  };
+  (c.workloads ?? []).forEach((w, i) => {
+    envProblems(`workloads[${i}].env`, w?.env);
+    secretEnvProblems(`workloads[${i}].secretEnv`, w?.secretEnv);
+  });
+  secretEnvProblems("secretEnv", c.secretEnv);
+  envProblems("env", c.env);
   if (c.lagThreshold !== undefined) {
     p.wholeNumber(
       "SEAWALL_K8S_WORKERS_LAG_THRESHOLD",

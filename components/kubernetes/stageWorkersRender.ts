@@ -10,6 +10,7 @@ import {
   isConsuming,
   RUNTIME_DEFAULTS,
   SECRET_ENV_NAMES,
+  type SecretKeyRef,
   type Stage,
   type StageWorkload,
   workloadCommand,
@@ -56,6 +57,8 @@ export interface WorkersRenderInput {
   env: Record<string, string>;
   /** The Secret holding the credential variables, and which of them it holds. */
   secret?: { name: string; keys: (typeof SECRET_ENV_NAMES)[number][] };
+  /** Variables every workload reads from existing Secrets. */
+  secretEnv?: Record<string, SecretKeyRef>;
   identity: WorkersIdentity;
   /** Ports of the brokers (from the bootstrap servers) and of Redis, for the egress rules. */
   kafkaPorts: number[];
@@ -157,15 +160,27 @@ export function renderServiceAccount(input: WorkersRenderInput, workload: string
 }
 
 /** The container's environment: plain variables sorted by name, then the secrets by reference. */
-export function renderEnv(input: WorkersRenderInput): Record<string, unknown>[] {
-  const plain = Object.keys(input.env)
+export function renderEnv(input: WorkersRenderInput, w?: StageWorkload): Record<string, unknown>[] {
+  const env = { ...input.env, ...w?.env };
+  const plain = Object.keys(env)
     .sort()
-    .map((name) => ({ name, value: input.env[name] }));
-  const secret = (input.secret?.keys ?? []).map((name) => ({
-    name,
-    valueFrom: { secretKeyRef: { name: input.secret!.name, key: name } },
-  }));
-  return [...plain, ...secret];
+    .map((name) => ({ name, value: env[name] }));
+  const refs = secretEnvOf(input, w);
+  return [
+    ...plain,
+    ...Object.keys(refs).map((name) => ({ name, valueFrom: { secretKeyRef: { ...refs[name] } } })),
+  ];
+}
+
+/**
+ * The variables a workload reads from Secrets, by name: the component's own Secret's keys, then
+ * the component's `secretEnv`, then the workload's (each over the one before).
+ */
+export function secretEnvOf(input: WorkersRenderInput, w?: StageWorkload): Record<string, SecretKeyRef> {
+  const own = Object.fromEntries(
+    (input.secret?.keys ?? []).map((key) => [key, { name: input.secret!.name, key }]),
+  );
+  return { ...own, ...input.secretEnv, ...w?.secretEnv };
 }
 
 /** A workload's Deployment: hardened pod, probes, resources, zone spread, the image's entry point. */
@@ -220,7 +235,7 @@ export function renderDeployment(input: WorkersRenderInput, w: StageWorkload): K
             imagePullPolicy: "IfNotPresent",
             args: [workloadCommand(w)],
             ports: [{ name: "http", containerPort: port, protocol: "TCP" }],
-            env: renderEnv(input),
+            env: renderEnv(input, w),
             resources: w.resources ?? DEFAULT_RESOURCES,
             startupProbe: probe("/healthz", 5, 24),
             livenessProbe: probe("/healthz", 10, 3),

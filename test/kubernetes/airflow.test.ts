@@ -197,8 +197,9 @@ describe("Airflow on the pipeline's cluster", () => {
       SEAWALL_MAINTENANCE_NAMESPACE: "seawall",
       SEAWALL_MAINTENANCE_SERVICE_ACCOUNT: "seawall-workers",
       SEAWALL_MAINTENANCE_ENV_CONFIGMAP: "pl-workers-maintenance-env",
-      SEAWALL_MAINTENANCE_SECRET: "pl-workers-credentials",
-      SEAWALL_MAINTENANCE_SECRET_KEYS: "REDIS_AUTH",
+    });
+    expect(JSON.parse(env.SEAWALL_MAINTENANCE_SECRET_ENV)).toEqual({
+      REDIS_AUTH: { name: "pl-workers-credentials", key: "REDIS_AUTH" },
     });
     expect(JSON.parse(env.SEAWALL_MAINTENANCE_POD_LABELS)).toEqual({
       "app.kubernetes.io/name": "seawall-worker",
@@ -415,6 +416,7 @@ describe("Airflow's arguments", () => {
         serviceAccountName: "w",
         podLabels: {},
         envConfigMap: "e",
+        secretEnv: {},
       },
     };
     for (const environment of ["dev", "staging", "prod"] as const) {

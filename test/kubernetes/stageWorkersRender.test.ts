@@ -491,3 +491,69 @@ describe("validation", () => {
     expect(brokerPorts("b-1.x:9098, b-2.x:9098,b-3.x:9096")).toEqual([9096, 9098]);
   });
 });
+
+describe("workers' variables from existing Secrets", () => {
+  const envOf = (w: StageWorkload, over: Partial<WorkersRenderInput> = {}) =>
+    (renderDeployment(input(over), w) as any).spec.template.spec.containers[0].env as Record<
+      string,
+      unknown
+    >[];
+
+  it("reads a workload's own user and password over the component's Secret and secretEnv, each once", () => {
+    const w: StageWorkload = {
+      ...chain,
+      env: { KAFKA_USERNAME: "seawall-chain" },
+      secretEnv: { KAFKA_PASSWORD: { name: "seawall-chain", key: "password" } },
+    };
+    const env = envOf(w, { secretEnv: { KAFKA_CA_CERT: { name: "events-cluster-ca-cert", key: "ca.crt" } } });
+    expect(env.filter((e) => "valueFrom" in e)).toEqual([
+      {
+        name: "REDIS_AUTH",
+        valueFrom: { secretKeyRef: { name: "pipeline-credentials", key: "REDIS_AUTH" } },
+      },
+      {
+        name: "KAFKA_CA_CERT",
+        valueFrom: { secretKeyRef: { name: "events-cluster-ca-cert", key: "ca.crt" } },
+      },
+      { name: "KAFKA_PASSWORD", valueFrom: { secretKeyRef: { name: "seawall-chain", key: "password" } } },
+    ]);
+    expect(env).toContainEqual({ name: "KAFKA_USERNAME", value: "seawall-chain" });
+    // A workload's reference replaces the component's of the same name.
+    const over = envOf(
+      { ...chain, secretEnv: { REDIS_AUTH: { name: "valkey-auth", key: "password" } } },
+      { secretEnv: {} },
+    );
+    expect(over.filter((e) => e.name === "REDIS_AUTH")).toEqual([
+      { name: "REDIS_AUTH", valueFrom: { secretKeyRef: { name: "valkey-auth", key: "password" } } },
+    ]);
+    expect(schemaErrors(renderDeployment(input(), w))).toEqual([]);
+  });
+
+  it("refuses a credential as a plain workload variable, an unknown name and a reference without a key", () => {
+    expect(
+      problemsThrownBy(() =>
+        validateStageWorkersConfig({
+          image: DIGEST,
+          workloads: [
+            {
+              ...chain,
+              env: { KAFKA_PASSWORD: "x", KAFKA_USER: "y" },
+              secretEnv: { REDIS_CA_CERT: { name: "ca" } as never },
+            },
+          ],
+          secretEnv: { AWS_ACCESS_KEY_ID: { name: "s3", key: "id" }, MY_TOKEN: { name: "t", key: "k" } },
+          autoscaling: false,
+        }),
+      ),
+    ).toEqual([
+      { code: "SEAWALL_K8S_WORKERS_ENV", field: "workloads[0].env.KAFKA_PASSWORD", value: "***" },
+      { code: "SEAWALL_K8S_WORKERS_ENV", field: "workloads[0].env.KAFKA_USER", value: "y" },
+      {
+        code: "SEAWALL_K8S_WORKERS_ENV",
+        field: "workloads[0].secretEnv.REDIS_CA_CERT",
+        value: { name: "ca" },
+      },
+      { code: "SEAWALL_K8S_WORKERS_ENV", field: "secretEnv.MY_TOKEN", value: "MY_TOKEN" },
+    ]);
+  });
+});

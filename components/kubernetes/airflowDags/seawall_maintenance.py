@@ -23,8 +23,8 @@ IMAGE = os.environ.get("SEAWALL_RUNTIME_IMAGE", "")
 SERVICE_ACCOUNT = os.environ.get("SEAWALL_MAINTENANCE_SERVICE_ACCOUNT", "seawall-workers")
 POD_LABELS = json.loads(os.environ.get("SEAWALL_MAINTENANCE_POD_LABELS", "{}"))
 ENV_CONFIGMAP = os.environ.get("SEAWALL_MAINTENANCE_ENV_CONFIGMAP", "")
-SECRET = os.environ.get("SEAWALL_MAINTENANCE_SECRET", "")
-SECRET_KEYS = [k for k in os.environ.get("SEAWALL_MAINTENANCE_SECRET_KEYS", "").split(",") if k]
+# {"REDIS_AUTH": {"name": "<Secret>", "key": "<key>"}, ...}: what the pods read from Secrets.
+SECRET_ENV = json.loads(os.environ.get("SEAWALL_MAINTENANCE_SECRET_ENV", "{}"))
 
 # The runtime image runs as `node` (uid 1000), read-only, like the stage workers: the workers'
 # namespace enforces the `restricted` Pod Security Standard.
@@ -77,10 +77,12 @@ def runtime_task(task_id, arguments, memory="1Gi", cpu="500m", timeout_hours=6):
     env_from = [k8s.V1EnvFromSource(config_map_ref=k8s.V1ConfigMapEnvSource(name=ENV_CONFIGMAP))]
     env_vars = [
         k8s.V1EnvVar(
-            name=key,
-            value_from=k8s.V1EnvVarSource(secret_key_ref=k8s.V1SecretKeySelector(name=SECRET, key=key)),
+            name=env,
+            value_from=k8s.V1EnvVarSource(
+                secret_key_ref=k8s.V1SecretKeySelector(name=ref["name"], key=ref["key"])
+            ),
         )
-        for key in SECRET_KEYS
+        for env, ref in sorted(SECRET_ENV.items())
     ]
     return KubernetesPodOperator(
         task_id=task_id,
