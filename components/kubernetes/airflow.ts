@@ -248,6 +248,14 @@ export class Airflow extends pulumi.ComponentResource {
       );
     }
 
+    const logging = args.support.logging;
+    if (logging.connectionHasCredentials) {
+      secrets.push(
+        secret("log-connection", AIRFLOW_SECRETS.logConnection.name, {
+          [AIRFLOW_SECRETS.logConnection.key]: logging.connection,
+        }),
+      );
+    }
     const dagsConfigMap = "seawall-airflow-dags";
     const dags = new kubernetes.core.v1.ConfigMap(
       `${name}-dags`,
@@ -271,7 +279,7 @@ export class Airflow extends pulumi.ComponentResource {
       .all([
         pulumi.unsecret(pulumi.output(args.maintenance)),
         args.support.logging.baseLogFolder,
-        args.support.logging.connection,
+        logging.connectionHasCredentials ? pulumi.output(undefined) : pulumi.unsecret(logging.connection),
         db.caCert ?? pulumi.output(undefined),
         pulumi.output(args.support.logging.environment ?? {}),
       ])
@@ -284,8 +292,8 @@ export class Airflow extends pulumi.ComponentResource {
           podLabels: identity.podLabels,
           logging: {
             baseLogFolder,
-            connectionId: args.support.logging.connectionId,
-            connection,
+            connectionId: logging.connectionId,
+            ...(connection !== undefined ? { connection } : {}),
             environment,
           },
           dagsConfigMap,

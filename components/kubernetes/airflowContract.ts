@@ -60,9 +60,14 @@ export interface AirflowRemoteLogging {
   connectionId: string;
   /**
    * The connection as Airflow's JSON form (`{"conn_type": ..., "extra": {...}}`), set as
-   * `AIRFLOW_CONN_<ID>`; it holds no credential.
+   * `AIRFLOW_CONN_<ID>`; with workload identity it holds no credential.
    */
   connection: pulumi.Output<string>;
+  /**
+   * The connection holds a credential (an S3-compatible store's keys, no workload identity): it
+   * goes into a Kubernetes Secret the pods read, not into the chart's values. @defaultValue false
+   */
+  connectionHasCredentials?: boolean;
   /**
    * More Airflow settings the provider's log handler reads, as variables for every Airflow
    * container (on Azure, `AIRFLOW__AZURE_REMOTE_LOGGING__REMOTE_WASB_LOG_CONTAINER`: Airflow takes

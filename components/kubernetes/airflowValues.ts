@@ -63,6 +63,7 @@ export const AIRFLOW_SECRETS = {
   redisPassword: { name: "seawall-airflow-redis-password", key: "password" },
   brokerUrl: { name: "seawall-airflow-broker-url", key: "connection" },
   admin: { name: "seawall-airflow-admin", key: "password" },
+  logConnection: { name: "seawall-airflow-log-connection", key: "connection" },
 } as const;
 
 /** Replicas and resources of Airflow's components in one environment. */
@@ -116,11 +117,14 @@ export interface AirflowValuesInput {
   /** The service account every Airflow component runs as, and the pods' identity labels. */
   serviceAccountName: string;
   podLabels: Record<string, string>;
-  /** Remote logging: the folder, the connection id, and the connection as JSON (no credential in it). */
+  /**
+   * Remote logging: the folder, the connection id, and the connection as JSON when it holds no
+   * credential (else undefined: it is read from {@link AIRFLOW_SECRETS}.logConnection).
+   */
   logging: {
     baseLogFolder: string;
     connectionId: string;
-    connection: string;
+    connection?: string;
     environment?: Record<string, string>;
   };
   /** The ConfigMap holding the DAG files. */
@@ -197,8 +201,9 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
     topologySpreadConstraints: spread(name, p.replicas),
     ...extra,
   });
+  const connectionEnv = `AIRFLOW_CONN_${input.logging.connectionId.toUpperCase()}`;
   const env = Object.entries({
-    [`AIRFLOW_CONN_${input.logging.connectionId.toUpperCase()}`]: input.logging.connection,
+    ...(input.logging.connection !== undefined ? { [connectionEnv]: input.logging.connection } : {}),
     ...input.logging.environment,
     ...maintenanceEnv(input.maintenance),
   }).map(([name, value]) => ({ name, value }));
@@ -304,6 +309,17 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
       kubernetes_executor: { delete_worker_pods: "True", delete_worker_pods_on_failure: "False" },
     },
     env,
+    // A connection with a credential is read from its Secret by every Airflow container.
+    secret:
+      input.logging.connection === undefined
+        ? [
+            {
+              envName: connectionEnv,
+              secretName: AIRFLOW_SECRETS.logConnection.name,
+              secretKey: AIRFLOW_SECRETS.logConnection.key,
+            },
+          ]
+        : [],
     volumes: [{ name: "seawall-dags", configMap: { name: input.dagsConfigMap } }],
     volumeMounts: [{ name: "seawall-dags", mountPath: SEAWALL_DAGS_MOUNT, readOnly: true }],
     cleanup: { enabled: false },

@@ -401,6 +401,35 @@ describe("Airflow's arguments", () => {
     expect(ini).not.toContain("result-backend");
   });
 
+  it("reads a log connection holding credentials from a Secret, never from the values", () => {
+    const values = airflowValues({
+      environment: "dev",
+      executor: "KubernetesExecutor",
+      airflowTag: "3.2.0",
+      serviceAccountName: "airflow",
+      podLabels: {},
+      logging: { baseLogFolder: "s3://lake/logs", connectionId: "aws_default" },
+      dagsConfigMap: "dags",
+      maintenance: {
+        image: IMAGE,
+        namespace: "seawall",
+        serviceAccountName: "w",
+        podLabels: {},
+        envConfigMap: "e",
+        secretEnv: {},
+      },
+    }) as any;
+    expect(values.secret).toEqual([
+      {
+        envName: "AIRFLOW_CONN_AWS_DEFAULT",
+        secretName: "seawall-airflow-log-connection",
+        secretKey: "connection",
+      },
+    ]);
+    expect((values.env as { name: string }[]).map((e) => e.name)).not.toContain("AIRFLOW_CONN_AWS_DEFAULT");
+    expect(valuesErrors(values)).toEqual([]);
+  });
+
   it("validates against the chart's schema for every environment and executor", () => {
     const base: AirflowValuesInput = {
       environment: "dev",
