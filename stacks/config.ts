@@ -95,6 +95,14 @@ const kubernetesPipeline = {
       }),
     ])
     .optional(),
+  airflow: z
+    .union([
+      z.strictObject({
+        args: z.strictObject({ executor: z.enum(["KubernetesExecutor", "CeleryExecutor"]).optional() }),
+      }),
+      z.strictObject({ skip: z.literal(true) }),
+    ])
+    .optional(),
 };
 
 /**

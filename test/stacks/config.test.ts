@@ -113,6 +113,19 @@ describe("stack config", () => {
     ]);
   });
 
+  it("takes Airflow's executor and refuses one the platform does not offer", () => {
+    const config = loadStackConfig("dev-gcp");
+    const k = JSON.parse(config["seawall:kubernetes"]);
+    config["seawall:kubernetes"] = JSON.stringify({
+      args: { ...k.args, airflow: { args: { executor: "CeleryExecutor" } } },
+    });
+    expect(problemsOf(config, "dev-gcp")).toEqual([]);
+    config["seawall:kubernetes"] = JSON.stringify({
+      args: { ...k.args, airflow: { args: { executor: "LocalExecutor" } } },
+    });
+    expect(problemsOf(config, "dev-gcp").join("\n")).toMatch(/seawall:kubernetes.*airflow/);
+  });
+
   it("fails on an unknown cloud, listing the clouds allowed", () => {
     expect(problemsOf({ ...prod(), "seawall:cloud": "oracle" })).toEqual([
       'seawall:cloud = "oracle": must be one of "aws", "gcp", "azure", "kubernetes"',
