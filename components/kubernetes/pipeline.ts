@@ -113,6 +113,8 @@ export interface PipelineArgs {
   secrets?: StageWorkersArgs["secrets"];
   /** More worker variables (runtime/src/config.ts). @defaultValue {} */
   env?: StageWorkersArgs["env"];
+  /** Worker variables from existing Secrets (an operator's CA...). @defaultValue {} */
+  secretEnv?: StageWorkersArgs["secretEnv"];
   /**
    * Airflow running the maintenance DAGs (restore drill, compaction, feature backups, backfills),
    * with the database, identity and log bucket the cloud's layer made (`support`); `skip` for none.
@@ -290,6 +292,7 @@ export class Pipeline extends pulumi.ComponentResource {
         workloads: [...(args.workloads ?? DEFAULT_PIPELINE_WORKLOADS)],
         ...(args.secrets ? { secrets: args.secrets } : {}),
         ...(args.env ? { env: args.env } : {}),
+        ...(args.secretEnv ? { secretEnv: args.secretEnv } : {}),
         ...(identity ? { workloadIdentity: identity } : {}),
         monitoringNamespace: this.monitoringNamespace,
         ...(airflowSupport
