@@ -9,7 +9,17 @@ import { latestBackup, type BackupLine, type BackupManifest } from "../src/backu
 import { featureKey, windowKey, windowStateKey } from "../src/features";
 import { callPolicy } from "../src/resilience";
 import { S3ObjectStore } from "../src/store/s3Store";
-import { foldLive, makeEvents, runCommand, snapshotKeys, useS3rver } from "./commandSupport";
+import { createCluster, type RedisClusterType } from "redis";
+import { openClients } from "../src/commands/clients";
+import { parseCommandEnv } from "../src/commands/env";
+import {
+  foldLive,
+  makeEvents,
+  runCommand,
+  snapshotKeys,
+  startRedisCluster,
+  useS3rver,
+} from "./commandSupport";
 import { useRedis } from "./support";
 
 jest.setTimeout(30000);
@@ -117,6 +127,52 @@ it("never takes a backup without its manifest for the latest", async () => {
     {},
   );
   expect((await latestBackup(store, policy, "backups/f3/"))?.manifest.id).toBe(run.report.backup);
+});
+
+describe("on a cluster", () => {
+  let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
+  let client: RedisClusterType;
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3);
+    client = createCluster({ rootNodes: cluster.nodes.map((n) => ({ url: `redis://${n.host}:${n.port}` })) });
+    await client.connect();
+    for (let i = 0; i < 30; i++) {
+      await client.hSet(featureKey(`c${i}`), { version: String(i), count: "1" });
+      await client.zAdd(windowKey(`c${i}`), { score: i, value: `ev${i}|1` });
+    }
+  }, 30000);
+  afterAll(async () => {
+    await client?.close();
+    await cluster?.stop();
+  });
+
+  it("scans every primary, and the drill restores into one hash-tagged slot on the primary that owns it", async () => {
+    const [first] = cluster.nodes;
+    const clusterEnv = { ...env, REDIS_HOST: first.host, REDIS_PORT: String(first.port) };
+    const run = await runCommand("backup-features", ["--prefix", "backups/cluster/"], clusterEnv);
+    expect(run.stderr).toBe("");
+    expect(run.report).toMatchObject({ ok: true, keys: 60, consistency: "key", nodes: 3 });
+    const { manifest } = (await latestBackup(store, policy, "backups/cluster/"))!;
+    expect((await lines(manifest)).map((l) => l.key).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => [featureKey(`c${i}`), windowKey(`c${i}`)])
+        .flat()
+        .sort(),
+    );
+    const c = await openClients(parseCommandEnv(clusterEnv), clusterEnv, { redis: true });
+    try {
+      // A scratch tag whose slot another primary owns (the first holds slots 0-5461): the drill must follow MOVED.
+      let tag = 0;
+      while (Number(await c.redis!.sendCommand(["CLUSTER", "KEYSLOT", `{drill:${tag}}`])) <= 5461) tag++;
+      const { report, mismatches } = await drillFeatureBackup(
+        { redis: c.redis!, redisPolicy: c.redisPolicy, store, storePolicy: policy, redisAt: c.redisAt },
+        { backupPrefix: "backups/cluster/", scratchPrefix: `{drill:${tag}}:`, keep: false },
+      );
+      expect(mismatches).toEqual([]);
+      expect(report.restoredKeys).toBe(60);
+    } finally {
+      await c.close();
+    }
+  });
 });
 
 it.each([

@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { runMaintenanceCommand } from "../src/commands/run";
 import type { InRecord } from "../src/kafka/transport";
 import { createMetrics } from "../src/metrics";
-import type { Redis } from "../src/redis";
+import { connectRedis, type Redis } from "../src/redis";
 import { callPolicy } from "../src/resilience";
+import { freePort, stopChild, waitForPort } from "../src/services/local";
 import { createFeatureFolder } from "../src/stages/dedup";
 import { createLakeSink } from "../src/stages/lakeSink";
 import type { ObjectStore } from "../src/store/objectStore";
@@ -196,4 +197,76 @@ export function useS3rver(): { readonly store: S3ObjectStore; readonly env: Reco
     rmSync(dir, { recursive: true, force: true });
   });
   return ctx;
+}
+
+/** A Redis Cluster of `n` primaries on loopback (real redis-servers), its slots split evenly. */
+export async function startRedisCluster(
+  n = 3,
+): Promise<{ nodes: Array<{ host: string; port: number }>; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), "seawall-cluster-"));
+  const ports = await Promise.all(Array.from({ length: n }, () => freePort()));
+  const children = ports.map((port) =>
+    spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        `nodes-${port}.conf`,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--loglevel",
+        "warning",
+      ],
+      { stdio: "ignore" },
+    ),
+  );
+  const stop = async () => {
+    await Promise.all(children.map((c) => stopChild(c, () => c.kill("SIGTERM"))));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await Promise.all(ports.map((p) => waitForPort(p, 10000)));
+    const clients = await Promise.all(
+      ports.map((p) =>
+        connectRedis({ REDIS_HOST: "127.0.0.1", REDIS_PORT: p, REDIS_TLS: false, CALL_TIMEOUT_MS: 2000 }),
+      ),
+    );
+    const per = Math.ceil(16384 / n);
+    await Promise.all(
+      clients.map((c, i) =>
+        c.sendCommand([
+          "CLUSTER",
+          "ADDSLOTSRANGE",
+          String(i * per),
+          String(Math.min(16383, (i + 1) * per - 1)),
+        ]),
+      ),
+    );
+    for (const p of ports.slice(1)) await clients[0].sendCommand(["CLUSTER", "MEET", "127.0.0.1", String(p)]);
+    for (let i = 0; ; i++) {
+      const infos = (await Promise.all(clients.map((c) => c.sendCommand(["CLUSTER", "INFO"])))).map(String);
+      const nodes = await Promise.all(clients.map((c) => c.sendCommand(["CLUSTER", "NODES"])));
+      if (
+        infos.every((x) => /cluster_state:ok/.test(x)) &&
+        nodes.every((x) => String(x).trim().split("\n").length === n)
+      )
+        break;
+      if (i > 200) throw new Error("the cluster did not form in 10 s");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all(clients.map((c) => c.close()));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nodes: ports.map((port) => ({ host: "127.0.0.1", port })), stop };
 }

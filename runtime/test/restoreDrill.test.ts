@@ -80,7 +80,7 @@ async function scratchLeft(store: ObjectStore): Promise<string[]> {
 
 async function scratchKeys(): Promise<string[]> {
   const out: string[] = [];
-  for await (const keys of redis.client.scanIterator({ MATCH: "restore-drill:*" })) out.push(...keys);
+  for await (const keys of redis.client.scanIterator({ MATCH: "{restore-drill:*" })) out.push(...keys);
   return out;
 }
 

@@ -1,7 +1,9 @@
 /**
  * The feature store's half of the restore drill: the latest complete backup restored into scratch
- * keys on the same server (`restore-drill:<run id>:<key>`: a key prefix rather than another logical
- * database, since a cluster and most managed services offer only database 0), checked part by part
+ * keys on the same server (`{restore-drill:<run id>}:<key>`: a key prefix rather than another logical
+ * database, since a cluster and most managed services offer only database 0; its hash tag puts
+ * every scratch key in one slot, so on a cluster they live on one primary, found by the MOVED
+ * answer to a probe, and are restored and checked there), checked part by part
  * against the manifest, key by key against the line's payload checksum, and each restored key's
  * content digest (computed again by Redis) against the one taken at backup. Scratch keys carry a TTL
  * and are deleted part by part unless kept, so the drill holds at most one part's keys at a time.
@@ -35,7 +37,14 @@ const SCRATCH_TTL_MS = 3_600_000;
 const KEPT_TTL_MS = 86_400_000;
 
 export async function drillFeatureBackup(
-  deps: { redis: Redis; redisPolicy: CallPolicy; store: ObjectStore; storePolicy: CallPolicy },
+  deps: {
+    redis: Redis;
+    redisPolicy: CallPolicy;
+    store: ObjectStore;
+    storePolicy: CallPolicy;
+    /** Connects to another node (a cluster's primary that owns the scratch slot). */
+    redisAt?: (host: string, port: number) => Promise<Redis>;
+  },
   opts: { backupPrefix: string; scratchPrefix: string; keep: boolean; asOf?: Date },
 ): Promise<{ report: FeatureDrillReport; mismatches: Mismatch[] }> {
   const mismatches: Mismatch[] = [];
@@ -59,6 +68,7 @@ export async function drillFeatureBackup(
   report.parts = manifest.parts.length;
   let lines = 0;
   const restored = new Set<string>();
+  const redis = await scratchNode(deps, opts.scratchPrefix);
   for (const part of manifest.parts) {
     const read = await readPart(deps.store, deps.storePolicy, part);
     if (!read.ok) {
@@ -66,7 +76,7 @@ export async function drillFeatureBackup(
       continue;
     }
     lines += read.lines.length;
-    const ok = await restorePart(deps, opts, read.lines, mismatches);
+    const ok = await restorePart({ redis, redisPolicy: deps.redisPolicy }, opts, read.lines, mismatches);
     for (const k of ok) restored.add(k);
   }
   report.restoredKeys = restored.size;
@@ -145,6 +155,25 @@ async function restorePart(
     await deps.redisPolicy.execute(() => deps.redis.unlink(intact.map(scratch)));
   }
   return same.map((l) => l.key);
+}
+
+/**
+ * The node that holds the scratch keys: this one, or on a cluster the primary that a probe's MOVED
+ * answer names (the scratch prefix's hash tag keeps them all in that slot).
+ */
+async function scratchNode(
+  deps: { redis: Redis; redisPolicy: CallPolicy; redisAt?: (host: string, port: number) => Promise<Redis> },
+  prefix: string,
+): Promise<Redis> {
+  try {
+    // Not through the call policy: MOVED counts as transient there, and here it is the answer.
+    await deps.redis.exists(`${prefix}probe`);
+    return deps.redis;
+  } catch (err) {
+    const moved = /MOVED \d+ (\S+):(\d+)/.exec(String((err as Error).message));
+    if (!moved || !deps.redisAt) throw err;
+    return deps.redisAt(moved[1], Number(moved[2]));
+  }
 }
 
 /**

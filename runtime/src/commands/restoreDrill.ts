@@ -85,10 +85,16 @@ export const restoreDrill: MaintenanceCommand<RestoreDrillArgs> = {
       );
       mismatches.push(...lake.mismatches);
       const features = await drillFeatureBackup(
-        { redis: c.redis!, redisPolicy: c.redisPolicy, store: c.store!, storePolicy: c.storePolicy },
+        {
+          redis: c.redis!,
+          redisPolicy: c.redisPolicy,
+          store: c.store!,
+          storePolicy: c.storePolicy,
+          redisAt: c.redisAt,
+        },
         {
           backupPrefix: args.backupPrefix,
-          scratchPrefix: `${NAME}:${runId}:`,
+          scratchPrefix: `{${NAME}:${runId}}:`,
           keep: args.keep,
           ...(args.asOf ? { asOf: args.asOf } : {}),
         },
