@@ -34,7 +34,11 @@ export interface Supervised {
   /** The HTTP port the worker listens on (HTTP_PORT), when the environment names one. */
   port?: number;
   /** SIGKILLs the current process; the supervisor starts a new one. */
-  kill(): void;
+  /**
+   * SIGKILL the current process; false (and nothing counted) when none is running, between a
+   * crash point's exit and its restart.
+   */
+  kill(): boolean;
   /** GET /readyz on the current process: its status, or 0 when nothing answers. */
   readyz(): Promise<number>;
   /** SIGTERM and no restart; resolves with the exit code (null when it had to be SIGKILLed). */
@@ -86,10 +90,11 @@ export function supervise(stage: string, env: Record<string, string>, logFile: s
     exits: [],
     port,
     kill: () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return false;
       killedByTest = true;
       s.kills++;
       child.kill("SIGKILL");
+      return true;
     },
     readyz: () =>
       port === undefined
