@@ -47,6 +47,9 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_WORKERS_ENV: "env names a variable the worker does not read, or a credential.",
   SEAWALL_K8S_WORKERS_LAG_THRESHOLD: "autoscaling.lagThreshold is not a whole number from 1 to 100000000.",
   SEAWALL_K8S_KEDA_REPLICAS: "Keda's replicas is not a whole number from 1 to 5.",
+  SEAWALL_K8S_CERT_MANAGER_REPLICAS: "CertManager's replicas is not a whole number from 1 to 5.",
+  SEAWALL_K8S_CERT_MANAGER_ISSUER:
+    "CertManager's issuerRef has a kind other than Issuer or ClusterIssuer, or a bad name or group.",
   SEAWALL_PLATFORM_KUBERNETES_AIRFLOW: "The platform's Airflow was asked for on a cluster it does not build.",
   SEAWALL_K8S_AIRFLOW_EXECUTOR:
     "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",

@@ -24,6 +24,7 @@ import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateAirflowArgs } from "../components/kubernetes/airflow";
 import { validateKedaArgs } from "../components/kubernetes/keda";
+import { validateCertManagerArgs } from "../components/kubernetes/certManager";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { validatePipelineArgs } from "../components/kubernetes/pipeline";
@@ -983,6 +984,17 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
   ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
   ["SEAWALL_K8S_KEDA_REPLICAS", "replicas", () => validateKedaArgs({ replicas: 9 })],
+  [
+    "SEAWALL_K8S_CERT_MANAGER_REPLICAS",
+    "replicas",
+    () => validateCertManagerArgs({ environment: "prod", replicas: 9 }),
+  ],
+  [
+    "SEAWALL_K8S_CERT_MANAGER_ISSUER",
+    "issuerRef.kind",
+    () =>
+      validateCertManagerArgs({ environment: "prod", issuerRef: { name: "pki", kind: "Vault" as never } }),
+  ],
   [
     "SEAWALL_K8S_AIRFLOW_EXECUTOR",
     "executor",

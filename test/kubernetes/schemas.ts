@@ -31,6 +31,10 @@ const FILES: Record<string, string> = {
     "prometheus-operator/json-strict/prometheus-operator-prometheusrule-v1.json",
   "keda.sh/v1alpha1/ScaledObject": "keda/json-strict/keda-scaledobject-v1alpha1.json",
   "keda.sh/v1alpha1/TriggerAuthentication": "keda/json-strict/keda-triggerauthentication-v1alpha1.json",
+  "batch/v1/CronJob": "kubernetes/v1.31.0-standalone-strict/cronjob-batch-v1.json",
+  "cert-manager.io/v1/Certificate": "cert-manager/json-strict/cert-manager-certificate-v1.json",
+  "cert-manager.io/v1/Issuer": "cert-manager/json-strict/cert-manager-issuer-v1.json",
+  "cert-manager.io/v1/ClusterIssuer": "cert-manager/json-strict/cert-manager-clusterissuer-v1.json",
 };
 
 const ajv = new Ajv({
