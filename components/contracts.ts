@@ -92,6 +92,12 @@ export interface RedisConnection {
    * per-instance CA); clients verify the server against it. Unset: the system's trusted CAs.
    */
   caCert?: string;
+  /**
+   * Sentinel discovery (the `kubernetes` target's Valkey): clients ask the Sentinels (a
+   * comma-separated `host:port` list, TLS when `tls` is set) for the primary of `masterName` and
+   * connect to it; `host` is then the Service of every pod, not a writable endpoint.
+   */
+  sentinel?: { masterName: string; sentinels: string };
 }
 
 /** Object lifecycle: when objects move to cheaper classes and when old versions go. */

@@ -50,6 +50,12 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_CERT_MANAGER_REPLICAS: "CertManager's replicas is not a whole number from 1 to 5.",
   SEAWALL_K8S_CERT_MANAGER_ISSUER:
     "CertManager's issuerRef has a kind other than Issuer or ClusterIssuer, or a bad name or group.",
+  SEAWALL_K8S_VALKEY_REPLICAS: "FeatureStore's replicas is not 1, or a whole number from 3 to 9.",
+  SEAWALL_K8S_VALKEY_MEMORY: "FeatureStore's memoryMiB is not a whole number from 256 to 262144.",
+  SEAWALL_K8S_VALKEY_STORAGE: "FeatureStore's storageSizeGiB is not a whole number from 1 to 16384.",
+  SEAWALL_K8S_VALKEY_MASTER_NAME:
+    "FeatureStore's masterName is not 1 to 64 letters, digits, '_', '.' or '-'.",
+  SEAWALL_K8S_VALKEY_BACKUP_SCHEDULE: "FeatureStore's backup.schedule is not a five-field cron expression.",
   SEAWALL_PLATFORM_KUBERNETES_AIRFLOW: "The platform's Airflow was asked for on a cluster it does not build.",
   SEAWALL_K8S_AIRFLOW_EXECUTOR:
     "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",

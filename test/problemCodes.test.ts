@@ -25,6 +25,7 @@ import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateAirflowArgs } from "../components/kubernetes/airflow";
 import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateCertManagerArgs } from "../components/kubernetes/certManager";
+import { validateFeatureStoreArgs as validateValkeyArgs } from "../components/kubernetes/valkey";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
 import { validatePipelineArgs } from "../components/kubernetes/pipeline";
@@ -994,6 +995,27 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "issuerRef.kind",
     () =>
       validateCertManagerArgs({ environment: "prod", issuerRef: { name: "pki", kind: "Vault" as never } }),
+  ],
+  ["SEAWALL_K8S_VALKEY_REPLICAS", "replicas", () => validateValkeyArgs({ environment: "prod", replicas: 2 })],
+  [
+    "SEAWALL_K8S_VALKEY_MEMORY",
+    "memoryMiB",
+    () => validateValkeyArgs({ environment: "prod", memoryMiB: 64 }),
+  ],
+  [
+    "SEAWALL_K8S_VALKEY_STORAGE",
+    "storageSizeGiB",
+    () => validateValkeyArgs({ environment: "prod", storageSizeGiB: 0 }),
+  ],
+  [
+    "SEAWALL_K8S_VALKEY_MASTER_NAME",
+    "masterName",
+    () => validateValkeyArgs({ environment: "prod", masterName: "my master" }),
+  ],
+  [
+    "SEAWALL_K8S_VALKEY_BACKUP_SCHEDULE",
+    "backup.schedule",
+    () => validateValkeyArgs({ environment: "prod", backup: { schedule: "hourly" } }),
   ],
   [
     "SEAWALL_K8S_AIRFLOW_EXECUTOR",
