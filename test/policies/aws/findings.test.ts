@@ -315,6 +315,18 @@ const resourceCases: ResourceCase[] = [
     expected: [{ message: "storageEncrypted is not true", path: "storageEncrypted", value: false }],
   },
   {
+    rule: "rdsEncryptedWithCmk",
+    type: RDS,
+    props: { storageEncrypted: true },
+    expected: [
+      {
+        message: "kmsKeyId is not set (the default is the AWS-managed aws/rds key)",
+        path: "kmsKeyId",
+        value: undefined,
+      },
+    ],
+  },
+  {
     rule: "rdsBackupRetention",
     type: RDS,
     props: {},
