@@ -62,6 +62,16 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_AIRFLOW_IDENTITY:
     "Airflow's namespace or service account is not the one the cloud bound to its identity.",
   SEAWALL_K8S_AIRFLOW_TAG: "Airflow's image tag is not an Airflow 3 release.",
+  SEAWALL_K8S_KAFKA_NAME:
+    "An EventStream name (cluster, topic, user, consumer group) is malformed or given twice.",
+  SEAWALL_K8S_KAFKA_REPLICAS:
+    "EventStream's brokers, replication factor or min ISR (cluster or topic) do not fit together.",
+  SEAWALL_K8S_KAFKA_PARTITIONS: "A KafkaTopic's partitions is not a whole number from 1 to 10000.",
+  SEAWALL_K8S_KAFKA_TOPIC: "A KafkaTopic's retentionHours is not a whole number of hours in range.",
+  SEAWALL_K8S_KAFKA_USER_TOPIC: "A Kafka user reads or writes a topic the EventStream does not declare.",
+  SEAWALL_K8S_KAFKA_AUTHENTICATION: "EventStream's clientAuthentication is not scram-sha-512 or tls.",
+  SEAWALL_K8S_KAFKA_STORAGE: "EventStream's brokerStorage is not a size in Gi or Ti.",
+  SEAWALL_K8S_KAFKA_OPERATOR_REPLICAS: "StrimziOperator's replicas is not a whole number from 1 to 3.",
   SEAWALL_K8S_MONITORING_RETENTION: "MonitoringStack's profile.retention is not a Prometheus duration.",
   SEAWALL_K8S_MONITORING_STORAGE: "A MonitoringStack volume size is not a whole number of GiB in range.",
   SEAWALL_K8S_MONITORING_REPLICAS: "A MonitoringStack replica count is not a whole number from 1 to 5.",

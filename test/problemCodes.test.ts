@@ -24,6 +24,8 @@ import { validateAzureBackupsArgs } from "../components/azure/backups";
 import { validateAzureMonitoringArgs } from "../components/azure/monitoring";
 import { validateAirflowArgs } from "../components/kubernetes/airflow";
 import { validateKedaArgs } from "../components/kubernetes/keda";
+import { validateEventStreamArgs as validateK8sEventStreamArgs } from "../components/kubernetes/eventStream";
+import { validateStrimziOperatorArgs } from "../components/kubernetes/strimziOperator";
 import { validateCertManagerArgs } from "../components/kubernetes/certManager";
 import { validateFeatureStoreArgs as validateValkeyArgs } from "../components/kubernetes/valkey";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
@@ -58,6 +60,13 @@ async function reported(check: () => unknown): Promise<Problem[]> {
   }
 }
 
+const k8sKafka = (args: object) => () =>
+  validateK8sEventStreamArgs({
+    environment: "prod",
+    topics: [{ name: "events.raw", partitions: 3 }],
+    users: [],
+    ...args,
+  } as never);
 const subnets = { subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
 const stream = (args: object) => () =>
   validateEventStreamArgs({ ...subnets, securityGroupIds: ["sg"], ...args } as never);
@@ -985,6 +994,30 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
   ["SEAWALL_K8S_WORKERS_ENV", "env.REDIS_AUTH", k8sWorkers({ env: { REDIS_AUTH: "x" } })],
   ["SEAWALL_K8S_WORKERS_LAG_THRESHOLD", "autoscaling.lagThreshold", k8sWorkers({ lagThreshold: 0 })],
   ["SEAWALL_K8S_KEDA_REPLICAS", "replicas", () => validateKedaArgs({ replicas: 9 })],
+  ["SEAWALL_K8S_KAFKA_NAME", "clusterName", k8sKafka({ clusterName: "Seawall" })],
+  ["SEAWALL_K8S_KAFKA_REPLICAS", "replicationFactor", k8sKafka({ replicationFactor: 5 })],
+  [
+    "SEAWALL_K8S_KAFKA_PARTITIONS",
+    "topics[0].partitions",
+    k8sKafka({ topics: [{ name: "t", partitions: 0 }] }),
+  ],
+  [
+    "SEAWALL_K8S_KAFKA_TOPIC",
+    "topics[0].retentionHours",
+    k8sKafka({ topics: [{ name: "t", partitions: 1, retentionHours: 0 }] }),
+  ],
+  [
+    "SEAWALL_K8S_KAFKA_USER_TOPIC",
+    "users[0].produces[0]",
+    k8sKafka({ users: [{ name: "seawall-x", produces: ["nowhere"] }] }),
+  ],
+  ["SEAWALL_K8S_KAFKA_AUTHENTICATION", "clientAuthentication", k8sKafka({ clientAuthentication: "plain" })],
+  ["SEAWALL_K8S_KAFKA_STORAGE", "brokerStorage", k8sKafka({ brokerStorage: "1TB" })],
+  [
+    "SEAWALL_K8S_KAFKA_OPERATOR_REPLICAS",
+    "replicas",
+    () => validateStrimziOperatorArgs({ watchNamespaces: ["seawall"], replicas: 0 }),
+  ],
   [
     "SEAWALL_K8S_CERT_MANAGER_REPLICAS",
     "replicas",

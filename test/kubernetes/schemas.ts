@@ -35,6 +35,11 @@ const FILES: Record<string, string> = {
   "cert-manager.io/v1/Certificate": "cert-manager/json-strict/cert-manager-certificate-v1.json",
   "cert-manager.io/v1/Issuer": "cert-manager/json-strict/cert-manager-issuer-v1.json",
   "cert-manager.io/v1/ClusterIssuer": "cert-manager/json-strict/cert-manager-clusterissuer-v1.json",
+  "kafka.strimzi.io/v1/Kafka": "strimzi/json-strict/strimzi-kafka-v1.json",
+  "kafka.strimzi.io/v1/KafkaNodePool": "strimzi/json-strict/strimzi-kafkanodepool-v1.json",
+  "kafka.strimzi.io/v1/KafkaTopic": "strimzi/json-strict/strimzi-kafkatopic-v1.json",
+  "kafka.strimzi.io/v1/KafkaUser": "strimzi/json-strict/strimzi-kafkauser-v1.json",
+  "monitoring.coreos.com/v1/PodMonitor": "prometheus-operator/json-strict/prometheus-operator-podmonitor-v1.json",
 };
 
 const ajv = new Ajv({
