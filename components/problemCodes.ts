@@ -56,6 +56,14 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_VALKEY_MASTER_NAME:
     "FeatureStore's masterName is not 1 to 64 letters, digits, '_', '.' or '-'.",
   SEAWALL_K8S_VALKEY_BACKUP_SCHEDULE: "FeatureStore's backup.schedule is not a five-field cron expression.",
+  SEAWALL_K8S_OBJECT_STORE_ENDPOINT: "ObjectStore's existing.endpoint is not an https URL without a path.",
+  SEAWALL_K8S_OBJECT_STORE_BUCKET:
+    "An ObjectStore bucket is not an S3 bucket name, or the backups bucket is the lake's.",
+  SEAWALL_K8S_OBJECT_STORE_ISSUER:
+    "ObjectStore installs a TLS gateway but has no issuerRef, or one that is not a ClusterIssuer.",
+  SEAWALL_K8S_OBJECT_STORE_SIZE: "An ObjectStore volume size is not a whole number of GiB in range.",
+  SEAWALL_K8S_OBJECT_STORE_REPLICATION:
+    "ObjectStore replication SeaweedFS cannot give (a time objective, an existing store), a malformed replica, or none in prod.",
   SEAWALL_PLATFORM_KUBERNETES_AIRFLOW: "The platform's Airflow was asked for on a cluster it does not build.",
   SEAWALL_K8S_AIRFLOW_EXECUTOR:
     "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",

@@ -27,6 +27,7 @@ import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateEventStreamArgs as validateK8sEventStreamArgs } from "../components/kubernetes/eventStream";
 import { validateStrimziOperatorArgs } from "../components/kubernetes/strimziOperator";
 import { validateCertManagerArgs } from "../components/kubernetes/certManager";
+import { validateObjectStoreArgs as validateK8sObjectStoreArgs } from "../components/kubernetes/objectStore";
 import { validateFeatureStoreArgs as validateValkeyArgs } from "../components/kubernetes/valkey";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
@@ -67,6 +68,7 @@ const k8sKafka = (args: object) => () =>
     users: [],
     ...args,
   } as never);
+const k8sIssuer = { name: "seawall-ca-issuer", kind: "ClusterIssuer" as const };
 const subnets = { subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
 const stream = (args: object) => () =>
   validateEventStreamArgs({ ...subnets, securityGroupIds: ["sg"], ...args } as never);
@@ -1028,6 +1030,28 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "issuerRef.kind",
     () =>
       validateCertManagerArgs({ environment: "prod", issuerRef: { name: "pki", kind: "Vault" as never } }),
+  ],
+  [
+    "SEAWALL_K8S_OBJECT_STORE_ENDPOINT",
+    "existing.endpoint",
+    () =>
+      validateK8sObjectStoreArgs({ environment: "dev", existing: { endpoint: "http://s3", bucket: "lake" } }),
+  ],
+  [
+    "SEAWALL_K8S_OBJECT_STORE_BUCKET",
+    "bucket",
+    () => validateK8sObjectStoreArgs({ environment: "dev", issuerRef: k8sIssuer, bucket: "A" }),
+  ],
+  ["SEAWALL_K8S_OBJECT_STORE_ISSUER", "issuerRef", () => validateK8sObjectStoreArgs({ environment: "dev" })],
+  [
+    "SEAWALL_K8S_OBJECT_STORE_SIZE",
+    "volumeSizeGiB",
+    () => validateK8sObjectStoreArgs({ environment: "dev", issuerRef: k8sIssuer, volumeSizeGiB: 0 }),
+  ],
+  [
+    "SEAWALL_K8S_OBJECT_STORE_REPLICATION",
+    "replica",
+    () => validateK8sObjectStoreArgs({ environment: "prod", issuerRef: k8sIssuer }),
   ],
   ["SEAWALL_K8S_VALKEY_REPLICAS", "replicas", () => validateValkeyArgs({ environment: "prod", replicas: 2 })],
   [
