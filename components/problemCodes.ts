@@ -64,6 +64,8 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_OBJECT_STORE_SIZE: "An ObjectStore volume size is not a whole number of GiB in range.",
   SEAWALL_K8S_OBJECT_STORE_REPLICATION:
     "ObjectStore replication SeaweedFS cannot give (a time objective, an existing store), a malformed replica, or none in prod.",
+  SEAWALL_K8S_VELERO_RETENTION: "Velero's retentionDays is not a whole number from 1 to 3650.",
+  SEAWALL_K8S_VELERO_SNAPSHOT_CLASS: "Velero's csiSnapshotClass is not a Kubernetes object name.",
   SEAWALL_PLATFORM_KUBERNETES_AIRFLOW: "The platform's Airflow was asked for on a cluster it does not build.",
   SEAWALL_K8S_AIRFLOW_EXECUTOR:
     "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",

@@ -27,6 +27,7 @@ import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateEventStreamArgs as validateK8sEventStreamArgs } from "../components/kubernetes/eventStream";
 import { validateStrimziOperatorArgs } from "../components/kubernetes/strimziOperator";
 import { validateCertManagerArgs } from "../components/kubernetes/certManager";
+import { validateVeleroArgs } from "../components/kubernetes/velero";
 import { validateObjectStoreArgs as validateK8sObjectStoreArgs } from "../components/kubernetes/objectStore";
 import { validateFeatureStoreArgs as validateValkeyArgs } from "../components/kubernetes/valkey";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
@@ -1052,6 +1053,16 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_K8S_OBJECT_STORE_REPLICATION",
     "replica",
     () => validateK8sObjectStoreArgs({ environment: "prod", issuerRef: k8sIssuer }),
+  ],
+  [
+    "SEAWALL_K8S_VELERO_RETENTION",
+    "retentionDays",
+    () => validateVeleroArgs({ environment: "prod", retentionDays: 0 }),
+  ],
+  [
+    "SEAWALL_K8S_VELERO_SNAPSHOT_CLASS",
+    "csiSnapshotClass",
+    () => validateVeleroArgs({ environment: "prod", csiSnapshotClass: "Bad Class" }),
   ],
   ["SEAWALL_K8S_VALKEY_REPLICAS", "replicas", () => validateValkeyArgs({ environment: "prod", replicas: 2 })],
   [
