@@ -66,6 +66,10 @@ export const PROBLEM_CODES = {
     "ObjectStore replication SeaweedFS cannot give (a time objective, an existing store), a malformed replica, or none in prod.",
   SEAWALL_K8S_VELERO_RETENTION: "Velero's retentionDays is not a whole number from 1 to 3650.",
   SEAWALL_K8S_VELERO_SNAPSHOT_CLASS: "Velero's csiSnapshotClass is not a Kubernetes object name.",
+  SEAWALL_K8S_AIRFLOW_DB_INSTANCES: "The Airflow database's instances is not a whole number from 1 to 9.",
+  SEAWALL_K8S_AIRFLOW_DB_STORAGE: "The Airflow database's storageGiB is not a whole number from 1 to 16384.",
+  SEAWALL_K8S_AIRFLOW_DB_RETENTION:
+    "The Airflow database's backupRetentionDays is not a whole number from 1 to 365.",
   SEAWALL_PLATFORM_KUBERNETES_AIRFLOW: "The platform's Airflow was asked for on a cluster it does not build.",
   SEAWALL_K8S_AIRFLOW_EXECUTOR:
     "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",

@@ -27,6 +27,7 @@ import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateEventStreamArgs as validateK8sEventStreamArgs } from "../components/kubernetes/eventStream";
 import { validateStrimziOperatorArgs } from "../components/kubernetes/strimziOperator";
 import { validateCertManagerArgs } from "../components/kubernetes/certManager";
+import { validateAirflowDatabaseArgs as validateK8sAirflowDatabaseArgs } from "../components/kubernetes/airflowDatabase";
 import { validateVeleroArgs } from "../components/kubernetes/velero";
 import { validateObjectStoreArgs as validateK8sObjectStoreArgs } from "../components/kubernetes/objectStore";
 import { validateFeatureStoreArgs as validateValkeyArgs } from "../components/kubernetes/valkey";
@@ -1063,6 +1064,21 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
     "SEAWALL_K8S_VELERO_SNAPSHOT_CLASS",
     "csiSnapshotClass",
     () => validateVeleroArgs({ environment: "prod", csiSnapshotClass: "Bad Class" }),
+  ],
+  [
+    "SEAWALL_K8S_AIRFLOW_DB_INSTANCES",
+    "instances",
+    () => validateK8sAirflowDatabaseArgs({ environment: "prod", instances: 0 }),
+  ],
+  [
+    "SEAWALL_K8S_AIRFLOW_DB_STORAGE",
+    "storageGiB",
+    () => validateK8sAirflowDatabaseArgs({ environment: "prod", storageGiB: 0 }),
+  ],
+  [
+    "SEAWALL_K8S_AIRFLOW_DB_RETENTION",
+    "backupRetentionDays",
+    () => validateK8sAirflowDatabaseArgs({ environment: "prod", backupRetentionDays: 0 }),
   ],
   ["SEAWALL_K8S_VALKEY_REPLICAS", "replicas", () => validateValkeyArgs({ environment: "prod", replicas: 2 })],
   [
