@@ -16,6 +16,11 @@ export interface ObjectStoreLocation {
   region: string;
   /** The cross-region replica, when replication is on. */
   replica?: { bucket: string; region: string };
+  /**
+   * The endpoint URL of an S3-compatible server (SeaweedFS, Ceph RGW), reached with path-style
+   * requests; unset: the scheme's own service (AWS S3, GCS, Azure Blob).
+   */
+  endpoint?: string;
 }
 
 /** How clients reach the event stream. */

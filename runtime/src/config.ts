@@ -19,6 +19,11 @@ export const kafkaConnectionSchema = z.object({
 });
 export type KafkaConnection = z.infer<typeof kafkaConnectionSchema>;
 
+/** `host:port[,host:port...]`: Sentinel addresses (a host name, IPv4 or a bracketed IPv6 address). */
+const SENTINELS =
+  /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}(?:,(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5})*$/;
+const SENTINELS_HINT = "use host:port[,host:port...] (the Sentinels, e.g. valkey-sentinel.seawall.svc:26379)";
+
 /** Where a worker finds Redis. Mirrors `RedisConnection`. */
 export const redisConnectionSchema = z.object({
   host: z.string().min(1),
@@ -33,6 +38,16 @@ export const redisConnectionSchema = z.object({
   authMode: z.enum(["password", "gcp-iam", "azure-entra"]).optional(),
   /** PEM CA bundle of a private server CA (Memorystore's per-instance CA). */
   caCert: z.string().min(1).optional(),
+  /**
+   * Sentinel discovery: the primary named `masterName` is asked of the Sentinels (`host:port,...`),
+   * and asked again after a failover; `host` and `port` are then not used by the workers.
+   */
+  sentinel: z
+    .object({
+      masterName: z.string().min(1),
+      sentinels: z.string().regex(SENTINELS, { message: SENTINELS_HINT }),
+    })
+    .optional(),
 });
 export type RedisConnection = z.infer<typeof redisConnectionSchema>;
 
@@ -44,6 +59,8 @@ export const objectStoreLocationSchema = z.object({
   region: z.string(),
   /** The cross-region replica, when replication is on. */
   replica: z.object({ bucket: z.string().min(1), region: z.string().min(1) }).optional(),
+  /** An S3-compatible server's endpoint URL (SeaweedFS, Ceph RGW): path-style requests go there. */
+  endpoint: z.url().optional(),
 });
 export type ObjectStoreLocation = z.infer<typeof objectStoreLocationSchema>;
 
@@ -73,6 +90,12 @@ export const workerEnvSchema = z.object({
     .string()
     .regex(/^[^:]+:.+$/, { message: "use user:password" })
     .optional(),
+  /**
+   * The SASL user and password as two variables (a Strimzi KafkaUser: its name, and its Secret's
+   * `password` key), instead of KAFKA_CREDENTIALS.
+   */
+  KAFKA_USERNAME: z.string().min(1).optional(),
+  KAFKA_PASSWORD: z.string().min(1).optional(),
   KAFKA_CA_CERT: z.string().min(1).optional(),
   KAFKA_CLIENT_REGION: z.string().optional(),
   /**
@@ -84,8 +107,23 @@ export const workerEnvSchema = z.object({
   /** How long the group waits for a silent (crashed) worker before moving its partitions. */
   KAFKA_SESSION_TIMEOUT_MS: int(1000, 300000).default(10000),
 
-  REDIS_HOST: redisConnectionSchema.shape.host,
+  /** The server; required unless REDIS_SENTINELS names the Sentinels that know the primary. */
+  REDIS_HOST: redisConnectionSchema.shape.host.optional(),
   REDIS_PORT: int(1, 65535).default(6379),
+  /**
+   * The Sentinels, `host:port[,host:port...]`: the primary REDIS_SENTINEL_MASTER is learned from them
+   * (and again after a failover) instead of REDIS_HOST and REDIS_PORT. REDIS_TLS, REDIS_CA_CERT apply
+   * to the Sentinels and the servers alike; REDIS_AUTH to the servers.
+   */
+  REDIS_SENTINELS: z.string().regex(SENTINELS, { message: SENTINELS_HINT }).optional(),
+  /** The primary's name in the Sentinels' configuration (`sentinel monitor <name> ...`). */
+  REDIS_SENTINEL_MASTER: z.string().min(1).optional(),
+  /**
+   * The Sentinels' password (their `requirepass`) when it differs from the servers'; unset: REDIS_AUTH
+   * is sent to the Sentinels too (one password for both, as Valkey charts set it). Sentinels without
+   * a password beside servers with one are not supported: anyone reaching them could fail over.
+   */
+  REDIS_SENTINEL_AUTH: z.string().min(1).optional(),
   REDIS_TLS: bool.default(true),
   REDIS_AUTH: z.string().optional(),
   /**
@@ -178,7 +216,6 @@ export class ConfigError extends Error {
 const REQUIRED: Record<string, string> = {
   KAFKA_BOOTSTRAP_SERVERS:
     "the brokers as host:port[,host:port...] (the stack output kafka.bootstrapServers)",
-  REDIS_HOST: "the Redis host name (the stack output redis.host)",
   LAKE_BUCKET: "the bucket (the stack output objectStore.bucket), or a directory when LAKE_SCHEME is file",
 };
 
@@ -197,6 +234,13 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
           : `${name}: ${value === undefined ? "missing" : `got ${JSON.stringify(redact(name, value))}`}; ${issue.message}`,
       );
     }
+    // Where Redis is needs the other variables parsed; only its absence can be told now.
+    if (
+      [cleaned.REDIS_HOST, cleaned.REDIS_SENTINELS, cleaned.REDIS_SENTINEL_MASTER].every(
+        (v) => v === undefined,
+      )
+    )
+      problems.push(REDIS_HOST_MISSING);
     throw new ConfigError(problems);
   }
   const cfg = result.data;
@@ -207,8 +251,24 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   if (sasl && !cfg.KAFKA_SASL_MECHANISM) {
     problems.push(`KAFKA_SASL_MECHANISM: missing; required when KAFKA_SECURITY_PROTOCOL is SASL_*`);
   }
-  if (sasl && cfg.KAFKA_SASL_MECHANISM?.match(/^(PLAIN|SCRAM)/) && !cfg.KAFKA_CREDENTIALS) {
-    problems.push(`KAFKA_CREDENTIALS: missing; ${cfg.KAFKA_SASL_MECHANISM} needs user:password`);
+  const pair = cfg.KAFKA_USERNAME !== undefined || cfg.KAFKA_PASSWORD !== undefined;
+  if (pair && cfg.KAFKA_CREDENTIALS !== undefined) {
+    problems.push(
+      `KAFKA_CREDENTIALS: set with KAFKA_USERNAME/KAFKA_PASSWORD; give the user and password one way: KAFKA_CREDENTIALS (user:password) or KAFKA_USERNAME and KAFKA_PASSWORD`,
+    );
+  } else if (pair && (cfg.KAFKA_USERNAME === undefined || cfg.KAFKA_PASSWORD === undefined)) {
+    const [missing, set] =
+      cfg.KAFKA_USERNAME === undefined
+        ? ["KAFKA_USERNAME", "KAFKA_PASSWORD"]
+        : ["KAFKA_PASSWORD", "KAFKA_USERNAME"];
+    problems.push(
+      `${missing}: missing; ${set} is set, and they go together (or use KAFKA_CREDENTIALS, user:password)`,
+    );
+  }
+  if (sasl && cfg.KAFKA_SASL_MECHANISM?.match(/^(PLAIN|SCRAM)/) && !cfg.KAFKA_CREDENTIALS && !pair) {
+    problems.push(
+      `KAFKA_CREDENTIALS: missing; ${cfg.KAFKA_SASL_MECHANISM} needs user:password (or KAFKA_USERNAME and KAFKA_PASSWORD)`,
+    );
   }
   if (cfg.KAFKA_SASL_MECHANISM === "OAUTHBEARER" && !cfg.KAFKA_OAUTH_PROVIDER) {
     problems.push(
@@ -244,6 +304,7 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
       );
     }
   }
+  problems.push(...redisTargetProblems(cfg, cleaned));
   if (cfg.REDIS_AUTH_MODE === "azure-entra" && cfg.REDIS_AUTH !== undefined) {
     problems.push(
       `REDIS_AUTH: set with REDIS_AUTH_MODE=azure-entra; remove it: Entra ID auth sends the identity's token`,
@@ -274,6 +335,44 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   return cfg;
 }
 
+const REDIS_HOST_MISSING =
+  "REDIS_HOST: missing; set it to the Redis host name (the stack output redis.host), or set REDIS_SENTINELS and REDIS_SENTINEL_MASTER to learn the primary from Sentinel";
+
+/**
+ * Where Redis is: REDIS_HOST (and REDIS_PORT), or the Sentinels (REDIS_SENTINELS and
+ * REDIS_SENTINEL_MASTER, both), never both ways: a worker must not guess which one is meant.
+ */
+function redisTargetProblems(cfg: WorkerConfig, raw: Record<string, string | undefined>): string[] {
+  const sentinel = cfg.REDIS_SENTINELS !== undefined || cfg.REDIS_SENTINEL_MASTER !== undefined;
+  if (!sentinel) {
+    const out = cfg.REDIS_HOST === undefined ? [REDIS_HOST_MISSING] : [];
+    if (cfg.REDIS_SENTINEL_AUTH !== undefined)
+      out.push(
+        "REDIS_SENTINEL_AUTH: set without REDIS_SENTINELS; remove it, or set REDIS_SENTINELS and REDIS_SENTINEL_MASTER",
+      );
+    return out;
+  }
+  const out: string[] = [];
+  if (cfg.REDIS_SENTINELS === undefined)
+    out.push(
+      "REDIS_SENTINELS: missing; REDIS_SENTINEL_MASTER is set, and the primary is asked of the Sentinels: set host:port[,host:port...] (the stack output redis.sentinel.sentinels)",
+    );
+  if (cfg.REDIS_SENTINEL_MASTER === undefined)
+    out.push(
+      "REDIS_SENTINEL_MASTER: missing; REDIS_SENTINELS is set: set the primary's name the Sentinels monitor (the stack output redis.sentinel.masterName)",
+    );
+  for (const name of ["REDIS_HOST", "REDIS_PORT"] as const)
+    if (raw[name] !== undefined)
+      out.push(
+        `${name}: set with REDIS_SENTINELS; remove it: with Sentinel the primary's address is learned from the Sentinels (and again after a failover)`,
+      );
+  if (cfg.REDIS_AUTH_MODE !== "password")
+    out.push(
+      `REDIS_AUTH_MODE: got "${cfg.REDIS_AUTH_MODE}" with REDIS_SENTINELS; Sentinel discovery takes password auth (REDIS_AUTH) only`,
+    );
+  return out;
+}
+
 function redact(name: string, value: string): string {
   return /(^|_)AUTH$|CREDENTIALS|SECRET|PASSWORD/.test(name) ? "***" : value;
 }
@@ -290,8 +389,10 @@ export function workerEnvFromContracts(c: {
   const env: Record<string, string> = {
     KAFKA_BOOTSTRAP_SERVERS: c.kafka.bootstrapServers,
     KAFKA_SECURITY_PROTOCOL: c.kafka.securityProtocol,
-    REDIS_HOST: c.redis.host,
-    REDIS_PORT: String(c.redis.port),
+    // With Sentinel, the primary is learned from the Sentinels: REDIS_HOST/PORT would contradict it.
+    ...(c.redis.sentinel
+      ? { REDIS_SENTINELS: c.redis.sentinel.sentinels, REDIS_SENTINEL_MASTER: c.redis.sentinel.masterName }
+      : { REDIS_HOST: c.redis.host, REDIS_PORT: String(c.redis.port) }),
     REDIS_TLS: String(c.redis.tls),
     LAKE_SCHEME: c.lake.scheme,
     LAKE_BUCKET: c.lake.bucket,
@@ -303,6 +404,7 @@ export function workerEnvFromContracts(c: {
   if (c.kafka.oauthProvider) env.KAFKA_OAUTH_PROVIDER = c.kafka.oauthProvider;
   if (c.redis.authMode) env.REDIS_AUTH_MODE = c.redis.authMode;
   if (c.redis.caCert) env.REDIS_CA_CERT = c.redis.caCert;
+  if (c.lake.endpoint) env.LAKE_ENDPOINT = c.lake.endpoint;
   if (c.lake.replica) {
     env.LAKE_REPLICA = c.lake.replica.bucket;
     env.LAKE_REPLICA_REGION = c.lake.replica.region;

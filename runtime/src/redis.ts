@@ -4,6 +4,7 @@ import { memorystoreIamCredentials, type AsyncCredentials } from "./gcp/tokens";
 import { azureRedisEntraCredentials } from "./azure/tokens";
 import { PermanentError } from "./errors";
 import type { StreamingCredentials } from "./tokens";
+import { connectSentinel } from "./redisSentinel";
 
 /** TLS errors that mean the server's certificate is not trusted or not for this host. */
 const UNVERIFIABLE_CERT = new Set([
@@ -18,26 +19,77 @@ const UNVERIFIABLE_CERT = new Set([
 ]);
 
 /**
- * A node-redis client for the `RedisConnection` contract. No offline queue: while Redis is away,
- * calls fail fast and the call policy retries them with backoff behind a circuit breaker.
+ * The error that stops retrying a server whose certificate cannot be verified (it will not become
+ * verifiable by retrying), with the fix; undefined for any other cause.
+ */
+function certProblem(cause: Error): Error | undefined {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === undefined || !UNVERIFIABLE_CERT.has(code)) return undefined;
+  return new Error(
+    `REDIS_TLS: the server's certificate cannot be verified (${code}: ${cause.message}); ` +
+      `set REDIS_CA_CERT to the PEM CA that signs it (the stack output redis.caCert)`,
+    { cause },
+  );
+}
+
+/**
+ * A node-redis client for the `RedisConnection` contract: on `REDIS_HOST`, or on the primary the
+ * Sentinels name (`REDIS_SENTINELS`, `REDIS_SENTINEL_MASTER`; src/redisSentinel.ts), followed
+ * through failovers. No offline queue: while Redis is away, calls fail fast and the call policy
+ * retries them with backoff behind a circuit breaker.
  */
 export async function connectRedis(
-  cfg: Pick<WorkerConfig, "REDIS_HOST" | "REDIS_PORT" | "REDIS_TLS" | "REDIS_AUTH" | "CALL_TIMEOUT_MS"> &
-    Partial<Pick<WorkerConfig, "REDIS_AUTH_MODE" | "REDIS_CA_CERT">>,
-  opts: {
-    /** Every error the client reports between calls (dropped connection, failed reconnect): count and log it. */
-    onError?: (err: Error) => void;
-    /**
-     * The credentials for `REDIS_AUTH_MODE=gcp-iam`, asked at every (re)connect.
-     * @defaultValue memorystoreIamCredentials(): Application Default Credentials
-     */
-    iamCredentials?: AsyncCredentials;
-    /**
-     * The credentials for `REDIS_AUTH_MODE=azure-entra`, renewed on the open connection.
-     * @defaultValue azureRedisEntraCredentials(): DefaultAzureCredential
-     */
-    entraCredentials?: StreamingCredentials;
-  } = {},
+  cfg: Pick<WorkerConfig, "REDIS_PORT" | "REDIS_TLS" | "REDIS_AUTH" | "CALL_TIMEOUT_MS"> &
+    Partial<
+      Pick<
+        WorkerConfig,
+        | "REDIS_HOST"
+        | "REDIS_AUTH_MODE"
+        | "REDIS_CA_CERT"
+        | "REDIS_SENTINELS"
+        | "REDIS_SENTINEL_MASTER"
+        | "REDIS_SENTINEL_AUTH"
+      >
+    >,
+  opts: ConnectOptions = {},
+): Promise<Redis> {
+  if (cfg.REDIS_SENTINELS !== undefined && cfg.REDIS_SENTINEL_MASTER !== undefined) {
+    return connectSentinel(
+      { ...cfg, REDIS_SENTINELS: cfg.REDIS_SENTINELS, REDIS_SENTINEL_MASTER: cfg.REDIS_SENTINEL_MASTER },
+      { onError: opts.onError, certProblem },
+    );
+  }
+  if (cfg.REDIS_HOST === undefined) {
+    throw new PermanentError(
+      "SEAWALL_CONFIG",
+      "REDIS_HOST: missing; set it, or REDIS_SENTINELS and REDIS_SENTINEL_MASTER",
+      { systemic: true },
+    );
+  }
+  return connectServer({ ...cfg, REDIS_HOST: cfg.REDIS_HOST }, opts);
+}
+
+/** How {@link connectRedis} reports errors and gets tokens. */
+export interface ConnectOptions {
+  /** Every error the client reports between calls (dropped connection, failed reconnect): count and log it. */
+  onError?: (err: Error) => void;
+  /**
+   * The credentials for `REDIS_AUTH_MODE=gcp-iam`, asked at every (re)connect.
+   * @defaultValue memorystoreIamCredentials(): Application Default Credentials
+   */
+  iamCredentials?: AsyncCredentials;
+  /**
+   * The credentials for `REDIS_AUTH_MODE=azure-entra`, renewed on the open connection.
+   * @defaultValue azureRedisEntraCredentials(): DefaultAzureCredential
+   */
+  entraCredentials?: StreamingCredentials;
+}
+
+/** A client on one server, `REDIS_HOST:REDIS_PORT`. */
+async function connectServer(
+  cfg: Pick<WorkerConfig, "REDIS_PORT" | "REDIS_TLS" | "REDIS_AUTH" | "CALL_TIMEOUT_MS"> &
+    Partial<Pick<WorkerConfig, "REDIS_AUTH_MODE" | "REDIS_CA_CERT">> & { REDIS_HOST: string },
+  opts: ConnectOptions,
 ) {
   let started = false;
   const client = createClient({
@@ -54,14 +106,8 @@ export async function connectRedis(
         // at start-up, fail with the fix instead of retrying for ever.
         // Nor will credentials that cannot name a user (SEAWALL_AZURE_PRINCIPAL).
         if (!started && cause instanceof PermanentError && cause.systemic) return cause;
-        const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-        if (!started && code !== undefined && UNVERIFIABLE_CERT.has(code)) {
-          return new Error(
-            `REDIS_TLS: the server's certificate cannot be verified (${code}: ${cause.message}); ` +
-              `set REDIS_CA_CERT to the PEM CA that signs it (the stack output redis.caCert)`,
-            { cause },
-          );
-        }
+        const unverifiable = started ? undefined : certProblem(cause);
+        if (unverifiable) return unverifiable;
         return Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.random() * 50;
       },
     },
@@ -95,4 +141,5 @@ export async function connectRedis(
   }
   return client;
 }
-export type Redis = Awaited<ReturnType<typeof connectRedis>>;
+/** The client the stages use: node-redis's, or the Sentinel client presented as it. */
+export type Redis = Awaited<ReturnType<typeof connectServer>>;

@@ -25,11 +25,20 @@ export async function openClients(
   needs: { redis?: boolean; store?: boolean },
 ): Promise<CommandClients> {
   const opened: Redis[] = [];
-  const connect = async (host: string, port: number) => {
-    const r = await connectRedis({ ...cfg, REDIS_HOST: host, REDIS_PORT: port });
+  const open = async (c: Parameters<typeof connectRedis>[0]) => {
+    const r = await connectRedis(c);
     opened.push(r);
     return r;
   };
+  // One node by address (a cluster's primary): not through the Sentinels, which name only theirs.
+  const connect = (host: string, port: number) =>
+    open({
+      ...cfg,
+      REDIS_SENTINELS: undefined,
+      REDIS_SENTINEL_MASTER: undefined,
+      REDIS_HOST: host,
+      REDIS_PORT: port,
+    });
   const clients: CommandClients = {
     redisPolicy: callPolicy({ dependency: "redis", timeoutMs: cfg.CALL_TIMEOUT_MS }),
     storePolicy: callPolicy({ dependency: "object-store", timeoutMs: cfg.CALL_TIMEOUT_MS }),
@@ -43,7 +52,7 @@ export async function openClients(
   };
   try {
     if (needs.store) clients.store = await createObjectStore(cfg, env);
-    if (needs.redis) clients.redis = await connect(cfg.REDIS_HOST, cfg.REDIS_PORT);
+    if (needs.redis) clients.redis = await open(cfg);
   } catch (err) {
     await clients.close();
     throw err;

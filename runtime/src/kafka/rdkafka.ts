@@ -25,7 +25,7 @@ type Conn = Pick<
   | "KAFKA_CA_CERT"
   | "KAFKA_CLIENT_REGION"
 > &
-  Partial<Pick<WorkerConfig, "KAFKA_OAUTH_PROVIDER">>;
+  Partial<Pick<WorkerConfig, "KAFKA_OAUTH_PROVIDER" | "KAFKA_USERNAME" | "KAFKA_PASSWORD">>;
 
 /** An OAUTHBEARER token for librdkafka. */
 export interface OAuthToken {
@@ -82,6 +82,10 @@ export function securityConfig(
       const i = c.KAFKA_CREDENTIALS.indexOf(":");
       conf["sasl.username"] = c.KAFKA_CREDENTIALS.slice(0, i);
       conf["sasl.password"] = c.KAFKA_CREDENTIALS.slice(i + 1);
+    } else if (c.KAFKA_USERNAME !== undefined && c.KAFKA_PASSWORD !== undefined) {
+      // A Strimzi KafkaUser: the user's name, and the `password` key of the Secret it makes.
+      conf["sasl.username"] = c.KAFKA_USERNAME;
+      conf["sasl.password"] = c.KAFKA_PASSWORD;
     }
   }
   return conf;
