@@ -24,8 +24,7 @@ import {
 } from "./airflowDatabaseRender";
 import { checkKubernetesName } from "./clusterProvider";
 import { customResource, k8sArgs } from "./kubeResources";
-import type { BackupStore, SecretRef } from "./objectStore";
-import { renderTrustCertificate } from "./objectStoreValues";
+import { type BackupStore, type SecretRef, storeClientSecrets } from "./objectStore";
 import { type KubeObject, renderNamespace } from "./stageWorkersRender";
 
 export interface AirflowDatabaseArgs {
@@ -153,24 +152,8 @@ export class AirflowDatabase extends pulumi.ComponentResource {
       child([ns]),
     );
     const store = args.backupStore;
-    const credentials = new kubernetes.core.v1.Secret(
-      `${name}-s3-credentials`,
-      {
-        metadata: { name: `${name}-s3-credentials`, namespace },
-        type: "Opaque",
-        stringData: pulumi.secret(
-          pulumi.all([store.accessKeyId, store.secretAccessKey]).apply(([a, s]) => ({
-            AWS_ACCESS_KEY_ID: a,
-            AWS_SECRET_ACCESS_KEY: s,
-          })),
-        ),
-      },
-      child([ns]),
-    );
-    const deps: pulumi.Resource[] = [ns, appSecret, credentials, ...operatorDeps];
-    const storeCa = store.issuerRef ? `${name}-s3-ca` : undefined;
-    if (store.issuerRef && storeCa)
-      deps.push(cr("s3-ca", renderTrustCertificate(namespace, storeCa, store.issuerRef), [ns]));
+    const client = storeClientSecrets(name, namespace, store, store.issuerRef, child([ns]));
+    const deps: pulumi.Resource[] = [ns, appSecret, ...client.resources, ...operatorDeps];
 
     this.cluster = cr(
       "cluster",
@@ -185,8 +168,8 @@ export class AirflowDatabase extends pulumi.ComponentResource {
         backup: {
           destinationPath: `s3://${store.bucket}/airflow-db`,
           endpointURL: store.endpoint,
-          credentialsSecret: `${name}-s3-credentials`,
-          caSecret: storeCa,
+          credentialsSecret: client.credentialsSecret,
+          caSecret: client.caSecret,
         },
       }),
       deps,

@@ -58,6 +58,50 @@ export interface BackupStore {
   issuerRef?: Required<IssuerRef>;
 }
 
+/**
+ * A client's access to the store in its own namespace: a Secret `<name>-s3-credentials` with
+ * `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` (Pulumi secrets), and, when the store's
+ * certificate comes from an issuer, a certificate of that issuer whose Secret `<name>-s3-ca` holds
+ * the CA (`ca.crt`). Returns the names and the resources to depend on.
+ */
+export function storeClientSecrets(
+  name: string,
+  namespace: string,
+  keys: { accessKeyId: pulumi.Output<string>; secretAccessKey: pulumi.Output<string> },
+  issuerRef: Required<IssuerRef> | undefined,
+  opts: pulumi.CustomResourceOptions,
+): { credentialsSecret: string; caSecret?: string; resources: pulumi.Resource[] } {
+  const credentialsSecret = `${name}-s3-credentials`;
+  const resources: pulumi.Resource[] = [
+    new kubernetes.core.v1.Secret(
+      `${name}-credentials`,
+      {
+        metadata: { name: credentialsSecret, namespace },
+        type: "Opaque",
+        stringData: pulumi.secret(
+          pulumi.all([keys.accessKeyId, keys.secretAccessKey]).apply(([a, s]) => ({
+            AWS_ACCESS_KEY_ID: a,
+            AWS_SECRET_ACCESS_KEY: s,
+          })),
+        ),
+      },
+      opts,
+    ),
+  ];
+  if (!issuerRef) return { credentialsSecret, resources };
+  const caSecret = `${name}-s3-ca`;
+  const cert = renderTrustCertificate(namespace, caSecret, issuerRef);
+  resources.push(
+    customResource(
+      `${name}-ca`,
+      { apiVersion: cert.apiVersion, kind: cert.kind },
+      pulumi.output(undefined).apply((): KubeObject => cert),
+      opts,
+    ),
+  );
+  return { credentialsSecret, caSecret, resources };
+}
+
 /** Where the lake replicates to: another cluster's S3-compatible store. */
 export interface ObjectStoreReplicaArgs {
   /** The replica store's S3 endpoint, `https://...`. */
@@ -410,26 +454,12 @@ export class ObjectStore extends pulumi.ComponentResource {
     }
 
     // The workers' namespace: the lake identity's keys and the gateway's CA.
-    new kubernetes.core.v1.Secret(
-      `${name}-credentials`,
-      {
-        metadata: { name: names.credentials, namespace: workers },
-        type: "Opaque",
-        stringData: pulumi.secret(
-          pulumi.all([lake.accessKeyId, lake.secretAccessKey]).apply(([a, s]) => ({
-            AWS_ACCESS_KEY_ID: a,
-            AWS_SECRET_ACCESS_KEY: s,
-          })),
-        ),
-      },
-      child(),
-    );
-    create("ca", renderTrustCertificate(workers, names.caSecret, issuerRef));
+    const client = storeClientSecrets(name, workers, lake, issuerRef, child());
 
     const endpoint = gatewayEndpoint(namespace);
     this.location = { scheme: "s3", bucket: lakeBucket, prefix: args.prefix ?? "", region, endpoint };
-    this.credentialsSecret = { name: names.credentials, namespace: workers };
-    this.caSecret = { name: names.caSecret, namespace: workers, key: "ca.crt" };
+    this.credentialsSecret = { name: client.credentialsSecret, namespace: workers };
+    this.caSecret = { name: client.caSecret!, namespace: workers, key: "ca.crt" };
     this.backupStore = { endpoint, bucket: backupBucket, region, ...backups, issuerRef };
     this.registerOutputs({
       location: this.location,

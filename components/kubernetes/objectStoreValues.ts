@@ -80,20 +80,24 @@ const selectorOf = (component: string) => ({
 /** The chart takes pod specs as YAML strings: JSON is YAML. */
 const yaml = (value: unknown) => JSON.stringify(value);
 
-const POD_SECURITY = {
-  enabled: true,
+/** Non-root as the image's `seaweed` user, seccomp RuntimeDefault; PVCs writable through fsGroup. */
+const podSecurity = {
   runAsNonRoot: true,
   runAsUser: UID,
   runAsGroup: UID,
   fsGroup: UID,
   seccompProfile: { type: "RuntimeDefault" },
 };
-const CONTAINER_SECURITY = {
-  enabled: true,
+const containerSecurity = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
+  privileged: false,
+  runAsNonRoot: true,
   capabilities: { drop: ["ALL"] },
 };
+/** The chart applies a security context only when it has `enabled: true` (and drops that key). */
+const POD_SECURITY = { enabled: true, ...podSecurity };
+const CONTAINER_SECURITY = { enabled: true, ...containerSecurity };
 const TMP_VOLUME = yaml([{ name: "tmp", emptyDir: { sizeLimit: "1Gi" } }]);
 const TMP_MOUNT = yaml([{ name: "tmp", mountPath: "/tmp" }]);
 
@@ -218,11 +222,8 @@ export function objectStoreNames(name: string) {
   return {
     configSecret: `${name}-s3-config`,
     tlsSecret: `${name}-s3-tls`,
-    credentials: `${name}-s3-credentials`,
-    caSecret: `${name}-s3-ca`,
     bucketJob: `${name}-buckets`,
     replicaSync: `${name}-replica-sync`,
-    replicaCredentials: `${name}-replica-credentials`,
   };
 }
 
@@ -358,20 +359,6 @@ function clusterClientVolumes() {
   };
 }
 
-const podSecurity = {
-  runAsNonRoot: true,
-  runAsUser: UID,
-  runAsGroup: UID,
-  fsGroup: UID,
-  seccompProfile: { type: "RuntimeDefault" },
-};
-const containerSecurity = {
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  privileged: false,
-  runAsNonRoot: true,
-  capabilities: { drop: ["ALL"] },
-};
 const clusterEnv = (namespace: string) => [
   { name: "WEED_CLUSTER_DEFAULT", value: "sw" },
   { name: "WEED_CLUSTER_SW_MASTER", value: `${SEAWEEDFS_RELEASE}-master.${namespace}:9333` },

@@ -7,10 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { type EnvironmentName, PROFILES } from "../profiles";
 import { Problems } from "../validation";
 import { checkKubernetesName } from "./clusterProvider";
-import { customResource, k8sArgs } from "./kubeResources";
-import type { BackupStore } from "./objectStore";
-import { renderTrustCertificate } from "./objectStoreValues";
-import { type KubeObject, renderNamespace } from "./stageWorkersRender";
+import { k8sArgs } from "./kubeResources";
+import { type BackupStore, storeClientSecrets } from "./objectStore";
+import { renderNamespace } from "./stageWorkersRender";
 import { VELERO_CHART_REPO, VELERO_CHART_VERSION, veleroValues } from "./veleroValues";
 
 /** The label Velero looks for on the VolumeSnapshotClass of a CSI driver. */
@@ -82,33 +81,8 @@ export class Velero extends pulumi.ComponentResource {
       k8sArgs(renderNamespace(namespace), []),
       child(),
     );
-    const credentials = new kubernetes.core.v1.Secret(
-      `${name}-credentials`,
-      {
-        metadata: { name: `${name}-s3-credentials`, namespace },
-        type: "Opaque",
-        stringData: pulumi.secret(
-          pulumi.all([args.store.accessKeyId, args.store.secretAccessKey]).apply(([a, s]) => ({
-            AWS_ACCESS_KEY_ID: a,
-            AWS_SECRET_ACCESS_KEY: s,
-          })),
-        ),
-      },
-      child([ns]),
-    );
-    const deps: pulumi.Resource[] = [ns, credentials];
-    const caSecret = args.store.issuerRef ? `${name}-s3-ca` : undefined;
-    if (args.store.issuerRef && caSecret) {
-      const cert: KubeObject = renderTrustCertificate(namespace, caSecret, args.store.issuerRef);
-      deps.push(
-        customResource(
-          `${name}-ca`,
-          { apiVersion: cert.apiVersion, kind: cert.kind },
-          pulumi.output(undefined).apply(() => cert),
-          child([ns]),
-        ),
-      );
-    }
+    const client = storeClientSecrets(name, namespace, args.store, args.store.issuerRef, child([ns]));
+    const deps: pulumi.Resource[] = [ns, ...client.resources];
     if (args.csiSnapshotClass) {
       deps.push(
         new kubernetes.apiextensions.CustomResourcePatch(
@@ -134,8 +108,8 @@ export class Velero extends pulumi.ComponentResource {
           endpoint: args.store.endpoint,
           bucket: args.store.bucket,
           region: args.store.region,
-          credentialsSecret: `${name}-s3-credentials`,
-          caSecret,
+          credentialsSecret: client.credentialsSecret,
+          caSecret: client.caSecret,
           retentionDays: args.retentionDays ?? PROFILES[args.environment].backup.dailyRetentionDays,
           schedule: args.schedule ?? "0 3 * * *",
           csiSnapshots: args.csiSnapshotClass !== undefined,

@@ -10,12 +10,11 @@ import {
   renderCnpgCluster,
   type CnpgClusterInput,
 } from "../../components/kubernetes/airflowDatabaseRender";
-import type { BackupStore } from "../../components/kubernetes/objectStore";
 import { evaluateResources } from "../../policies/check";
 import { type Plan, plan, problemsThrownBy } from "../helpers";
 import { chartDefaults, unknownValuePaths } from "./chartValues";
 import { chartSchemaErrors } from "./helmValues";
-import { objectOf, secretData } from "./kubeObjects";
+import { backupStoreFixture, objectOf, secretData, STORE_ENDPOINT } from "./kubeObjects";
 import { schemaErrors } from "./schemas";
 
 const T = {
@@ -24,23 +23,18 @@ const T = {
   scheduled: "kubernetes:postgresql.cnpg.io/v1:ScheduledBackup",
   podMonitor: "kubernetes:monitoring.coreos.com/v1:PodMonitor",
 };
-const ENDPOINT = "https://seaweedfs-s3.seaweedfs.svc:8333";
 const operatorErrors = chartSchemaErrors("cloudnative-pg/chart/0.29.0");
-
-const store = (): BackupStore => ({
-  endpoint: ENDPOINT,
-  bucket: "seawall-backups",
-  region: "us-east-1",
-  accessKeyId: pulumi.secret("BACKUPSKEY0000000000"),
-  secretAccessKey: pulumi.secret("backups-secret-key"),
-  issuerRef: { name: "seawall-ca-issuer", kind: "ClusterIssuer", group: "cert-manager.io" },
-});
 
 async function planDb(args: Partial<AirflowDatabaseArgs>) {
   let db: AirflowDatabase | undefined;
   const p = await plan(() => {
     const provider = new kubernetes.Provider("cluster", { kubeconfig: "{}" });
-    db = new AirflowDatabase("airflow-db", { provider, environment: "prod", backupStore: store(), ...args });
+    db = new AirflowDatabase("airflow-db", {
+      provider,
+      environment: "prod",
+      backupStore: backupStoreFixture(),
+      ...args,
+    });
   });
   return { p, db: db! };
 }
@@ -54,7 +48,7 @@ const clusterInput: CnpgClusterInput = {
   retentionDays: 35,
   backup: {
     destinationPath: "s3://seawall-backups/airflow-db",
-    endpointURL: ENDPOINT,
+    endpointURL: STORE_ENDPOINT,
     credentialsSecret: "airflow-db-s3-credentials",
     caSecret: "airflow-db-s3-ca",
   },
@@ -116,7 +110,7 @@ describe("AirflowDatabase (CloudNativePG)", () => {
       retentionPolicy: "35d",
       barmanObjectStore: {
         destinationPath: "s3://seawall-backups/airflow-db",
-        endpointURL: ENDPOINT,
+        endpointURL: STORE_ENDPOINT,
         endpointCA: { name: "airflow-db-s3-ca", key: "ca.crt" },
         s3Credentials: {
           accessKeyId: { name: "airflow-db-s3-credentials", key: "AWS_ACCESS_KEY_ID" },
@@ -158,7 +152,7 @@ describe("AirflowDatabase (CloudNativePG)", () => {
     );
     expect([host, password, secret]).toEqual(["airflow-db-rw.airflow-db.svc", app.password, true]);
     expect(prod.db.caSecret).toEqual({ name: "airflow-db-ca", namespace: "airflow-db", key: "ca.crt" });
-    expect(secretData(prod.p, "airflow-db-s3-credentials")).toEqual({
+    expect(secretData(prod.p, "airflow-db-credentials")).toEqual({
       AWS_ACCESS_KEY_ID: "BACKUPSKEY0000000000",
       AWS_SECRET_ACCESS_KEY: "backups-secret-key",
     });
@@ -184,12 +178,12 @@ describe("AirflowDatabase (CloudNativePG)", () => {
     );
     expect(kube.map((r) => r.name).sort()).toEqual([
       "airflow-db-app",
+      "airflow-db-ca",
       "airflow-db-cluster",
+      "airflow-db-credentials",
       "airflow-db-namespace",
       "airflow-db-operator-namespace",
       "airflow-db-pod-monitor",
-      "airflow-db-s3-ca",
-      "airflow-db-s3-credentials",
       "airflow-db-scheduled-backup",
     ]);
     expect(kube.flatMap((r) => schemaErrors(objectOf(r)))).toEqual([]);

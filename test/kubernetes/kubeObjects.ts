@@ -1,4 +1,6 @@
 /** Rendered Kubernetes objects back from a synthesis's recorded resources, for schema checks. */
+import * as pulumi from "@pulumi/pulumi";
+import type { BackupStore } from "../../components/kubernetes/objectStore";
 import { type RecordedResource, Secret } from "../../scripts/synth/harness";
 import type { Plan } from "../helpers";
 
@@ -30,3 +32,16 @@ export function secretData(p: Plan, name: string): Record<string, string> {
   if (!(data instanceof Secret)) throw new Error(`${name}'s stringData is not a Pulumi secret`);
   return data.value as Record<string, string>;
 }
+
+/** The object store's gateway as `ObjectStore` makes it in the `seaweedfs` namespace. */
+export const STORE_ENDPOINT = "https://seaweedfs-s3.seaweedfs.svc:8333";
+
+/** A backups bucket and identity as `ObjectStore.backupStore` gives them. */
+export const backupStoreFixture = (): BackupStore => ({
+  endpoint: STORE_ENDPOINT,
+  bucket: "seawall-backups",
+  region: "us-east-1",
+  accessKeyId: pulumi.secret("BACKUPSKEY0000000000"),
+  secretAccessKey: pulumi.secret("backups-secret-key"),
+  issuerRef: { name: "seawall-ca-issuer", kind: "ClusterIssuer", group: "cert-manager.io" },
+});

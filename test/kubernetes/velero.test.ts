@@ -1,37 +1,25 @@
 import * as kubernetes from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import type { BackupStore } from "../../components/kubernetes/objectStore";
 import { Velero, type VeleroArgs, validateVeleroArgs } from "../../components/kubernetes/velero";
 import { veleroValues, type VeleroValuesInput } from "../../components/kubernetes/veleroValues";
 import { evaluateResources } from "../../policies/check";
 import { type Plan, plan, problemsThrownBy } from "../helpers";
 import { chartDefaults, unknownValuePaths } from "./chartValues";
 import { chartSchemaErrors } from "./helmValues";
-import { objectOf, secretData } from "./kubeObjects";
+import { backupStoreFixture, objectOf, secretData, STORE_ENDPOINT } from "./kubeObjects";
 import { schemaErrors } from "./schemas";
 
 const RELEASE = "kubernetes:helm.sh/v3:Release";
 const valuesErrors = chartSchemaErrors("velero/12.1.0");
-const ENDPOINT = "https://seaweedfs-s3.seaweedfs.svc:8333";
-
-const store = (): BackupStore => ({
-  endpoint: ENDPOINT,
-  bucket: "seawall-backups",
-  region: "us-east-1",
-  accessKeyId: pulumi.secret("BACKUPSKEY0000000000"),
-  secretAccessKey: pulumi.secret("backups-secret-key"),
-  issuerRef: { name: "seawall-ca-issuer", kind: "ClusterIssuer", group: "cert-manager.io" },
-});
 
 async function planVelero(args: Partial<VeleroArgs>): Promise<Plan> {
   return plan(() => {
     const provider = new kubernetes.Provider("cluster", { kubeconfig: "{}" });
-    new Velero("backups", { provider, environment: "prod", store: store(), ...args });
+    new Velero("backups", { provider, environment: "prod", store: backupStoreFixture(), ...args });
   });
 }
 
 const input = (over: Partial<VeleroValuesInput> = {}): VeleroValuesInput => ({
-  endpoint: ENDPOINT,
+  endpoint: STORE_ENDPOINT,
   bucket: "seawall-backups",
   region: "us-east-1",
   credentialsSecret: "backups-s3-credentials",
@@ -86,7 +74,7 @@ describe("Velero", () => {
         bucket: "seawall-backups",
         prefix: "velero",
         default: true,
-        config: { region: "us-east-1", s3ForcePathStyle: "true", s3Url: ENDPOINT },
+        config: { region: "us-east-1", s3ForcePathStyle: "true", s3Url: STORE_ENDPOINT },
       },
     ]);
     expect(v.credentials).toEqual({ useSecret: false, extraSecretRef: "backups-s3-credentials" });
