@@ -15,11 +15,16 @@
  * - versioning: PutBucketVersioning / ListObjectVersions / GET ?versionId (`s3api_object_versioning.go`),
  *   and `s3.bucket.versioning -status Enabled` in `weed shell`;
  * - object lock: a bucket created with lock (`s3.bucket.create -withLock`, irreversible, turns
- *   versioning on), object retention in GOVERNANCE and COMPLIANCE mode and legal holds
- *   (`s3api_object_retention.go`, `s3api_bucket_handlers_object_lock_config.go`);
+ *   versioning on), object retention in GOVERNANCE and COMPLIANCE mode, legal holds, and a
+ *   bucket's default retention through PutObjectLockConfiguration (`s3api_object_retention.go`,
+ *   `s3api_bucket_handlers_object_lock_config.go`). This component turns lock on and sets no
+ *   default retention (`weed shell` has no command for it): with versioning, an overwrite or a
+ *   delete keeps the old version, and the identities it makes hold no retention or
+ *   BypassGovernanceRetention action, so a client can neither shorten a retention nor bypass one;
  * - server-side encryption: SSE-S3 (AES-256 data keys wrapped by a key-encryption key the filer
- *   keeps, `s3_sse_s3.go`), SSE-KMS with a configured KMS provider (`s3_sse_kms.go`), SSE-C
- *   (`s3_sse_c.go`) and a bucket default encryption (PutBucketEncryption, AES256 or aws:kms); and
+ *   keeps, `s3_sse_s3.go`), SSE-KMS through a configured provider (`weed/kms`: AWS KMS, Azure Key
+ *   Vault, Google Cloud KMS, OpenBao/Vault, a local key; `s3_sse_kms.go`), SSE-C (`s3_sse_c.go`) and
+ *   a bucket default encryption (PutBucketEncryption, AES256 or aws:kms); and
  *   independently the filer's `encryptVolumeData`, which encrypts every chunk on the volume
  *   servers with its own key kept in the filer's metadata: this component turns that on, so every
  *   object is encrypted at rest whatever the client asks.
