@@ -81,6 +81,11 @@ export function veleroValues(input: VeleroValuesInput): Record<string, unknown> 
     },
     containerSecurityContext: security,
     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+    // The pre-install hook that applies Velero's CRDs: the velero image renders them, kubectl applies them.
+    upgradeJobResources: {
+      requests: { cpu: "50m", memory: "64Mi" },
+      limits: { cpu: "500m", memory: "256Mi" },
+    },
     kubectl: {
       containerSecurityContext: { ...security, runAsNonRoot: true, runAsUser: UID },
       resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { cpu: "200m", memory: "128Mi" } },

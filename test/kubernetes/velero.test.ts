@@ -91,6 +91,11 @@ describe("Velero", () => {
       requests: { cpu: "250m", memory: "256Mi" },
       limits: { cpu: "1", memory: "1Gi" },
     });
+    expect(v.upgradeJobResources.limits).toEqual({ cpu: "500m", memory: "256Mi" });
+    expect(v.kubectl.containerSecurityContext).toMatchObject({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+    });
     expect([v.deployNodeAgent, v.snapshotsEnabled, v.configuration.defaultVolumesToFsBackup]).toEqual([
       false,
       false,
