@@ -70,7 +70,8 @@ export function validateAirflowDatabaseArgs(
  * database and user `airflow`, the generated password, and `sslMode: "require"`: the server's
  * certificate is signed by CloudNativePG's own CA, which the operator generates when the cluster is
  * created (Secret {@link caSecret}), so its PEM cannot be known when the program runs and Airflow
- * cannot be given it for `verify-full`.
+ * cannot be given it for `verify-full`. Pass the `ObjectStore` in `dependsOn` (the backups bucket),
+ * and the monitoring stack for the PodMonitor's CRD.
  */
 export class AirflowDatabase extends pulumi.ComponentResource {
   readonly database: AirflowDatabaseConnection;

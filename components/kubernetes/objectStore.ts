@@ -303,6 +303,9 @@ function checkReplication(p: Problems, args: Omit<ObjectStoreArgs, "provider">):
  * Outputs: {@link location} (the `ObjectStoreLocation` with its endpoint), {@link credentialsSecret}
  * (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` in the workers' namespace), {@link caSecret}
  * (`ca.crt` there) and {@link backupStore}.
+ *
+ * Order: pass the `CertManager` component in `dependsOn` (the gateway's `Certificate`, and the
+ * chart's own mutual-TLS CA, need cert-manager's CRDs), and create the workers' namespace first.
  */
 export class ObjectStore extends pulumi.ComponentResource {
   readonly location: S3CompatibleLocation;

@@ -61,6 +61,7 @@ export function validateVeleroArgs(args: Omit<VeleroArgs, "provider" | "store">)
  * Velero (chart {@link VELERO_CHART_VERSION}) in its own `restricted` namespace: the store's
  * backups bucket as the default location over TLS, its keys in a Secret of this namespace, the
  * store's CA from a certificate of the store's issuer, a daily schedule kept per environment.
+ * Pass the `ObjectStore` in `dependsOn`: the backups bucket must exist before Velero validates it.
  */
 export class Velero extends pulumi.ComponentResource {
   readonly release: kubernetes.helm.v3.Release;
