@@ -143,6 +143,11 @@ export const workerEnvSchema = z.object({
   LAKE_REPLICA_REGION: z.string().optional(),
   /** A custom S3-compatible endpoint (http://127.0.0.1:9000). */
   LAKE_ENDPOINT: z.url().optional(),
+  /**
+   * PEM CA bundle the S3-compatible endpoint's certificate is verified against (a private CA, e.g.
+   * cert-manager's for SeaweedFS); with LAKE_SCHEME=s3 only.
+   */
+  LAKE_CA_CERT: z.string().min(1).optional(),
   /** The lake's file format: gzip JSON Lines, or Parquet (zstd). */
   LAKE_FORMAT: z.enum(["jsonl.gz", "parquet"]).default("jsonl.gz"),
 
@@ -317,6 +322,11 @@ export function parseWorkerEnv(env: Record<string, string | undefined>): WorkerC
   }
   if (cfg.REDIS_AUTH_MODE === "gcp-iam" && cfg.REDIS_AUTH !== undefined) {
     problems.push(`REDIS_AUTH: set with REDIS_AUTH_MODE=gcp-iam; remove it: IAM auth sends an access token`);
+  }
+  if (cfg.LAKE_CA_CERT !== undefined && cfg.LAKE_SCHEME !== "s3") {
+    problems.push(
+      `LAKE_CA_CERT: set with LAKE_SCHEME=${cfg.LAKE_SCHEME}; it is the CA of an S3-compatible endpoint (LAKE_SCHEME=s3): remove it`,
+    );
   }
   if (cfg.REDIS_CA_CERT !== undefined && !cfg.REDIS_TLS) {
     problems.push(`REDIS_CA_CERT: set with REDIS_TLS=false; set REDIS_TLS=true or remove the CA`);

@@ -11,6 +11,7 @@ const lakeEnvSchema = workerEnvSchema.pick({
   LAKE_PREFIX: true,
   LAKE_REGION: true,
   LAKE_ENDPOINT: true,
+  LAKE_CA_CERT: true,
   LAKE_FORMAT: true,
   CALL_TIMEOUT_MS: true,
   CHAOS_CRASH_RATE: true,
@@ -24,6 +25,7 @@ export type LakeEnv = Pick<
   | "LAKE_PREFIX"
   | "LAKE_REGION"
   | "LAKE_ENDPOINT"
+  | "LAKE_CA_CERT"
   | "LAKE_FORMAT"
   | "CALL_TIMEOUT_MS"
   | "CHAOS_CRASH_RATE"

@@ -14,7 +14,8 @@ export type { ObjectStore } from "./objectStore";
  * cloud's SDK is loaded: loading all three cost every worker about 2 s of start-up and its memory.
  */
 export async function createObjectStore(
-  cfg: Pick<WorkerConfig, "LAKE_SCHEME" | "LAKE_BUCKET" | "LAKE_REGION" | "LAKE_ENDPOINT">,
+  cfg: Pick<WorkerConfig, "LAKE_SCHEME" | "LAKE_BUCKET" | "LAKE_REGION" | "LAKE_ENDPOINT"> &
+    Partial<Pick<WorkerConfig, "LAKE_CA_CERT">>,
   env: Record<string, string | undefined> = process.env,
 ): Promise<ObjectStore> {
   switch (cfg.LAKE_SCHEME) {
@@ -31,6 +32,7 @@ export async function createObjectStore(
         bucket: cfg.LAKE_BUCKET,
         region: cfg.LAKE_REGION,
         endpoint: cfg.LAKE_ENDPOINT,
+        ...(cfg.LAKE_CA_CERT ? { caCert: cfg.LAKE_CA_CERT } : {}),
       });
     }
     case "gs": {

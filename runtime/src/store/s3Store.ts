@@ -15,6 +15,8 @@ import {
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
+import { Agent } from "node:https";
+import { rootCertificates } from "node:tls";
 import { orderVersions, type ObjectStore, type ObjectVersion } from "./objectStore";
 import { PermanentError } from "../errors";
 import { contentTypeOf } from "../naming";
@@ -25,6 +27,8 @@ export interface S3StoreOptions {
   /** A custom endpoint (an S3-compatible server); path-style addressing is used with it. */
   endpoint?: string;
   credentials?: S3ClientConfig["credentials"];
+  /** PEM CA bundle the endpoint's certificate is verified against, beside Node's own roots. */
+  caCert?: string;
 }
 
 function status(err: unknown): number | undefined {
@@ -40,6 +44,14 @@ export class S3ObjectStore implements ObjectStore {
       endpoint: o.endpoint,
       forcePathStyle: o.endpoint !== undefined,
       credentials: o.credentials,
+      // A private CA (an in-cluster S3-compatible store): trusted beside the public roots.
+      ...(o.caCert
+        ? {
+            requestHandler: {
+              httpsAgent: new Agent({ ca: [...rootCertificates, o.caCert], keepAlive: true }),
+            },
+          }
+        : {}),
       // The call policy retries with backoff and a breaker; the SDK should not retry underneath it.
       maxAttempts: 1,
       // Content-MD5 is sent on every write; no aws-chunked trailers, which some S3-compatible servers lack.
