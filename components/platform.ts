@@ -25,6 +25,15 @@ function azurePlatform(): typeof import("./azure/platform") {
   return require("./azure/platform") as typeof import("./azure/platform");
 }
 
+/**
+ * The `kubernetes` target, loaded only when a platform runs on it: `@pulumi/kubernetes` is an
+ * optional peer dependency, and a cloud's program must load this module without it.
+ */
+function kubernetesTarget(): typeof import("./kubernetes/platform") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./kubernetes/platform") as typeof import("./kubernetes/platform");
+}
+
 export * from "./platformArgs";
 
 /** What every cloud's platform exports, in the cloud-neutral shapes of `contracts.ts`. */
@@ -111,6 +120,8 @@ export function validateDataPlatformArgs(args: DataPlatformArgs): Problem[] {
       return [...problems, ...gcpPlatform().validateGcpPlatformArgs(args, profile)];
     case "azure":
       return [...problems, ...azurePlatform().validateAzurePlatformArgs(args, profile)];
+    case "kubernetes":
+      return [...problems, ...kubernetesTarget().validateKubernetesPlatformArgs(args, profile)];
     default:
       return [
         ...problems,
@@ -146,6 +157,9 @@ export class DataPlatform extends pulumi.ComponentResource {
         break;
       case "azure":
         this.outputs = azurePlatform().buildAzurePlatform(this, name, args, this.profile);
+        break;
+      case "kubernetes":
+        this.outputs = kubernetesTarget().buildKubernetesPlatform(this, name, args, this.profile);
         break;
       default:
         throw new Error(`unreachable: ${args.cloud} was rejected by validateDataPlatformArgs`);

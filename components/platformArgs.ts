@@ -194,6 +194,38 @@ export interface DataPlatformArgs {
    * @default { skip: true }
    */
   kubernetes?: KubernetesSettings;
+  /**
+   * The `kubernetes` target (`cloud: "kubernetes"`): what the platform installs on your cluster
+   * (`kubernetes.existing`) in place of a cloud's services. Ignored on the clouds.
+   * @default a self-signed CA from cert-manager, SeaweedFS for the lake, the cluster's default StorageClass
+   */
+  kubernetesTarget?: KubernetesTargetSettings;
   /** Extra tags for every resource. */
   tags?: Record<string, string>;
+}
+
+/** What the `kubernetes` target installs on the cluster, and what it takes of yours instead. */
+export interface KubernetesTargetSettings {
+  /** The StorageClass of every volume (Kafka, Valkey, SeaweedFS, PostgreSQL, Prometheus). @default the cluster's default */
+  storageClassName?: string;
+  /**
+   * The issuer of every certificate (Kafka's are Strimzi's own): a `ClusterIssuer` of your PKI, or
+   * an `Issuer` in the workers' namespace. @default a self-signed CA that cert-manager makes
+   */
+  issuerRef?: { name: string; kind: "Issuer" | "ClusterIssuer"; group?: string };
+  /**
+   * The lake on your S3-compatible endpoint instead of the SeaweedFS the platform installs; the
+   * Secret (in the workers' namespace) holds `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`.
+   * @default SeaweedFS, installed
+   */
+  objectStore?: {
+    existing: { endpoint: string; bucket: string; region?: string; credentialsSecret?: string };
+  };
+  /**
+   * Where the lake is replicated (required when replication is on, as in prod): a second cluster's
+   * S3 endpoint, bucket and the Secret with its keys. SeaweedFS copies asynchronously.
+   */
+  replica?: { endpoint: string; bucket: string; region?: string; credentialsSecret: string };
+  /** A CSI VolumeSnapshotClass: Velero snapshots the volumes with it. @default none: Velero backs up the objects only */
+  csiSnapshotClass?: string;
 }

@@ -70,6 +70,8 @@ export const PROBLEM_CODES = {
   SEAWALL_K8S_AIRFLOW_DB_STORAGE: "The Airflow database's storageGiB is not a whole number from 1 to 16384.",
   SEAWALL_K8S_AIRFLOW_DB_RETENTION:
     "The Airflow database's backupRetentionDays is not a whole number from 1 to 365.",
+  SEAWALL_PLATFORM_KUBERNETES_TARGET:
+    "The kubernetes target lacks its cluster, or a setting asks for what it cannot run.",
   SEAWALL_PLATFORM_KUBERNETES_AIRFLOW: "The platform's Airflow was asked for on a cluster it does not build.",
   SEAWALL_K8S_AIRFLOW_EXECUTOR:
     "Airflow's executor is not one the component offers, or CeleryExecutor without KEDA.",

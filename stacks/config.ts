@@ -135,6 +135,37 @@ const kubernetes = z.union([
   z.strictObject({ skip: z.literal(true) }),
 ]);
 
+/** The `kubernetes` target's own settings (`seawall:cloud: kubernetes`). */
+const kubernetesTarget = z.strictObject({
+  storageClassName: z.string().min(1).optional(),
+  issuerRef: z
+    .strictObject({
+      name: z.string().min(1),
+      kind: z.enum(["Issuer", "ClusterIssuer"]),
+      group: z.string().min(1).optional(),
+    })
+    .optional(),
+  objectStore: z
+    .strictObject({
+      existing: z.strictObject({
+        endpoint: z.url(),
+        bucket: z.string().min(1),
+        region: z.string().min(1).optional(),
+        credentialsSecret: z.string().min(1).optional(),
+      }),
+    })
+    .optional(),
+  replica: z
+    .strictObject({
+      endpoint: z.url(),
+      bucket: z.string().min(1),
+      region: z.string().min(1).optional(),
+      credentialsSecret: z.string().min(1),
+    })
+    .optional(),
+  csiSnapshotClass: z.string().min(1).optional(),
+});
+
 /** The `seawall:` keys. */
 export const seawallConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS),
@@ -151,6 +182,7 @@ export const seawallConfigSchema = z.strictObject({
   featureStore: featureStore.optional(),
   monitoring: monitoring.optional(),
   kubernetes: kubernetes.optional(),
+  kubernetesTarget: kubernetesTarget.optional(),
   tags: z.record(z.string(), z.string()).optional(),
 });
 
@@ -249,6 +281,10 @@ export function parseStackConfig(stack: string, all: Record<string, string>): Da
     if (key.startsWith("seawall:")) seawall[key.slice("seawall:".length)] = parseValue(raw);
   }
   const problems: Problem[] = [];
+  // A cloud whose region is a seawall: key (the kubernetes target's seawall:region) keeps it
+  // out of the platform's keys.
+  const regionOwner = REGION_KEY[typeof seawall.cloud === "string" ? seawall.cloud : "aws"];
+  if (regionOwner?.startsWith("seawall:")) delete seawall[regionOwner.slice("seawall:".length)];
   const parsed = seawallConfigSchema.safeParse(seawall);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -27,9 +27,9 @@ import { validateKedaArgs } from "../components/kubernetes/keda";
 import { validateEventStreamArgs as validateK8sEventStreamArgs } from "../components/kubernetes/eventStream";
 import { validateStrimziOperatorArgs } from "../components/kubernetes/strimziOperator";
 import { validateCertManagerArgs } from "../components/kubernetes/certManager";
-import { validateAirflowDatabaseArgs as validateK8sAirflowDatabaseArgs } from "../components/kubernetes/airflowDatabase";
-import { validateVeleroArgs } from "../components/kubernetes/velero";
 import { validateObjectStoreArgs as validateK8sObjectStoreArgs } from "../components/kubernetes/objectStore";
+import { validateVeleroArgs } from "../components/kubernetes/velero";
+import { validateAirflowDatabaseArgs as validateK8sAirflowDatabaseArgs } from "../components/kubernetes/airflowDatabase";
 import { validateFeatureStoreArgs as validateValkeyArgs } from "../components/kubernetes/valkey";
 import { validateMonitoringStackArgs } from "../components/kubernetes/monitoringStack";
 import { validateStageWorkersConfig } from "../components/kubernetes/stageWorkersConfig";
@@ -63,6 +63,7 @@ async function reported(check: () => unknown): Promise<Problem[]> {
   }
 }
 
+const k8sIssuer = { name: "seawall-ca-issuer", kind: "ClusterIssuer" as const };
 const k8sKafka = (args: object) => () =>
   validateK8sEventStreamArgs({
     environment: "prod",
@@ -70,7 +71,6 @@ const k8sKafka = (args: object) => () =>
     users: [],
     ...args,
   } as never);
-const k8sIssuer = { name: "seawall-ca-issuer", kind: "ClusterIssuer" as const };
 const subnets = { subnetIds: ["subnet-a", "subnet-b", "subnet-c"] };
 const stream = (args: object) => () =>
   validateEventStreamArgs({ ...subnets, securityGroupIds: ["sg"], ...args } as never);
@@ -1170,6 +1170,17 @@ const TABLE: [ProblemCode, string, () => unknown][] = [
         { ...platform, cloud: "gcp", kubernetes: { args: { image: "r/i:1" } } },
         "webhook",
       ),
+  ],
+  [
+    "SEAWALL_PLATFORM_KUBERNETES_TARGET",
+    "kubernetes",
+    () =>
+      validateDataPlatformArgs({
+        ...platform,
+        cloud: "kubernetes",
+        region: "dc-1",
+        kubernetes: { skip: true },
+      }),
   ],
   [
     "SEAWALL_PLATFORM_KUBERNETES_AIRFLOW",

@@ -26,3 +26,13 @@ export function customResource(
     opts,
   );
 }
+
+/**
+ * Options that make every resource a component creates wait for `deps`: a component's own
+ * `dependsOn` does not hold back its children (a namespace, CRDs from a chart, an issuer).
+ */
+export function childrenDependOn(deps: pulumi.Input<pulumi.Resource>[]): pulumi.ComponentResourceOptions {
+  return {
+    transformations: [(a) => ({ props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: deps }) })],
+  };
+}

@@ -115,6 +115,8 @@ export interface PipelineArgs {
   env?: StageWorkersArgs["env"];
   /** Worker variables from existing Secrets (an operator's CA...). @defaultValue {} */
   secretEnv?: StageWorkersArgs["secretEnv"];
+  /** Create the workers' namespace; false when something else made it. @defaultValue true */
+  createNamespace?: boolean;
   /**
    * Airflow running the maintenance DAGs (restore drill, compaction, feature backups, backfills),
    * with the database, identity and log bucket the cloud's layer made (`support`); `skip` for none.
@@ -293,6 +295,7 @@ export class Pipeline extends pulumi.ComponentResource {
         ...(args.secrets ? { secrets: args.secrets } : {}),
         ...(args.env ? { env: args.env } : {}),
         ...(args.secretEnv ? { secretEnv: args.secretEnv } : {}),
+        ...(args.createNamespace === false ? { createNamespace: false } : {}),
         ...(identity ? { workloadIdentity: identity } : {}),
         monitoringNamespace: this.monitoringNamespace,
         ...(airflowSupport

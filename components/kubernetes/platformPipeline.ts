@@ -57,7 +57,11 @@ export function pipelineWorkloads(s: KubernetesPipelineSettings): StageWorkload[
  * @param alerts `sns` when the platform has a topic Alertmanager publishes to (AWS); `webhook`
  * when the team must give `monitoring.args.alertWebhookUrl` (GCP, Azure)
  */
-export function kubernetesSettingProblems(args: DataPlatformArgs, alerts: "sns" | "webhook"): Problem[] {
+export function kubernetesSettingProblems(
+  args: DataPlatformArgs,
+  alerts: "sns" | "webhook",
+  options: { broughtAirflow?: boolean } = {},
+): Problem[] {
   const p = new Problems();
   const form = helperChoice(p, "kubernetes", args.kubernetes, ["args", "existing", "skip"]);
   const choice = form === "args" || form === "existing" ? kubernetesChoice(args) : undefined;
@@ -92,7 +96,7 @@ export function kubernetesSettingProblems(args: DataPlatformArgs, alerts: "sns" 
     }
   }
   const airflowForm = helperChoice(p, `${at}.airflow`, s.airflow, ["args", "skip"]);
-  if (airflowForm === "args" && choice.form === "existing") {
+  if (airflowForm === "args" && choice.form === "existing" && !options.broughtAirflow) {
     p.add(
       "SEAWALL_PLATFORM_KUBERNETES_AIRFLOW",
       `${at}.airflow`,
@@ -162,10 +166,14 @@ export interface PlatformPipelineInputs {
   airflow?: (cluster: ClusterOutputs) => AirflowCloudSupport;
 }
 
-/** Whether the platform runs Airflow: by default on a cluster it builds, never on a brought one. */
-export function airflowWanted(choice: NonNullable<KubernetesChoice>): boolean {
+/**
+ * Whether the platform runs Airflow: by default on a cluster it builds; on a brought one only where
+ * the platform makes Airflow's database and log access there too (`broughtAirflow`: the `kubernetes`
+ * target).
+ */
+export function airflowWanted(choice: NonNullable<KubernetesChoice>, broughtAirflow = false): boolean {
   const a = choice.settings.airflow;
-  if (a === undefined) return choice.form === "args";
+  if (a === undefined) return choice.form === "args" || broughtAirflow;
   return "args" in a;
 }
 

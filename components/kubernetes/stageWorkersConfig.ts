@@ -100,7 +100,12 @@ export const RUNTIME_DEFAULTS = {
 export const WORKER_ENV_NAMES: readonly string[] = Object.keys(workerEnvSchema.shape);
 
 /** Variables that carry credentials: only ever through a Secret and `secretKeyRef`. */
-export const SECRET_ENV_NAMES = ["REDIS_AUTH", "KAFKA_CREDENTIALS", "KAFKA_PASSWORD"] as const;
+export const SECRET_ENV_NAMES = [
+  "REDIS_AUTH",
+  "KAFKA_CREDENTIALS",
+  "KAFKA_PASSWORD",
+  "REDIS_SENTINEL_AUTH",
+] as const;
 
 /** The arguments of {@link validateStageWorkersConfig}: the plain part of `StageWorkersArgs`. */
 export interface StageWorkersConfig {

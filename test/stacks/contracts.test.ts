@@ -28,11 +28,19 @@ export type ContractsFit = [
 
 const unwrap = (v: unknown): unknown => (v instanceof Secret ? unwrap(v.value) : v);
 
-/** Each cloud's lake scheme and Kafka topic resource, and the input that names the topic. */
-const CLOUD: Record<string, { scheme: string; topicType: string; topicName: string }> = {
-  aws: { scheme: "s3", topicType: "aws:msk/topic:Topic", topicName: "name" },
-  gcp: { scheme: "gs", topicType: "gcp:managedkafka/topic:Topic", topicName: "topicId" },
-  azure: { scheme: "abfss", topicType: "azure-native:eventhub:EventHub", topicName: "eventHubName" },
+/** Each cloud's lake scheme and Kafka topic resource, and the topic's name in its inputs. */
+const CLOUD: Record<
+  string,
+  { scheme: string; topicType: string; topicName: (i: Record<string, unknown>) => unknown }
+> = {
+  aws: { scheme: "s3", topicType: "aws:msk/topic:Topic", topicName: (i) => i.name },
+  gcp: { scheme: "gs", topicType: "gcp:managedkafka/topic:Topic", topicName: (i) => i.topicId },
+  azure: { scheme: "abfss", topicType: "azure-native:eventhub:EventHub", topicName: (i) => i.eventHubName },
+  kubernetes: {
+    scheme: "s3",
+    topicType: "kubernetes:kafka.strimzi.io/v1:KafkaTopic",
+    topicName: (i) => (i.spec as { topicName?: string }).topicName ?? (i.metadata as { name: string }).name,
+  },
 };
 
 describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
@@ -42,16 +50,23 @@ describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
     const kafka = kafkaConnectionSchema.strict().parse(unwrap(outputs.kafka.value));
     const redis = redisConnectionSchema.strict().parse(unwrap(outputs.redis.value));
     const lake = objectStoreLocationSchema.strict().parse(unwrap(outputs.objectStore.value));
+    // A SCRAM user's name and password come from its Secret (a KafkaUser's on the kubernetes target).
+    const scram = kafka.saslMechanism?.startsWith("SCRAM")
+      ? { KAFKA_USERNAME: "u", KAFKA_PASSWORD: "p" }
+      : {};
     const cfg = parseWorkerEnv({
       ...workerEnvFromContracts({ kafka, redis, lake }),
+      ...scram,
       KAFKA_CLIENT_REGION: lake.region,
       REDIS_AUTH: redis.authSecret,
     });
     expect(cfg).toMatchObject({
       KAFKA_BOOTSTRAP_SERVERS: kafka.bootstrapServers,
       KAFKA_SECURITY_PROTOCOL: kafka.securityProtocol,
-      REDIS_HOST: redis.host,
-      REDIS_PORT: redis.port,
+      // Behind Sentinel the workers ask the Sentinels for the primary instead.
+      ...(redis.sentinel
+        ? { REDIS_SENTINELS: redis.sentinel.sentinels, REDIS_SENTINEL_MASTER: redis.sentinel.masterName }
+        : { REDIS_HOST: redis.host, REDIS_PORT: redis.port }),
       REDIS_TLS: true,
       LAKE_SCHEME: cloud.scheme,
       LAKE_BUCKET: lake.bucket,
@@ -61,7 +76,7 @@ describe.each(listStacks())("the %s stack, as the workers see it", (stack) => {
     // The brokers create no topic on first use here: the stack declares every topic the workers use.
     const declared = resources
       .filter((r) => r.type === cloud.topicType)
-      .map((r) => r.inputs[cloud.topicName]);
+      .map((r) => cloud.topicName(r.inputs));
     const used = [
       cfg.TOPIC_RAW,
       cfg.TOPIC_VALID,
