@@ -41,7 +41,9 @@ import {
   airflowValues,
 } from "./airflowValues";
 import { checkKubernetesName } from "./clusterProvider";
+import type { KubeObject } from "./stageWorkersRender";
 import { customResource, k8sArgs } from "./kubeResources";
+import { renderTrustCertificate } from "./objectStoreValues";
 
 export interface AirflowArgs {
   /** The cluster's Kubernetes provider. */
@@ -256,6 +258,20 @@ export class Airflow extends pulumi.ComponentResource {
         }),
       );
     }
+    // A private CA for the log store: a certificate of its issuer here carries it (ca.crt).
+    const storeCaSecret = logging.caIssuer ? "seawall-airflow-store-ca" : undefined;
+    const trust: pulumi.Resource[] = [];
+    if (logging.caIssuer && storeCaSecret) {
+      const cert = renderTrustCertificate(namespace, storeCaSecret, logging.caIssuer);
+      trust.push(
+        customResource(
+          `${name}-store-ca`,
+          { apiVersion: cert.apiVersion, kind: cert.kind },
+          pulumi.output(undefined).apply((): KubeObject => cert),
+          child([ns]),
+        ),
+      );
+    }
     const dagsConfigMap = "seawall-airflow-dags";
     const dags = new kubernetes.core.v1.ConfigMap(
       `${name}-dags`,
@@ -300,6 +316,7 @@ export class Airflow extends pulumi.ComponentResource {
           maintenance,
           ...(args.storageClassName ? { storageClassName: args.storageClassName } : {}),
           ...(ca ? { databaseCa: ca } : {}),
+          ...(storeCaSecret ? { storeCaSecret } : {}),
         }),
       );
     this.release = new kubernetes.helm.v3.Release(
@@ -317,7 +334,7 @@ export class Airflow extends pulumi.ComponentResource {
         // The database migration runs as a Helm hook; first installs take minutes.
         timeout: 1200,
       },
-      child([ns, account, dags, ...secrets]),
+      child([ns, account, dags, ...secrets, ...trust]),
     );
     // The custom resources need the prometheus-operator CRDs: they take the maintenance pods'
     // dependencies (the workers, which wait for the monitoring chart) through their Output.

@@ -21,6 +21,9 @@ export const AIRFLOW_SERVICE_ACCOUNT = "airflow";
 /** Where Airflow's remote task logs go in the platform's object store. */
 export const AIRFLOW_LOGS_PREFIX = "logs/";
 
+/** Where Airflow's pods find the log store's CA when it comes from an issuer (`AirflowRemoteLogging.caIssuer`). */
+export const AIRFLOW_STORE_CA_FILE = "/opt/airflow/seawall-store-ca/ca.crt";
+
 /** The metadata database's name on the server. */
 export const AIRFLOW_DATABASE_NAME = "airflow";
 
@@ -68,6 +71,12 @@ export interface AirflowRemoteLogging {
    * goes into a Kubernetes Secret the pods read, not into the chart's values. @defaultValue false
    */
   connectionHasCredentials?: boolean;
+  /**
+   * The log store's certificate comes from this cert-manager issuer (a private CA: SeaweedFS on the
+   * `kubernetes` target). Airflow's pods then get its CA at {@link AIRFLOW_STORE_CA_FILE}, which the
+   * connection's `verify` must name. @defaultValue none: the public roots
+   */
+  caIssuer?: { name: string; kind: "Issuer" | "ClusterIssuer"; group: string };
   /**
    * More Airflow settings the provider's log handler reads, as variables for every Airflow
    * container (on Azure, `AIRFLOW__AZURE_REMOTE_LOGGING__REMOTE_WASB_LOG_CONTAINER`: Airflow takes

@@ -19,7 +19,10 @@
  *   image as the stage workers' identity in the workers' namespace.
  */
 import type { EnvironmentName } from "../profiles";
-import type { MaintenancePods } from "./airflowContract";
+import { posix } from "node:path";
+import { AIRFLOW_STORE_CA_FILE, type MaintenancePods } from "./airflowContract";
+
+const { dirname } = posix;
 
 /** The chart's repository. */
 export const AIRFLOW_CHART_REPO = "https://airflow.apache.org";
@@ -134,6 +137,8 @@ export interface AirflowValuesInput {
   storageClassName?: string;
   /** The database server's CA (PEM), which PgBouncer verifies it with (`verify-ca`/`verify-full`). */
   databaseCa?: string;
+  /** A Secret holding the log store's CA (`ca.crt`), mounted at {@link AIRFLOW_STORE_CA_FILE}. */
+  storeCaSecret?: string;
 }
 
 const NON_ROOT_CONTAINER = {
@@ -320,8 +325,23 @@ export function airflowValues(input: AirflowValuesInput): Record<string, unknown
             },
           ]
         : [],
-    volumes: [{ name: "seawall-dags", configMap: { name: input.dagsConfigMap } }],
-    volumeMounts: [{ name: "seawall-dags", mountPath: SEAWALL_DAGS_MOUNT, readOnly: true }],
+    volumes: [
+      { name: "seawall-dags", configMap: { name: input.dagsConfigMap } },
+      ...(input.storeCaSecret
+        ? [
+            {
+              name: "seawall-store-ca",
+              secret: { secretName: input.storeCaSecret, items: [{ key: "ca.crt", path: "ca.crt" }] },
+            },
+          ]
+        : []),
+    ],
+    volumeMounts: [
+      { name: "seawall-dags", mountPath: SEAWALL_DAGS_MOUNT, readOnly: true },
+      ...(input.storeCaSecret
+        ? [{ name: "seawall-store-ca", mountPath: dirname(AIRFLOW_STORE_CA_FILE), readOnly: true }]
+        : []),
+    ],
     cleanup: { enabled: false },
     databaseCleanup: {
       enabled: true,

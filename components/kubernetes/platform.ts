@@ -19,6 +19,7 @@ import { type Problem, problemsUnder } from "../validation";
 import {
   AIRFLOW_LOGS_PREFIX,
   AIRFLOW_SERVICE_ACCOUNT,
+  AIRFLOW_STORE_CA_FILE,
   type AirflowCloudSupport,
   DEFAULT_AIRFLOW_NAMESPACE,
 } from "./airflowContract";
@@ -340,10 +341,15 @@ function kubernetesAirflowSupport(
           conn_type: "aws",
           login: id,
           password: key,
-          extra: { endpoint_url: location.endpoint, region_name: location.region },
+          extra: {
+            endpoint_url: location.endpoint,
+            region_name: location.region,
+            ...(backupStore.issuerRef ? { verify: AIRFLOW_STORE_CA_FILE } : {}),
+          },
         }),
       ),
       connectionHasCredentials: true,
+      ...(backupStore.issuerRef ? { caIssuer: backupStore.issuerRef } : {}),
     },
   };
 }

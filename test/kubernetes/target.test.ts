@@ -6,7 +6,7 @@
 import { synthesizeStack } from "../../scripts/synth/stacks";
 import { validateDataPlatformArgs, type DataPlatformArgs } from "../../components/platform";
 import { Plan } from "../helpers";
-import { objectOf } from "./kubeObjects";
+import { objectOf, secretData } from "./kubeObjects";
 import { schemaErrors } from "./schemas";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rendered objects are read field by field */
@@ -81,6 +81,37 @@ describe.each(["dev-kubernetes", "prod-kubernetes"])("the %s stack", (stack) => 
       `seawall-${stack.split("-")[0]}-events-user-seawall-${CHAIN}`,
     );
     expect((user.inputs as any).metadata.name).toBe(`seawall-${CHAIN}`);
+  });
+
+  it("sends Airflow's task logs to the lake's logs/ over TLS, trusting the store's CA from its issuer", () => {
+    const env = stack.split("-")[0];
+    const release = p.one("kubernetes:helm.sh/v3:Release", `seawall-${env}-pipeline-airflow`).inputs as any;
+    expect(release.values.config.logging.remote_base_log_folder).toBe("s3://seawall-lake/logs");
+    expect(release.values.secret).toEqual([
+      {
+        envName: "AIRFLOW_CONN_AWS_DEFAULT",
+        secretName: "seawall-airflow-log-connection",
+        secretKey: "connection",
+      },
+    ]);
+    expect(release.values.volumeMounts).toContainEqual({
+      name: "seawall-store-ca",
+      mountPath: "/opt/airflow/seawall-store-ca",
+      readOnly: true,
+    });
+    const connection = JSON.parse(secretData(p, `seawall-${env}-pipeline-airflow-log-connection`).connection);
+    expect(connection).toMatchObject({
+      conn_type: "aws",
+      extra: {
+        endpoint_url: "https://seaweedfs-s3.seaweedfs.svc:8333",
+        verify: "/opt/airflow/seawall-store-ca/ca.crt",
+      },
+    });
+    expect(connection.login).toEqual(expect.any(String));
+    const cert = objectOf(
+      p.one("kubernetes:cert-manager.io/v1:Certificate", `seawall-${env}-pipeline-airflow-store-ca`),
+    );
+    expect((cert as any).metadata).toMatchObject({ name: "seawall-airflow-store-ca", namespace: "airflow" });
   });
 
   it("creates the stores' objects only after the workers' namespace, cert-manager and the monitoring CRDs", () => {
