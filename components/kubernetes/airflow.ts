@@ -42,7 +42,7 @@ import {
 } from "./airflowValues";
 import { checkKubernetesName } from "./clusterProvider";
 import type { KubeObject } from "./stageWorkersRender";
-import { customResource, k8sArgs } from "./kubeResources";
+import { childOptions, customResource, k8sArgs } from "./kubeResources";
 import { renderTrustCertificate } from "./objectStoreValues";
 
 export interface AirflowArgs {
@@ -158,11 +158,7 @@ export class Airflow extends pulumi.ComponentResource {
     this.namespace = namespace;
     this.adminPasswordSecret = AIRFLOW_SECRETS.admin.name;
     this.apiServerService = `${AIRFLOW_RELEASE}-api-server.${namespace}`;
-    const child = (deps: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider,
-      dependsOn: deps,
-    });
+    const child = childOptions(this, provider);
 
     const ns = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,

@@ -23,7 +23,7 @@ import {
   renderScheduledBackup,
 } from "./airflowDatabaseRender";
 import { checkKubernetesName } from "./clusterProvider";
-import { customResource, k8sArgs } from "./kubeResources";
+import { childOptions, customResource, k8sArgs } from "./kubeResources";
 import { type BackupStore, type SecretRef, storeClientSecrets } from "./objectStore";
 import { type KubeObject, renderNamespace } from "./stageWorkersRender";
 
@@ -86,11 +86,7 @@ export class AirflowDatabase extends pulumi.ComponentResource {
     const namespace = args.namespace ?? "airflow-db";
     const dev = args.environment === "dev";
     const profile = PROFILES[args.environment];
-    const child = (deps: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: args.provider,
-      dependsOn: deps,
-    });
+    const child = childOptions(this, args.provider);
     const cr = (
       id: string,
       obj: KubeObject,

@@ -16,7 +16,7 @@ import {
   renderCaIssuers,
 } from "./certManagerValues";
 import { checkKubernetesName } from "./clusterProvider";
-import { customResource, k8sArgs } from "./kubeResources";
+import { childOptions, customResource, k8sArgs } from "./kubeResources";
 import { type KubeObject, renderNamespace } from "./stageWorkersRender";
 
 export type { IssuerRef } from "./certManagerValues";
@@ -91,11 +91,7 @@ export class CertManager extends pulumi.ComponentResource {
     validateCertManagerArgs(args);
     const namespace = args.namespace ?? "cert-manager";
     this.namespace = namespace;
-    const child = (deps: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: args.provider,
-      dependsOn: deps,
-    });
+    const child = childOptions(this, args.provider);
     const ns = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
       k8sArgs(renderNamespace(namespace), []),

@@ -36,3 +36,17 @@ export function childrenDependOn(deps: pulumi.Input<pulumi.Resource>[]): pulumi.
     transformations: [(a) => ({ props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: deps }) })],
   };
 }
+
+/**
+ * The options of a component's Kubernetes children: parented to it, on the cluster's provider,
+ * created after `deps` (and any `extra` options).
+ */
+export function childOptions(
+  parent: pulumi.Resource,
+  provider: kubernetes.Provider,
+): (
+  deps?: pulumi.Input<pulumi.Resource>[],
+  extra?: pulumi.CustomResourceOptions,
+) => pulumi.CustomResourceOptions {
+  return (deps = [], extra = {}) => ({ parent, provider, dependsOn: deps, ...extra });
+}

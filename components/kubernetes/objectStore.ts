@@ -12,7 +12,7 @@ import { isKnown, Problems } from "../validation";
 import { CERT_MANAGER_GROUP, type IssuerRef } from "./certManagerValues";
 import { DEFAULT_WORKLOAD_NAMESPACE } from "./clusterContract";
 import { checkKubernetesName } from "./clusterProvider";
-import { customResource, k8sArgs } from "./kubeResources";
+import { childOptions, customResource, k8sArgs } from "./kubeResources";
 import {
   type BucketSpec,
   DEFAULT_REGION,
@@ -344,11 +344,7 @@ export class ObjectStore extends pulumi.ComponentResource {
     const issuerRef = { group: CERT_MANAGER_GROUP, ...args.issuerRef! };
     const lakeBucket = args.bucket ?? "seawall-lake";
     const backupBucket = args.backupBucket ?? "seawall-backups";
-    const child = (deps: pulumi.Input<pulumi.Resource>[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: args.provider,
-      dependsOn: deps,
-    });
+    const child = childOptions(this, args.provider);
     const create = (id: string, obj: KubeObject, deps: pulumi.Input<pulumi.Resource>[] = []) =>
       customResource(
         `${name}-${id}`,

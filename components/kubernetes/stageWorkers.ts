@@ -34,7 +34,7 @@ import {
   workerServiceAccountName,
   type WorkersRenderInput,
 } from "./stageWorkersRender";
-import { customResource, k8sArgs } from "./kubeResources";
+import { childOptions, customResource, k8sArgs } from "./kubeResources";
 import {
   type LagSource,
   renderFeatureServerHpa,
@@ -183,11 +183,7 @@ export class StageWorkers extends pulumi.ComponentResource {
       lagThreshold: args.autoscaling?.lagThreshold,
     });
     const monitoringNamespace = args.monitoringNamespace ?? "monitoring";
-    const childOpts = (deps: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: args.provider,
-      dependsOn: deps,
-    });
+    const childOpts = childOptions(this, args.provider);
 
     const ns =
       args.createNamespace === false

@@ -12,7 +12,7 @@ import { isKnown, Problems } from "../validation";
 import type { IssuerRef } from "./certManagerValues";
 import { checkKubernetesName } from "./clusterProvider";
 import { renderFeatureBackupCronJob, renderFeatureBackupNetworkPolicy } from "./featureBackups";
-import { customResource, k8sArgs } from "./kubeResources";
+import { childOptions, customResource, k8sArgs } from "./kubeResources";
 import type { SecretKeyRef } from "./stageWorkersConfig";
 import { type KubeObject, renderSecret } from "./stageWorkersRender";
 import {
@@ -156,12 +156,7 @@ export class FeatureStore extends pulumi.ComponentResource {
     const masterName = args.masterName ?? "seawall";
     const monitoringNamespace = args.monitoringNamespace ?? "monitoring";
     this.namespace = namespace;
-    const child = (deps: pulumi.Resource[] = [], extra: pulumi.CustomResourceOptions = {}) => ({
-      parent: this,
-      provider: args.provider,
-      dependsOn: deps,
-      ...extra,
-    });
+    const child = childOptions(this, args.provider);
 
     const password = new random.RandomPassword(
       `${name}-password`,

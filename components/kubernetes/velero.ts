@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type EnvironmentName, PROFILES } from "../profiles";
 import { Problems } from "../validation";
 import { checkKubernetesName } from "./clusterProvider";
-import { k8sArgs } from "./kubeResources";
+import { childOptions, k8sArgs } from "./kubeResources";
 import { type BackupStore, storeClientSecrets } from "./objectStore";
 import { renderNamespace } from "./stageWorkersRender";
 import { VELERO_CHART_REPO, VELERO_CHART_VERSION, veleroValues } from "./veleroValues";
@@ -72,11 +72,7 @@ export class Velero extends pulumi.ComponentResource {
     validateVeleroArgs(args);
     const namespace = args.namespace ?? "velero";
     this.namespace = namespace;
-    const child = (deps: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-      parent: this,
-      provider: args.provider,
-      dependsOn: deps,
-    });
+    const child = childOptions(this, args.provider);
     const ns = new kubernetes.core.v1.Namespace(
       `${name}-namespace`,
       k8sArgs(renderNamespace(namespace), []),
