@@ -24,16 +24,14 @@ import {
   STRIMZI_PROFILES,
   type StrimziProfile,
 } from "./strimziRender";
+import type { SecretKeyRef } from "./stageWorkersConfig";
 import { type KafkaUserSpec, renderKafkaUser } from "./strimziUsers";
 
 export type { KafkaUserSpec } from "./strimziUsers";
 export { kafkaUsersForWorkloads } from "./strimziUsers";
 
-/** A Secret's key, by name, in the event stream's namespace. */
-export interface SecretKeyRef {
-  name: string;
-  key: string;
-}
+/** A Secret's key, by name, in the event stream's namespace (the workers'). */
+export type { SecretKeyRef } from "./stageWorkersConfig";
 
 /** How one workload authenticates: its user name and the Secret the User Operator fills. */
 export interface KafkaUserCredentials {
