@@ -39,10 +39,12 @@ const FILES: Record<string, string> = {
   "kafka.strimzi.io/v1/KafkaNodePool": "strimzi/json-strict/strimzi-kafkanodepool-v1.json",
   "kafka.strimzi.io/v1/KafkaTopic": "strimzi/json-strict/strimzi-kafkatopic-v1.json",
   "kafka.strimzi.io/v1/KafkaUser": "strimzi/json-strict/strimzi-kafkauser-v1.json",
-  "monitoring.coreos.com/v1/PodMonitor": "prometheus-operator/json-strict/prometheus-operator-podmonitor-v1.json",
+  "monitoring.coreos.com/v1/PodMonitor":
+    "prometheus-operator/json-strict/prometheus-operator-podmonitor-v1.json",
   "batch/v1/Job": "kubernetes/v1.31.0-standalone-strict/job-batch-v1.json",
   "postgresql.cnpg.io/v1/Cluster": "cloudnative-pg/json-strict/cloudnative-pg-cluster-v1.json",
-  "postgresql.cnpg.io/v1/ScheduledBackup": "cloudnative-pg/json-strict/cloudnative-pg-scheduledbackup-v1.json",
+  "postgresql.cnpg.io/v1/ScheduledBackup":
+    "cloudnative-pg/json-strict/cloudnative-pg-scheduledbackup-v1.json",
 };
 
 const ajv = new Ajv({
